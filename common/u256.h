@@ -1,0 +1,105 @@
+/* 256-bit unsigned integers as used by the EVM (internal).
+ *
+ * Representation: four 64-bit limbs, least significant first (w[0]).
+ * Arithmetic wraps modulo 2^256. Signed operations read the value as two's
+ * complement. Division by zero yields 0 (EVM semantics). All functions take
+ * the output first; outputs may alias inputs. */
+#ifndef SEER_COMMON_U256_H
+#define SEER_COMMON_U256_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct u256 {
+    uint64_t w[4];
+} u256;
+
+#define U256_ZERO ((u256){{0, 0, 0, 0}})
+#define U256_ONE ((u256){{1, 0, 0, 0}})
+#define U256_MAX ((u256){{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}})
+
+static inline u256 u256_from_u64(uint64_t v) { return (u256){{v, 0, 0, 0}}; }
+static inline bool u256_is_zero(const u256 *a) { return (a->w[0] | a->w[1] | a->w[2] | a->w[3]) == 0; }
+/** True when a fits in 64 bits. */
+static inline bool u256_fits_u64(const u256 *a) { return (a->w[1] | a->w[2] | a->w[3]) == 0; }
+static inline bool u256_eq(const u256 *a, const u256 *b)
+{
+    return ((a->w[0] ^ b->w[0]) | (a->w[1] ^ b->w[1]) | (a->w[2] ^ b->w[2]) | (a->w[3] ^ b->w[3])) == 0;
+}
+
+/* Arithmetic (mod 2^256). */
+void u256_add(u256 *r, const u256 *a, const u256 *b);
+void u256_sub(u256 *r, const u256 *a, const u256 *b);
+/** Returns the carry out of a + b (0 or 1). */
+int u256_add_carry(u256 *r, const u256 *a, const u256 *b);
+/** Returns the borrow out of a - b (0 or 1). */
+int u256_sub_borrow(u256 *r, const u256 *a, const u256 *b);
+void u256_mul(u256 *r, const u256 *a, const u256 *b);
+/** Full 512-bit product: r[0..7] limbs, least significant first. */
+void u256_mul_full(uint64_t r[8], const u256 *a, const u256 *b);
+void u256_div(u256 *r, const u256 *a, const u256 *b);  /* b == 0 -> 0 */
+void u256_mod(u256 *r, const u256 *a, const u256 *b);  /* b == 0 -> 0 */
+/** Quotient and remainder in one pass; either output may be NULL. */
+void u256_divmod(u256 *q, u256 *rem, const u256 *a, const u256 *b);
+void u256_sdiv(u256 *r, const u256 *a, const u256 *b); /* -2^255 / -1 = -2^255 */
+void u256_smod(u256 *r, const u256 *a, const u256 *b); /* sign of a */
+void u256_addmod(u256 *r, const u256 *a, const u256 *b, const u256 *m); /* exact, m == 0 -> 0 */
+void u256_mulmod(u256 *r, const u256 *a, const u256 *b, const u256 *m); /* 512-bit intermediate */
+void u256_exp(u256 *r, const u256 *base, const u256 *exponent);
+/** EVM SIGNEXTEND: extend the sign of byte `b` (0 = least significant)
+ *  of x; b >= 31 leaves x unchanged. */
+void u256_signextend(u256 *r, const u256 *b, const u256 *x);
+/** EVM BYTE: byte i of x counting from the most significant (i >= 32 -> 0). */
+void u256_byte(u256 *r, const u256 *i, const u256 *x);
+void u256_shl(u256 *r, const u256 *shift, const u256 *x); /* shift >= 256 -> 0 */
+void u256_shr(u256 *r, const u256 *shift, const u256 *x);
+void u256_sar(u256 *r, const u256 *shift, const u256 *x);
+/** Shifts by a small count (0..255); for internal use. */
+void u256_shl_bits(u256 *r, const u256 *x, unsigned n);
+void u256_shr_bits(u256 *r, const u256 *x, unsigned n);
+
+/* Bitwise. */
+void u256_not(u256 *r, const u256 *a);
+void u256_and(u256 *r, const u256 *a, const u256 *b);
+void u256_or(u256 *r, const u256 *a, const u256 *b);
+void u256_xor(u256 *r, const u256 *a, const u256 *b);
+
+/* Comparison. */
+/** Returns -1, 0 or 1 (unsigned). */
+int u256_cmp(const u256 *a, const u256 *b);
+bool u256_lt(const u256 *a, const u256 *b);
+bool u256_gt(const u256 *a, const u256 *b);
+bool u256_slt(const u256 *a, const u256 *b);
+bool u256_sgt(const u256 *a, const u256 *b);
+bool u256_is_neg(const u256 *a); /* bit 255 set */
+void u256_neg(u256 *r, const u256 *a); /* two's complement */
+
+/* Size. */
+/** Number of significant bytes (0 for zero, 32 for >= 2^248). */
+unsigned u256_byte_len(const u256 *a);
+/** Number of significant bits (0 for zero). */
+unsigned u256_bit_len(const u256 *a);
+
+/* Conversion. */
+/** Big-endian 32 bytes. */
+void u256_to_be32(uint8_t out[32], const u256 *a);
+void u256_from_be32(u256 *r, const uint8_t in[32]);
+/** Big-endian bytes of any length <= 32 (leading bytes are the high ones;
+ *  shorter input is zero-extended on the left). len > 32 keeps the LAST
+ *  32 bytes. */
+void u256_from_be(u256 *r, const uint8_t *in, size_t len);
+/** Minimal big-endian bytes (no leading zeros; zero gives length 0), as RLP
+ *  wants. Returns the length written into out (capacity 32). */
+size_t u256_to_be_min(uint8_t out[32], const u256 *a);
+/** Parses "0x..." hex (1..64 digits, odd count allowed: this is a quantity)
+ *  or a decimal string. Returns 0, or SEER_EPARSE on a bad digit, an empty
+ *  string or overflow past 2^256-1, with a detail naming the input. */
+int u256_parse(u256 *r, const char *s);
+/** Formats as "0x" + minimal hex digits ("0x0" for zero). out must hold 67
+ *  bytes. Returns out. */
+char *u256_to_hex(char out[67], const u256 *a);
+/** Formats as decimal (out must hold 79 bytes). Returns out. */
+char *u256_to_dec(char out[79], const u256 *a);
+
+#endif

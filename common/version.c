@@ -1,0 +1,3 @@
+#include "seer/common.h"
+
+const char *seer_version(void) { return SEER_VERSION_STRING; }

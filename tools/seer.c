@@ -1,0 +1,3 @@
+/* placeholder */
+#include <seer.h>
+int main(void) { return 0; }
