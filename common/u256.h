@@ -16,34 +16,85 @@ typedef struct u256 {
 } u256;
 
 #define U256_ZERO ((u256){{0, 0, 0, 0}})
-#define U256_ONE ((u256){{1, 0, 0, 0}})
-#define U256_MAX ((u256){{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}})
+#define U256_ONE  ((u256){{1, 0, 0, 0}})
+#define U256_MAX  ((u256){{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}})
 
-static inline u256 u256_from_u64(uint64_t v) { return (u256){{v, 0, 0, 0}}; }
-static inline bool u256_is_zero(const u256 *a) { return (a->w[0] | a->w[1] | a->w[2] | a->w[3]) == 0; }
+static inline u256 u256_from_u64(uint64_t v)
+{
+    return (u256){{v, 0, 0, 0}};
+}
+static inline bool u256_is_zero(const u256 *a)
+{
+    return (a->w[0] | a->w[1] | a->w[2] | a->w[3]) == 0;
+}
 /** True when a fits in 64 bits. */
-static inline bool u256_fits_u64(const u256 *a) { return (a->w[1] | a->w[2] | a->w[3]) == 0; }
+static inline bool u256_fits_u64(const u256 *a)
+{
+    return (a->w[1] | a->w[2] | a->w[3]) == 0;
+}
 static inline bool u256_eq(const u256 *a, const u256 *b)
 {
     return ((a->w[0] ^ b->w[0]) | (a->w[1] ^ b->w[1]) | (a->w[2] ^ b->w[2]) | (a->w[3] ^ b->w[3])) == 0;
 }
 
-/* Arithmetic (mod 2^256). */
-void u256_add(u256 *r, const u256 *a, const u256 *b);
-void u256_sub(u256 *r, const u256 *a, const u256 *b);
+/* Arithmetic (mod 2^256).
+ *
+ * The cheap operations are static inline: the interpreter executes them for
+ * nearly every instruction and a call would cost more than the work. The
+ * carry chains use unsigned __int128 so the compiler emits add/adc. */
+typedef unsigned __int128 u256_u128_;
+
 /** Returns the carry out of a + b (0 or 1). */
-int u256_add_carry(u256 *r, const u256 *a, const u256 *b);
+static inline int u256_add_carry(u256 *r, const u256 *a, const u256 *b)
+{
+    u256_u128_ t = (u256_u128_)a->w[0] + b->w[0];
+    uint64_t r0 = (uint64_t)t;
+    t = (u256_u128_)a->w[1] + b->w[1] + (uint64_t)(t >> 64);
+    uint64_t r1 = (uint64_t)t;
+    t = (u256_u128_)a->w[2] + b->w[2] + (uint64_t)(t >> 64);
+    uint64_t r2 = (uint64_t)t;
+    t = (u256_u128_)a->w[3] + b->w[3] + (uint64_t)(t >> 64);
+    r->w[0] = r0;
+    r->w[1] = r1;
+    r->w[2] = r2;
+    r->w[3] = (uint64_t)t;
+    return (int)(t >> 64);
+}
+
 /** Returns the borrow out of a - b (0 or 1). */
-int u256_sub_borrow(u256 *r, const u256 *a, const u256 *b);
+static inline int u256_sub_borrow(u256 *r, const u256 *a, const u256 *b)
+{
+    u256_u128_ t = (u256_u128_)a->w[0] - b->w[0];
+    uint64_t r0 = (uint64_t)t;
+    t = (u256_u128_)a->w[1] - b->w[1] - (uint64_t)(t >> 127);
+    uint64_t r1 = (uint64_t)t;
+    t = (u256_u128_)a->w[2] - b->w[2] - (uint64_t)(t >> 127);
+    uint64_t r2 = (uint64_t)t;
+    t = (u256_u128_)a->w[3] - b->w[3] - (uint64_t)(t >> 127);
+    r->w[0] = r0;
+    r->w[1] = r1;
+    r->w[2] = r2;
+    r->w[3] = (uint64_t)t;
+    return (int)(t >> 127);
+}
+
+static inline void u256_add(u256 *r, const u256 *a, const u256 *b)
+{
+    (void)u256_add_carry(r, a, b);
+}
+static inline void u256_sub(u256 *r, const u256 *a, const u256 *b)
+{
+    (void)u256_sub_borrow(r, a, b);
+}
 void u256_mul(u256 *r, const u256 *a, const u256 *b);
 /** Full 512-bit product: r[0..7] limbs, least significant first. */
 void u256_mul_full(uint64_t r[8], const u256 *a, const u256 *b);
-void u256_div(u256 *r, const u256 *a, const u256 *b);  /* b == 0 -> 0 */
-void u256_mod(u256 *r, const u256 *a, const u256 *b);  /* b == 0 -> 0 */
+void u256_div(u256 *r, const u256 *a, const u256 *b); /* b == 0 -> 0 */
+void u256_mod(u256 *r, const u256 *a, const u256 *b); /* b == 0 -> 0 */
 /** Quotient and remainder in one pass; either output may be NULL. */
 void u256_divmod(u256 *q, u256 *rem, const u256 *a, const u256 *b);
-void u256_sdiv(u256 *r, const u256 *a, const u256 *b); /* -2^255 / -1 = -2^255 */
-void u256_smod(u256 *r, const u256 *a, const u256 *b); /* sign of a */
+void u256_sdiv(u256 *r, const u256 *a, const u256 *b);                  /* -2^255 / -1 = -2^255 */
+void u256_smod(u256 *r, const u256 *a, const u256 *b);                  /* sign of a */
 void u256_addmod(u256 *r, const u256 *a, const u256 *b, const u256 *m); /* exact, m == 0 -> 0 */
 void u256_mulmod(u256 *r, const u256 *a, const u256 *b, const u256 *m); /* 512-bit intermediate */
 void u256_exp(u256 *r, const u256 *base, const u256 *exponent);
@@ -60,20 +111,70 @@ void u256_shl_bits(u256 *r, const u256 *x, unsigned n);
 void u256_shr_bits(u256 *r, const u256 *x, unsigned n);
 
 /* Bitwise. */
-void u256_not(u256 *r, const u256 *a);
-void u256_and(u256 *r, const u256 *a, const u256 *b);
-void u256_or(u256 *r, const u256 *a, const u256 *b);
-void u256_xor(u256 *r, const u256 *a, const u256 *b);
+static inline void u256_not(u256 *r, const u256 *a)
+{
+    for (int i = 0; i < 4; i++)
+        r->w[i] = ~a->w[i];
+}
+static inline void u256_and(u256 *r, const u256 *a, const u256 *b)
+{
+    for (int i = 0; i < 4; i++)
+        r->w[i] = a->w[i] & b->w[i];
+}
+static inline void u256_or(u256 *r, const u256 *a, const u256 *b)
+{
+    for (int i = 0; i < 4; i++)
+        r->w[i] = a->w[i] | b->w[i];
+}
+static inline void u256_xor(u256 *r, const u256 *a, const u256 *b)
+{
+    for (int i = 0; i < 4; i++)
+        r->w[i] = a->w[i] ^ b->w[i];
+}
 
 /* Comparison. */
+/** True when a < b (unsigned): the borrow out of a - b, without branches. */
+static inline bool u256_lt(const u256 *a, const u256 *b)
+{
+    u256 t;
+    return u256_sub_borrow(&t, a, b) != 0;
+}
+static inline bool u256_gt(const u256 *a, const u256 *b)
+{
+    return u256_lt(b, a);
+}
 /** Returns -1, 0 or 1 (unsigned). */
-int u256_cmp(const u256 *a, const u256 *b);
-bool u256_lt(const u256 *a, const u256 *b);
-bool u256_gt(const u256 *a, const u256 *b);
-bool u256_slt(const u256 *a, const u256 *b);
-bool u256_sgt(const u256 *a, const u256 *b);
-bool u256_is_neg(const u256 *a); /* bit 255 set */
-void u256_neg(u256 *r, const u256 *a); /* two's complement */
+static inline int u256_cmp(const u256 *a, const u256 *b)
+{
+    for (int i = 3; i >= 0; i--)
+        if (a->w[i] != b->w[i])
+            return a->w[i] < b->w[i] ? -1 : 1;
+    return 0;
+}
+static inline bool u256_is_neg(const u256 *a)
+{
+    return (a->w[3] >> 63) != 0;
+} /* bit 255 set */
+/** Signed a < b: flipping the sign bit of both maps two's complement order
+ *  onto unsigned order. */
+static inline bool u256_slt(const u256 *a, const u256 *b)
+{
+    const uint64_t s = UINT64_C(1) << 63;
+    if ((a->w[3] ^ s) != (b->w[3] ^ s))
+        return (a->w[3] ^ s) < (b->w[3] ^ s);
+    u256 x = *a, y = *b;
+    x.w[3] = y.w[3] = 0;
+    return u256_lt(&x, &y);
+}
+static inline bool u256_sgt(const u256 *a, const u256 *b)
+{
+    return u256_slt(b, a);
+}
+/** Two's complement negation (0 - a). */
+static inline void u256_neg(u256 *r, const u256 *a)
+{
+    u256_sub(r, &U256_ZERO, a);
+}
 
 /* Size. */
 /** Number of significant bytes (0 for zero, 32 for >= 2^248). */
@@ -92,9 +193,9 @@ void u256_from_be(u256 *r, const uint8_t *in, size_t len);
 /** Minimal big-endian bytes (no leading zeros; zero gives length 0), as RLP
  *  wants. Returns the length written into out (capacity 32). */
 size_t u256_to_be_min(uint8_t out[32], const u256 *a);
-/** Parses "0x..." hex (1..64 digits, odd count allowed: this is a quantity)
- *  or a decimal string. Returns 0, or SEER_EPARSE on a bad digit, an empty
- *  string or overflow past 2^256-1, with a detail naming the input. */
+/** Parses "0x..." hex (1..64 significant digits, odd count allowed: this is
+ *  a quantity; leading zeros do not count) or a decimal string. Returns 0, or SEER_EPARSE on a bad digit, an
+ * empty string or overflow past 2^256-1, with a detail naming the input. */
 int u256_parse(u256 *r, const char *s);
 /** Formats as "0x" + minimal hex digits ("0x0" for zero). out must hold 67
  *  bytes. Returns out. */
