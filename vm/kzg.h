@@ -17,4 +17,7 @@
  *  (4096) | BLS_MODULUS, both big-endian 32 bytes. */
 bool seer_kzg_point_evaluation(uint8_t out[64], const uint8_t *in, size_t in_len);
 
+/** The trusted setup's [tau]G2 (96 bytes, compressed), for tests. */
+const uint8_t *seer_kzg_tau_g2_compressed(void);
+
 #endif
