@@ -1,3 +1,863 @@
-/* placeholder: being written */
+/* Transactions: the ethereum/tests TransactionTests conformance runner (every
+ * file, every fork of every case), plus unit tests that build, sign (with a
+ * seeded random key), encode, decode and recover each transaction type, and
+ * check malformed inputs, intrinsic gas and the static validity rules. */
+#define _XOPEN_SOURCE 700
 #include "tests/test_util.h"
-int main(void) { return 77; /* skip */ }
+
+#include "common/hex.h"
+#include "common/keccak.h"
+#include "common/util.h"
+#include "vm/tx.h"
+
+#include <ftw.h>
+#include <json-c/json.h>
+#include <secp256k1.h>
+#include <secp256k1_recovery.h>
+
+#define SUITE    "tx"
+#define CHAIN_ID 1 /* the chain the TransactionTests are signed for */
+
+/* ------------------------------------------------------------------ */
+/* fixture runner                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct counts {
+    char name[64];
+    unsigned pass, fail, skip, exact; /* exact: rejected with the expected exception name */
+} counts;
+
+#define MAX_GROUPS 64
+#define MAX_PAIRS  128
+
+static struct runner {
+    counts folders[MAX_GROUPS];
+    size_t nfolders;
+    counts forks[SEER_FORK_COUNT + 1]; /* last: unknown fork names */
+    struct {
+        const char *expected; /* owned by a static string or strdup */
+        const char *got;
+        unsigned n;
+    } pairs[MAX_PAIRS];
+    size_t npairs;
+    unsigned files, cases, failures_printed;
+} R;
+
+static counts *folder_counts(const char *path)
+{
+    const char *root = test_fixture_path("ethereum-tests/TransactionTests/");
+    const char *rel = strncmp(path, root, strlen(root)) == 0 ? path + strlen(root) : path;
+    char name[64];
+    size_t n = strcspn(rel, "/");
+    if (n >= sizeof name)
+        n = sizeof name - 1;
+    memcpy(name, rel, n);
+    name[n] = 0;
+    for (size_t i = 0; i < R.nfolders; i++)
+        if (strcmp(R.folders[i].name, name) == 0)
+            return &R.folders[i];
+    ck_assert_uint_lt(R.nfolders, MAX_GROUPS);
+    counts *c = &R.folders[R.nfolders++];
+    snprintf(c->name, sizeof c->name, "%s", name);
+    return c;
+}
+
+static void note_pair(const char *expected, const char *got)
+{
+    if (!got)
+        got = "(none)";
+    for (size_t i = 0; i < R.npairs; i++)
+        if (strcmp(R.pairs[i].expected, expected) == 0 && strcmp(R.pairs[i].got, got) == 0) {
+            R.pairs[i].n++;
+            return;
+        }
+    if (R.npairs < MAX_PAIRS) {
+        R.pairs[R.npairs].expected = strdup(expected);
+        R.pairs[R.npairs].got = got; /* exception names are static strings */
+        R.pairs[R.npairs++].n = 1;
+    }
+}
+
+static const char *jstr(json_object *o, const char *key)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+               ? json_object_get_string(v)
+               : NULL;
+}
+
+/* Runs one case under one fork the way a client admits a transaction:
+ * decode, the type exists, the signature recovers, the chain id, then the
+ * static rules. Returns 0 or the first error, with *ex its name. */
+static int admit(seer_tx *tx, const uint8_t *raw, size_t len, seer_fork fork, const char **ex)
+{
+    int rc = seer_tx_decode_ex(tx, raw, len, ex);
+    if (rc < 0)
+        return rc;
+    if (!seer_tx_type_allowed(tx->type, fork)) {
+        *ex = seer_txex_type_not_supported;
+        return SEER_ETX;
+    }
+    if ((rc = seer_tx_recover_sender_ex(tx, fork, ex)) < 0)
+        return rc;
+    if ((rc = seer_tx_check_chain_id(tx, CHAIN_ID, ex)) < 0)
+        return rc;
+    return seer_tx_check_static(tx, fork, ex);
+}
+
+static void report_failure(const char *path, const char *test, const char *fork, const char *why)
+{
+    if (R.failures_printed++ < 40)
+        printf("  FAIL %s [%s] %s: %s (%s)\n", path, test, fork, why, seer_error_detail());
+}
+
+/* Checks one fork's result; returns true when seer agrees with it. */
+static bool run_fork(const char *path, const char *test, const uint8_t *raw, size_t len, const char *forkname,
+                     json_object *res)
+{
+    seer_fork fork;
+    seer_tx tx;
+    const char *ex = NULL;
+    const char *want_ex = jstr(res, "exception");
+    SEER_VERIFY(seer_fork_from_name(&fork, forkname) == 0);
+    int rc = admit(&tx, raw, len, fork, &ex);
+    bool ok = true;
+    if (want_ex) {
+        if (rc == 0) {
+            report_failure(path, test, forkname, "accepted, expected an exception");
+            ok = false;
+        } else if (!ex || strcmp(ex, want_ex) != 0) {
+            note_pair(want_ex, ex);
+        }
+        if (rc < 0 && ex && strcmp(ex, want_ex) == 0) {
+            folder_counts(path)->exact++;
+            R.forks[fork].exact++;
+        }
+    } else {
+        const char *want_hash = jstr(res, "hash"), *want_sender = jstr(res, "sender"),
+                   *want_gas = jstr(res, "intrinsicGas");
+        if (rc < 0) {
+            report_failure(path, test, forkname, ex ? ex : "rejected without a name");
+            ok = false;
+        } else if (!want_hash || !want_sender || !want_gas) {
+            report_failure(path, test, forkname,
+                           "fixture has neither exception nor hash/sender/intrinsicGas");
+            ok = false;
+        } else {
+            seer_bytes32 h;
+            seer_address s;
+            u256 g;
+            uint64_t ig = 0;
+            uint8_t *enc = NULL;
+            size_t enc_len = 0;
+            ck_assert_int_eq(seer_hex_decode_exact(h.bytes, 32, want_hash), 0);
+            ck_assert_int_eq(seer_hex_decode_exact(s.bytes, 20, want_sender), 0);
+            ck_assert_int_eq(u256_parse(&g, want_gas), 0);
+            if (memcmp(h.bytes, tx.hash.bytes, 32) != 0) {
+                report_failure(path, test, forkname, "hash differs");
+                ok = false;
+            } else if (memcmp(s.bytes, tx.sender.bytes, 20) != 0) {
+                report_failure(path, test, forkname, "sender differs");
+                ok = false;
+            } else if (!seer_tx_intrinsic_gas(&ig, &tx, fork) || !u256_fits_u64(&g) || ig != g.w[0]) {
+                report_failure(path, test, forkname, "intrinsic gas differs");
+                ok = false;
+            } else if (seer_tx_encode(&enc, &enc_len, &tx) != 0 || enc_len != len ||
+                       memcmp(enc, raw, len) != 0) {
+                report_failure(path, test, forkname, "re-encoding differs from txbytes");
+                ok = false;
+            }
+            free(enc);
+        }
+    }
+    if (rc == 0)
+        seer_tx_clear(&tx);
+    return ok;
+}
+
+static int run_file(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    size_t n = strlen(path);
+    if (flag != FTW_F || n < 5 || strcmp(path + n - 5, ".json") != 0)
+        return 0;
+    json_object *root = json_object_from_file(path);
+    ck_assert_msg(root != NULL, "cannot parse %s", path);
+    R.files++;
+    counts *fc = folder_counts(path);
+    json_object_object_foreach(root, test, c)
+    {
+        const char *txbytes = jstr(c, "txbytes");
+        json_object *result;
+        ck_assert_msg(txbytes && json_object_object_get_ex(c, "result", &result),
+                      "%s: %s lacks txbytes/result", path, test);
+        uint8_t *raw = NULL;
+        size_t len = 0;
+        ck_assert_int_eq(seer_hex_decode_alloc(&raw, &len, txbytes), 0);
+        R.cases++;
+        json_object_object_foreach(result, forkname, res)
+        {
+            seer_fork fork;
+            if (seer_fork_from_name(&fork, forkname) != 0 || fork >= SEER_FORK_PRAGUE) {
+                /* A fork seer does not implement: counted, never passed. */
+                fc->skip++;
+                R.forks[seer_fork_from_name(&fork, forkname) == 0 ? fork : SEER_FORK_COUNT].skip++;
+                continue;
+            }
+            bool ok = run_fork(path, test, raw, len, forkname, res);
+            if (ok) {
+                fc->pass++;
+                R.forks[fork].pass++;
+            } else {
+                fc->fail++;
+                R.forks[fork].fail++;
+            }
+        }
+        free(raw);
+    }
+    json_object_put(root);
+    return 0;
+}
+
+START_TEST(test_transaction_tests)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", test_fixture_path("ethereum-tests/TransactionTests"));
+    memset(&R, 0, sizeof R);
+    ck_assert_msg(nftw(dir, run_file, 16, FTW_PHYS) == 0, "cannot walk %s (set SEER_FIXTURES)", dir);
+    unsigned pass = 0, fail = 0, skip = 0, exact = 0;
+    printf("TransactionTests: %u files, %u cases\n", R.files, R.cases);
+    printf("  %-16s %6s %6s %6s %12s\n", "folder", "pass", "fail", "skip", "exact-name");
+    for (size_t i = 0; i < R.nfolders; i++) {
+        counts *c = &R.folders[i];
+        printf("  %-16s %6u %6u %6u %12u\n", c->name, c->pass, c->fail, c->skip, c->exact);
+        pass += c->pass;
+        fail += c->fail;
+        skip += c->skip;
+        exact += c->exact;
+    }
+    printf("  %-16s %6s %6s %6s %12s\n", "fork", "pass", "fail", "skip", "exact-name");
+    for (int f = 0; f <= SEER_FORK_COUNT; f++) {
+        counts *c = &R.forks[f];
+        if (c->pass + c->fail + c->skip)
+            printf("  %-16s %6u %6u %6u %12u\n",
+                   f < SEER_FORK_COUNT ? seer_fork_name((seer_fork)f) : "(unknown)", c->pass, c->fail,
+                   c->skip, c->exact);
+    }
+    printf("  total: %u pass, %u fail, %u skipped (unsupported fork); %u rejections with the exact name\n",
+           pass, fail, skip, exact);
+    if (R.npairs) {
+        printf("  rejected under another exception name (expected -> seer, count):\n");
+        for (size_t i = 0; i < R.npairs; i++)
+            printf("    %-60s -> %s  x%u\n", R.pairs[i].expected, R.pairs[i].got, R.pairs[i].n);
+    }
+    for (size_t i = 0; i < R.npairs; i++)
+        free((void *)R.pairs[i].expected);
+    fflush(stdout);
+    ck_assert_uint_gt(R.files, 100); /* the fixture set holds ~210 files */
+    ck_assert_uint_gt(pass, 1000);
+    ck_assert_uint_eq(fail, 0);
+}
+END_TEST
+
+/* Every exception name the GeneralStateTests expect must be one seer can
+ * produce: a static one from seer_tx_check_static, or one of the constants
+ * the executor reports. */
+START_TEST(test_state_test_exception_names)
+{
+    static const char *const *known[] = {
+        &seer_txex_insufficient_account_funds,
+        &seer_txex_sender_not_eoa,
+        &seer_txex_insufficient_max_fee_per_gas,
+        &seer_txex_insufficient_max_fee_per_blob_gas,
+        &seer_txex_gas_allowance_exceeded,
+        &seer_txex_nonce_mismatch_too_low,
+        &seer_txex_nonce_mismatch_too_high,
+        &seer_txex_nonce_is_max,
+        &seer_txex_invalid_chainid,
+        &seer_txex_blob_gas_allowance_exceeded,
+        &seer_txex_type_not_supported,
+        &seer_txex_intrinsic_gas_too_low,
+        &seer_txex_initcode_size_exceeded,
+        &seer_txex_priority_greater_than_max_fee,
+        &seer_txex_gaslimit_price_product_overflow,
+        &seer_txex_nonce_too_big,
+        &seer_txex_type_3_contract_creation,
+        &seer_txex_type_3_zero_blobs,
+        &seer_txex_type_3_blob_count_exceeded,
+        &seer_txex_type_3_invalid_blob_versioned_hash,
+    };
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "grep -rhoE '\"expectException\" *: *\"[^\"]*\"' '%s' | sort | uniq -c",
+             test_fixture_path("ethereum-tests/GeneralStateTests"));
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    char line[1024];
+    unsigned names = 0, unknown = 0;
+    while (fgets(line, sizeof line, p)) {
+        char *v = strstr(line, ": ");
+        v = v ? strchr(v, '"') : NULL;
+        ck_assert_ptr_nonnull(v);
+        v++;
+        v[strcspn(v, "\"")] = 0;
+        for (char *tok = strtok(v, "|"); tok; tok = strtok(NULL, "|")) {
+            bool found = false;
+            for (size_t i = 0; i < SEER_ARRAY_LEN(known); i++)
+                found |= strcmp(*known[i], tok) == 0;
+            names++;
+            if (!found) {
+                printf("  GeneralStateTests exception without a seer name: %s\n", tok);
+                unknown++;
+            }
+        }
+    }
+    pclose(p);
+    printf("GeneralStateTests: %u exception names in use, %u unknown to seer\n", names, unknown);
+    ck_assert_uint_gt(names, 5);
+    ck_assert_uint_eq(unknown, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* build, sign, round-trip                                             */
+/* ------------------------------------------------------------------ */
+
+static secp256k1_context *sign_ctx;
+static test_rng rng;
+
+static void setup(void)
+{
+    test_rng_init(&rng, test_seed(SUITE));
+    sign_ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+}
+
+static void teardown(void)
+{
+    secp256k1_context_destroy(sign_ctx);
+}
+
+static void rand_bytes(uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = (uint8_t)test_rng_next(&rng);
+}
+
+/* A random valid secret key and its address. */
+static void make_key(uint8_t sk[32], seer_address *addr)
+{
+    do
+        rand_bytes(sk, 32);
+    while (!secp256k1_ec_seckey_verify(sign_ctx, sk));
+    secp256k1_pubkey pub;
+    ck_assert(secp256k1_ec_pubkey_create(sign_ctx, &pub, sk));
+    uint8_t ser[65], h[32];
+    size_t n = sizeof ser;
+    secp256k1_ec_pubkey_serialize(sign_ctx, ser, &n, &pub, SECP256K1_EC_UNCOMPRESSED);
+    seer_keccak256(h, ser + 1, 64);
+    memcpy(addr->bytes, h + 12, 20);
+}
+
+/* Signs tx with sk: r, s and v (legacy: 27/28 or EIP-155; typed: parity). */
+static void sign_tx(seer_tx *tx, const uint8_t sk[32])
+{
+    seer_bytes32 msg;
+    ck_assert_int_eq(seer_tx_signing_hash(&msg, tx), 0);
+    secp256k1_ecdsa_recoverable_signature sig;
+    ck_assert(secp256k1_ecdsa_sign_recoverable(sign_ctx, &sig, msg.bytes, sk, NULL, NULL));
+    uint8_t rs[64];
+    int recid;
+    secp256k1_ecdsa_recoverable_signature_serialize_compact(sign_ctx, rs, &recid, &sig);
+    u256_from_be32(&tx->r, rs);
+    u256_from_be32(&tx->s, rs + 32);
+    if (tx->type != 0)
+        tx->v = u256_from_u64((uint64_t)recid);
+    else if (tx->has_chain_id)
+        tx->v = u256_from_u64(35 + 2 * tx->chain_id + (uint64_t)recid); /* EIP-155 */
+    else
+        tx->v = u256_from_u64(27 + (uint64_t)recid);
+}
+
+/* Fills a transaction of `type` with random fields (owned buffers malloc'd). */
+static void make_tx(seer_tx *tx, uint8_t type, bool eip155)
+{
+    memset(tx, 0, sizeof *tx);
+    tx->type = type;
+    tx->has_chain_id = type != 0 || eip155;
+    tx->chain_id = tx->has_chain_id ? 1 + test_rng_next(&rng) % 100000 : 0;
+    tx->nonce = test_rng_next(&rng) >> (test_rng_next(&rng) % 64);
+    tx->gas_limit = 21000 + test_rng_next(&rng) % 30000000;
+    tx->max_fee = u256_from_u64(test_rng_next(&rng) >> 8);
+    tx->max_priority_fee = u256_from_u64(tx->max_fee.w[0] / 2);
+    tx->gas_price = tx->max_fee;
+    if (type < 2)
+        tx->max_priority_fee = tx->gas_price;
+    tx->value = (u256){{test_rng_next(&rng), test_rng_next(&rng) & 0xffff, 0, 0}};
+    tx->has_to = type == 3 || (test_rng_next(&rng) & 1);
+    if (tx->has_to)
+        rand_bytes(tx->to.bytes, 20);
+    tx->data_len = test_rng_next(&rng) % 300;
+    if (tx->data_len) {
+        tx->data = malloc(tx->data_len);
+        rand_bytes(tx->data, tx->data_len);
+        for (size_t i = 0; i < tx->data_len; i += 3)
+            tx->data[i] = 0; /* a mix of zero and non-zero bytes */
+    }
+    if (type >= 1) {
+        tx->access_list_len = test_rng_next(&rng) % 4;
+        tx->access_list = calloc(tx->access_list_len + 1, sizeof *tx->access_list);
+        for (size_t i = 0; i < tx->access_list_len; i++) {
+            rand_bytes(tx->access_list[i].addr.bytes, 20);
+            tx->access_list[i].nkeys = test_rng_next(&rng) % 4;
+            tx->access_list[i].keys = calloc(tx->access_list[i].nkeys + 1, sizeof(seer_bytes32));
+            for (size_t k = 0; k < tx->access_list[i].nkeys; k++)
+                rand_bytes(tx->access_list[i].keys[k].bytes, 32);
+        }
+    }
+    if (type == 3) {
+        tx->max_fee_per_blob_gas = u256_from_u64(1 + test_rng_next(&rng) % 1000);
+        tx->nblob_hashes = 1 + test_rng_next(&rng) % SEER_TX_MAX_BLOBS_CANCUN;
+        tx->blob_hashes = calloc(tx->nblob_hashes, sizeof *tx->blob_hashes);
+        for (size_t i = 0; i < tx->nblob_hashes; i++) {
+            rand_bytes(tx->blob_hashes[i].bytes, 32);
+            tx->blob_hashes[i].bytes[0] = SEER_TX_BLOB_HASH_VERSION_KZG;
+        }
+    }
+}
+
+static void assert_same_tx(const seer_tx *a, const seer_tx *b)
+{
+    ck_assert_uint_eq(a->type, b->type);
+    ck_assert_int_eq(a->has_chain_id, b->has_chain_id);
+    ck_assert_uint_eq(a->chain_id, b->chain_id);
+    ck_assert_uint_eq(a->nonce, b->nonce);
+    ck_assert(u256_eq(&a->gas_price, &b->gas_price));
+    ck_assert(u256_eq(&a->max_fee, &b->max_fee));
+    ck_assert(u256_eq(&a->max_priority_fee, &b->max_priority_fee));
+    ck_assert_uint_eq(a->gas_limit, b->gas_limit);
+    ck_assert_int_eq(a->has_to, b->has_to);
+    if (a->has_to)
+        ck_assert_mem_eq(a->to.bytes, b->to.bytes, 20);
+    ck_assert(u256_eq(&a->value, &b->value));
+    ck_assert_uint_eq(a->data_len, b->data_len);
+    if (a->data_len)
+        ck_assert_mem_eq(a->data, b->data, a->data_len);
+    ck_assert_uint_eq(a->access_list_len, b->access_list_len);
+    for (size_t i = 0; i < a->access_list_len; i++) {
+        ck_assert_mem_eq(a->access_list[i].addr.bytes, b->access_list[i].addr.bytes, 20);
+        ck_assert_uint_eq(a->access_list[i].nkeys, b->access_list[i].nkeys);
+        for (size_t k = 0; k < a->access_list[i].nkeys; k++)
+            ck_assert_mem_eq(a->access_list[i].keys[k].bytes, b->access_list[i].keys[k].bytes, 32);
+    }
+    ck_assert(u256_eq(&a->max_fee_per_blob_gas, &b->max_fee_per_blob_gas));
+    ck_assert_uint_eq(a->nblob_hashes, b->nblob_hashes);
+    for (size_t i = 0; i < a->nblob_hashes; i++)
+        ck_assert_mem_eq(a->blob_hashes[i].bytes, b->blob_hashes[i].bytes, 32);
+    ck_assert(u256_eq(&a->v, &b->v));
+    ck_assert(u256_eq(&a->r, &b->r));
+    ck_assert(u256_eq(&a->s, &b->s));
+}
+
+/* Builds, signs, encodes, decodes, re-encodes and recovers one tx. */
+static void roundtrip(uint8_t type, bool eip155, seer_fork fork)
+{
+    uint8_t sk[32];
+    seer_address addr;
+    seer_tx tx, back;
+    uint8_t *enc = NULL, *enc2 = NULL;
+    size_t len = 0, len2 = 0;
+    make_key(sk, &addr);
+    make_tx(&tx, type, eip155);
+    sign_tx(&tx, sk);
+    ck_assert_int_eq(seer_tx_encode(&enc, &len, &tx), 0);
+    if (type)
+        ck_assert_uint_eq(enc[0], type);
+    else
+        ck_assert_uint_ge(enc[0], 0xc0);
+    ck_assert_msg(seer_tx_decode(&back, enc, len) == 0, "decode: %s", seer_error_detail());
+    assert_same_tx(&tx, &back);
+    uint8_t h[32];
+    seer_keccak256(h, enc, len);
+    ck_assert_mem_eq(back.hash.bytes, h, 32);
+    ck_assert_int_eq(seer_tx_encode(&enc2, &len2, &back), 0);
+    ck_assert_uint_eq(len, len2);
+    ck_assert_mem_eq(enc, enc2, len);
+    ck_assert_msg(seer_tx_recover_sender(&back, fork) == 0, "recover: %s", seer_error_detail());
+    ck_assert(back.has_sender);
+    ck_assert_mem_eq(back.sender.bytes, addr.bytes, 20);
+    ck_assert_int_eq(seer_tx_check_chain_id(&back, back.chain_id, NULL), 0);
+    if (back.has_chain_id) {
+        const char *ex;
+        ck_assert_int_eq(seer_tx_check_chain_id(&back, back.chain_id + 1, &ex), SEER_ETX);
+        ck_assert_str_eq(ex, seer_txex_invalid_chainid);
+    }
+    /* A flipped bit in r gives another key or none: never the signer. */
+    back.r.w[0] ^= 1;
+    if (seer_tx_recover_sender(&back, fork) == 0)
+        ck_assert(memcmp(back.sender.bytes, addr.bytes, 20) != 0);
+    free(enc);
+    free(enc2);
+    seer_tx_clear(&tx);
+    seer_tx_clear(&back);
+}
+
+START_TEST(test_legacy_roundtrip)
+{
+    for (int i = 0; i < 20; i++) {
+        roundtrip(0, false, SEER_FORK_FRONTIER);
+        roundtrip(0, false, SEER_FORK_CANCUN);
+    }
+}
+END_TEST
+
+START_TEST(test_eip155_roundtrip)
+{
+    for (int i = 0; i < 20; i++)
+        roundtrip(0, true, SEER_FORK_SPURIOUS_DRAGON);
+    /* Before Spurious Dragon an EIP-155 v is invalid. */
+    uint8_t sk[32];
+    seer_address addr;
+    seer_tx tx;
+    const char *ex;
+    make_key(sk, &addr);
+    make_tx(&tx, 0, true);
+    sign_tx(&tx, sk);
+    ck_assert_int_eq(seer_tx_recover_sender_ex(&tx, SEER_FORK_TANGERINE_WHISTLE, &ex), SEER_ESIG);
+    ck_assert_str_eq(ex, SEER_TXEX("INVALID_SIGNATURE_VRS"));
+    ck_assert_ptr_nonnull(strstr(seer_error_detail(), "v "));
+    ck_assert_int_eq(seer_tx_recover_sender(&tx, SEER_FORK_SPURIOUS_DRAGON), 0);
+    ck_assert_mem_eq(tx.sender.bytes, addr.bytes, 20);
+    seer_tx_clear(&tx);
+}
+END_TEST
+
+START_TEST(test_typed_roundtrip)
+{
+    for (int i = 0; i < 20; i++) {
+        roundtrip(1, false, SEER_FORK_BERLIN);
+        roundtrip(2, false, SEER_FORK_LONDON);
+        roundtrip(3, false, SEER_FORK_CANCUN);
+    }
+}
+END_TEST
+
+/* EIP-2: a high-s twin of a valid signature recovers the same key under
+ * Frontier but is refused from Homestead. */
+START_TEST(test_high_s)
+{
+    uint8_t sk[32], nb[32];
+    seer_address addr;
+    seer_tx tx;
+    const char *ex;
+    make_key(sk, &addr);
+    make_tx(&tx, 0, false);
+    sign_tx(&tx, sk);
+    ck_assert_int_eq(
+        seer_hex_decode_exact(nb, 32, "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"), 0);
+    u256 n;
+    u256_from_be32(&n, nb);
+    u256_sub(&tx.s, &n, &tx.s);
+    tx.v = u256_from_u64(tx.v.w[0] == 27 ? 28 : 27);
+    ck_assert_int_eq(seer_tx_recover_sender(&tx, SEER_FORK_FRONTIER), 0);
+    ck_assert_mem_eq(tx.sender.bytes, addr.bytes, 20);
+    ck_assert_int_eq(seer_tx_recover_sender_ex(&tx, SEER_FORK_HOMESTEAD, &ex), SEER_ESIG);
+    ck_assert_str_eq(ex, SEER_TXEX("INVALID_SIGNATURE_VRS"));
+    ck_assert(!tx.has_sender);
+    tx.s = U256_ZERO;
+    ck_assert_int_eq(seer_tx_recover_sender(&tx, SEER_FORK_FRONTIER), SEER_ESIG);
+    tx.s = n;
+    ck_assert_int_eq(seer_tx_recover_sender(&tx, SEER_FORK_FRONTIER), SEER_ESIG);
+    seer_tx_clear(&tx);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* malformed encodings                                                 */
+/* ------------------------------------------------------------------ */
+
+/* A fixed legacy transaction, hand-assembled: nonce 3, gasPrice 1,
+ * gasLimit 2000, to 20 x 0x11, value 10, data "", v 27, r, s 1. */
+static size_t build_legacy(uint8_t *out, const uint8_t *nonce, size_t nonce_len, size_t to_len,
+                           bool extra_field)
+{
+    uint8_t body[256];
+    size_t n = 0;
+    memcpy(body + n, nonce, nonce_len);
+    n += nonce_len;
+    body[n++] = 0x01;                                     /* gasPrice */
+    body[n++] = 0x82, body[n++] = 0x07, body[n++] = 0xd0; /* gasLimit 2000 */
+    body[n++] = (uint8_t)(0x80 + to_len);
+    memset(body + n, 0x11, to_len);
+    n += to_len;
+    body[n++] = 0x0a; /* value */
+    body[n++] = 0x80; /* data */
+    body[n++] = 0x1b; /* v */
+    body[n++] = 0xa0; /* r */
+    memset(body + n, 0x22, 32);
+    n += 32;
+    body[n++] = 0x01; /* s */
+    if (extra_field)
+        body[n++] = 0x80;
+    ck_assert_uint_lt(n, 256);
+    out[0] = 0xf8;
+    out[1] = (uint8_t)n;
+    memcpy(out + 2, body, n);
+    return n + 2;
+}
+
+static void expect_bad(const uint8_t *raw, size_t len, int code, const char *ex_want, const char *detail_has)
+{
+    seer_tx tx;
+    const char *ex = NULL;
+    seer_error_clear();
+    int rc = seer_tx_decode_ex(&tx, raw, len, &ex);
+    ck_assert_int_eq(rc, code);
+    ck_assert_ptr_nonnull(ex);
+    ck_assert_str_eq(ex, ex_want);
+    ck_assert_msg(strstr(seer_error_detail(), detail_has) != NULL, "detail '%s' lacks '%s'",
+                  seer_error_detail(), detail_has);
+    /* A failed decode leaves nothing to free. */
+    ck_assert_ptr_null(tx.data);
+    ck_assert_ptr_null(tx.access_list);
+}
+
+START_TEST(test_malformed)
+{
+    uint8_t raw[300], buf[302];
+    const uint8_t nonce3[] = {0x03}, nonce_lz[] = {0x82, 0x00, 0x03},
+                  nonce_wide[] = {0x89, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+    size_t len = build_legacy(raw, nonce3, 1, 20, false);
+    seer_tx tx;
+    ck_assert_int_eq(seer_tx_decode(&tx, raw, len), 0);
+    ck_assert_uint_eq(tx.nonce, 3);
+    ck_assert_uint_eq(tx.gas_limit, 2000);
+    seer_tx_clear(&tx);
+
+    /* truncated: the list claims more than there is */
+    expect_bad(raw, len - 1, SEER_ERLP, SEER_TXEX("RLP_ERROR_SIZE"), "byte");
+    /* trailing bytes after the list */
+    memcpy(buf, raw, len);
+    buf[len] = 0x00;
+    expect_bad(buf, len + 1, SEER_ERLP, SEER_TXEX("RLP_ERROR_SIZE"), "byte");
+    /* non-canonical integer: a leading zero byte in the nonce */
+    len = build_legacy(raw, nonce_lz, sizeof nonce_lz, 20, false);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_LEADING_ZEROS_NONCE"), "nonce");
+    /* a single byte below 0x80 wrapped as a string */
+    const uint8_t nonce_wrapped[] = {0x81, 0x03};
+    len = build_legacy(raw, nonce_wrapped, sizeof nonce_wrapped, 20, false);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_LEADING_ZEROS_NONCE_SIZE"), "nonce");
+    /* nonce above 2^64-1 (EIP-2681) */
+    len = build_legacy(raw, nonce_wide, sizeof nonce_wide, 20, false);
+    expect_bad(raw, len, SEER_ETX, SEER_TXEX("NONCE_OVERFLOW"), "nonce");
+    /* wrong field count */
+    len = build_legacy(raw, nonce3, 1, 20, true);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_TOO_MANY_ELEMENTS"), "fields");
+    /* a 19-byte `to` */
+    len = build_legacy(raw, nonce3, 1, 19, false);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("ADDRESS_TOO_SHORT"), "field to");
+    len = build_legacy(raw, nonce3, 1, 21, false);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("ADDRESS_TOO_LONG"), "field to");
+    /* empty input, unknown type, a typed payload that is not a list */
+    expect_bad(raw, 0, SEER_ERLP, SEER_TXEX("RLP_ERROR_EOF"), "empty");
+    const uint8_t type5[] = {0x05, 0xc0}, type2str[] = {0x02, 0x80};
+    expect_bad(type5, sizeof type5, SEER_ETX, SEER_TXEX("TYPE_NOT_SUPPORTED"), "type");
+    expect_bad(type2str, sizeof type2str, SEER_ERLP, SEER_TXEX("RLP_INVALID_HEADER"), "byte");
+    /* a typed tx with too few fields */
+    const uint8_t type2short[] = {0x02, 0xc3, 0x01, 0x80, 0x80};
+    expect_bad(type2short, sizeof type2short, SEER_ERLP, SEER_TXEX("RLP_TOO_FEW_ELEMENTS"), "fields");
+}
+END_TEST
+
+/* Malformed access lists and blob hashes inside an otherwise valid typed tx. */
+START_TEST(test_malformed_typed)
+{
+    uint8_t sk[32];
+    seer_address addr;
+    seer_tx tx;
+    uint8_t *enc;
+    size_t len;
+    make_key(sk, &addr);
+    make_tx(&tx, 1, false);
+    free(tx.access_list);
+    tx.access_list = calloc(1, sizeof *tx.access_list);
+    tx.access_list_len = 1;
+    tx.access_list[0].keys = calloc(1, sizeof(seer_bytes32));
+    tx.access_list[0].nkeys = 1;
+    memset(tx.access_list[0].keys[0].bytes, 0x77, 32);
+    sign_tx(&tx, sk);
+    ck_assert_int_eq(seer_tx_encode(&enc, &len, &tx), 0);
+    /* The key is the only run of 32 x 0x77: its header 0xa0 precedes it.
+     * Rewriting it to a 31-byte key would break every enclosing length, so
+     * check via a bad version byte on a blob tx below and the fixtures'
+     * ttEIP2930 cases for access-list shapes. Here: the accepted shape. */
+    seer_tx back;
+    ck_assert_int_eq(seer_tx_decode(&back, enc, len), 0);
+    ck_assert_uint_eq(back.access_list_len, 1);
+    ck_assert_uint_eq(back.access_list[0].nkeys, 1);
+    seer_tx_clear(&back);
+    free(enc);
+    seer_tx_clear(&tx);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* intrinsic gas and static rules                                      */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_intrinsic_gas)
+{
+    seer_tx tx;
+    uint64_t g;
+    uint8_t data[100];
+    memset(&tx, 0, sizeof tx);
+    tx.has_to = true;
+    ck_assert(seer_tx_intrinsic_gas(&g, &tx, SEER_FORK_FRONTIER));
+    ck_assert_uint_eq(g, 21000);
+    /* creation: +32000 from Homestead (EIP-2) */
+    tx.has_to = false;
+    ck_assert(seer_tx_intrinsic_gas(&g, &tx, SEER_FORK_FRONTIER));
+    ck_assert_uint_eq(g, 21000);
+    ck_assert(seer_tx_intrinsic_gas(&g, &tx, SEER_FORK_HOMESTEAD));
+    ck_assert_uint_eq(g, 53000);
+    /* calldata: 10 zero and 90 non-zero bytes; 68 -> 16 at Istanbul (EIP-2028) */
+    memset(data, 0, 10);
+    memset(data + 10, 0xab, 90);
+    tx.has_to = true;
+    tx.data = data;
+    tx.data_len = sizeof data;
+    ck_assert(seer_tx_intrinsic_gas(&g, &tx, SEER_FORK_PETERSBURG));
+    ck_assert_uint_eq(g, 21000 + 10 * 4 + 90 * 68);
+    ck_assert(seer_tx_intrinsic_gas(&g, &tx, SEER_FORK_ISTANBUL));
+    ck_assert_uint_eq(g, 21000 + 10 * 4 + 90 * 16);
+    /* initcode words from Shanghai (EIP-3860): 100 bytes = 4 words */
+    tx.has_to = false;
+    ck_assert(seer_tx_intrinsic_gas(&g, &tx, SEER_FORK_PARIS));
+    ck_assert_uint_eq(g, 53000 + 10 * 4 + 90 * 16);
+    ck_assert(seer_tx_intrinsic_gas(&g, &tx, SEER_FORK_SHANGHAI));
+    ck_assert_uint_eq(g, 53000 + 10 * 4 + 90 * 16 + 4 * 2);
+    /* access list (EIP-2930): 2 addresses, 3 keys */
+    seer_bytes32 keys[3];
+    seer_access_list_entry al[2] = {{.keys = keys, .nkeys = 1}, {.keys = keys + 1, .nkeys = 2}};
+    tx.has_to = true;
+    tx.data_len = 0;
+    tx.access_list = al;
+    tx.access_list_len = 2;
+    tx.type = 1;
+    ck_assert(seer_tx_intrinsic_gas(&g, &tx, SEER_FORK_BERLIN));
+    ck_assert_uint_eq(g, 21000 + 2 * 2400 + 3 * 1900);
+}
+END_TEST
+
+static void expect_static(const seer_tx *tx, seer_fork fork, const char *want)
+{
+    const char *ex = NULL;
+    int rc = seer_tx_check_static(tx, fork, &ex);
+    if (!want) {
+        ck_assert_msg(rc == 0, "unexpected %s", ex ? ex : "?");
+        ck_assert_ptr_null(ex);
+        return;
+    }
+    ck_assert_int_eq(rc, SEER_ETX);
+    ck_assert_ptr_nonnull(ex);
+    ck_assert_str_eq(ex, want);
+    ck_assert_ptr_nonnull(strstr(seer_error_detail(), want));
+}
+
+START_TEST(test_static_rules)
+{
+    seer_tx tx;
+    static uint8_t big[SEER_TX_MAX_INITCODE_SIZE + 1];
+    seer_bytes32 blobs[7];
+    memset(&tx, 0, sizeof tx);
+    memset(blobs, 0, sizeof blobs);
+    for (int i = 0; i < 7; i++)
+        blobs[i].bytes[0] = SEER_TX_BLOB_HASH_VERSION_KZG;
+    tx.has_to = true;
+    tx.gas_limit = 21000;
+    tx.max_fee = tx.gas_price = tx.max_priority_fee = u256_from_u64(10);
+    expect_static(&tx, SEER_FORK_FRONTIER, NULL);
+    tx.gas_limit = 20999;
+    expect_static(&tx, SEER_FORK_FRONTIER, SEER_TXEX("INTRINSIC_GAS_TOO_LOW"));
+    tx.gas_limit = 1000000;
+    /* types before their forks */
+    tx.type = 1;
+    expect_static(&tx, SEER_FORK_ISTANBUL, SEER_TXEX("TYPE_NOT_SUPPORTED"));
+    expect_static(&tx, SEER_FORK_BERLIN, NULL);
+    tx.type = 2;
+    expect_static(&tx, SEER_FORK_BERLIN, SEER_TXEX("TYPE_NOT_SUPPORTED"));
+    expect_static(&tx, SEER_FORK_LONDON, NULL);
+    tx.max_priority_fee = u256_from_u64(11);
+    expect_static(&tx, SEER_FORK_LONDON, SEER_TXEX("PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS"));
+    tx.max_priority_fee = u256_from_u64(1);
+    tx.max_fee = U256_MAX;
+    expect_static(&tx, SEER_FORK_LONDON, SEER_TXEX("GASLIMIT_PRICE_PRODUCT_OVERFLOW"));
+    tx.max_fee = u256_from_u64(10);
+    /* EIP-2681 */
+    tx.nonce = UINT64_MAX;
+    expect_static(&tx, SEER_FORK_LONDON, SEER_TXEX("NONCE_TOO_BIG"));
+    tx.nonce = UINT64_MAX - 1;
+    expect_static(&tx, SEER_FORK_LONDON, NULL);
+    /* EIP-4844 */
+    tx.type = 3;
+    tx.blob_hashes = blobs;
+    tx.nblob_hashes = 1;
+    expect_static(&tx, SEER_FORK_SHANGHAI, SEER_TXEX("TYPE_NOT_SUPPORTED"));
+    expect_static(&tx, SEER_FORK_CANCUN, NULL);
+    tx.nblob_hashes = 0;
+    expect_static(&tx, SEER_FORK_CANCUN, SEER_TXEX("TYPE_3_TX_ZERO_BLOBS"));
+    tx.nblob_hashes = 7;
+    expect_static(&tx, SEER_FORK_CANCUN, SEER_TXEX("TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED"));
+    tx.nblob_hashes = 6;
+    expect_static(&tx, SEER_FORK_CANCUN, NULL);
+    blobs[5].bytes[0] = 0x02;
+    expect_static(&tx, SEER_FORK_CANCUN, SEER_TXEX("TYPE_3_TX_INVALID_BLOB_VERSIONED_HASH"));
+    blobs[5].bytes[0] = SEER_TX_BLOB_HASH_VERSION_KZG;
+    tx.has_to = false;
+    expect_static(&tx, SEER_FORK_CANCUN, SEER_TXEX("TYPE_3_TX_CONTRACT_CREATION"));
+    /* EIP-3860: initcode size from Shanghai */
+    tx.type = 2;
+    tx.data = big;
+    tx.data_len = sizeof big;
+    tx.gas_limit = 30000000;
+    expect_static(&tx, SEER_FORK_PARIS, NULL);
+    expect_static(&tx, SEER_FORK_SHANGHAI, SEER_TXEX("INITCODE_SIZE_EXCEEDED"));
+    tx.data_len = SEER_TX_MAX_INITCODE_SIZE;
+    expect_static(&tx, SEER_FORK_SHANGHAI, NULL);
+}
+END_TEST
+
+static Suite *tx_suite(void)
+{
+    Suite *s = suite_create(SUITE);
+    TCase *tc;
+    tc = tcase_create("transaction_tests");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_transaction_tests);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("state_test_exception_names");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_state_test_exception_names);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("roundtrip");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_legacy_roundtrip);
+    tcase_add_test(tc, test_eip155_roundtrip);
+    tcase_add_test(tc, test_typed_roundtrip);
+    tcase_add_test(tc, test_high_s);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("malformed");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_malformed);
+    tcase_add_test(tc, test_malformed_typed);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("gas_and_static");
+    tcase_add_test(tc, test_intrinsic_gas);
+    tcase_add_test(tc, test_static_rules);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return test_run_suite(tx_suite());
+}

@@ -20,28 +20,28 @@ typedef struct seer_access_list_entry {
 } seer_access_list_entry;
 
 typedef struct seer_tx {
-    uint8_t type;         /* 0..3 */
-    bool has_chain_id;    /* legacy: true when EIP-155 (v = 35/36 + 2*id) */
+    uint8_t type;      /* 0..3 */
+    bool has_chain_id; /* legacy: true when EIP-155 (v = 35/36 + 2*id) */
     uint64_t chain_id;
     uint64_t nonce;
-    u256 gas_price;       /* legacy and type 1; for types 2/3 = max_fee */
-    u256 max_priority_fee;/* types 2/3; for legacy/1 = gas_price */
-    u256 max_fee;         /* types 2/3; for legacy/1 = gas_price */
+    u256 gas_price;        /* legacy and type 1; for types 2/3 = max_fee */
+    u256 max_priority_fee; /* types 2/3; for legacy/1 = gas_price */
+    u256 max_fee;          /* types 2/3; for legacy/1 = gas_price */
     uint64_t gas_limit;
-    bool has_to;          /* false: contract creation */
+    bool has_to; /* false: contract creation */
     seer_address to;
     u256 value;
-    uint8_t *data;        /* malloc'd, may be NULL when data_len == 0 */
+    uint8_t *data; /* malloc'd, may be NULL when data_len == 0 */
     size_t data_len;
     seer_access_list_entry *access_list;
     size_t access_list_len;
-    u256 max_fee_per_blob_gas;   /* type 3 */
-    seer_bytes32 *blob_hashes;   /* type 3 */
+    u256 max_fee_per_blob_gas; /* type 3 */
+    seer_bytes32 *blob_hashes; /* type 3 */
     size_t nblob_hashes;
-    u256 v, r, s;         /* legacy v as in the encoding; typed: y_parity in v */
+    u256 v, r, s; /* legacy v as in the encoding; typed: y_parity in v */
     bool has_sender;
     seer_address sender;
-    seer_bytes32 hash;    /* keccak256 of the network encoding */
+    seer_bytes32 hash; /* keccak256 of the network encoding */
 } seer_tx;
 
 /** Frees everything a seer_tx owns (not the struct itself) and zeroes it. */
@@ -79,5 +79,61 @@ bool seer_tx_intrinsic_gas(uint64_t *out, const seer_tx *tx, seer_fork fork);
  *  ethereum/tests exception name (e.g. "TransactionException.
  *  INTRINSIC_GAS_TOO_LOW"), a static string. */
 int seer_tx_check_static(const seer_tx *tx, seer_fork fork, const char **exception);
+
+/* ---- additions (h7): exception names, finer-grained entry points ---- */
+
+/* ethereum/tests exception names ("TransactionException.X"), static
+ * strings. The *_ex functions below report the one that applies; the
+ * state-dependent ones are for the executor, which checks them against the
+ * pre-state, so that its names match the fixtures' `expectException`. */
+#define SEER_TXEX(x) "TransactionException." x
+extern const char *const seer_txex_insufficient_account_funds; /* balance < gas*maxFee + value (+ blob fee) */
+extern const char *const seer_txex_sender_not_eoa;             /* EIP-3607: sender has code */
+extern const char *const seer_txex_insufficient_max_fee_per_gas;      /* max_fee < base fee (EIP-1559) */
+extern const char *const seer_txex_insufficient_max_fee_per_blob_gas; /* EIP-4844 */
+extern const char *const seer_txex_gas_allowance_exceeded;            /* gas_limit > block gas left */
+extern const char *const seer_txex_nonce_mismatch_too_low;
+extern const char *const seer_txex_nonce_mismatch_too_high;
+extern const char *const seer_txex_nonce_is_max; /* EIP-2681: account nonce 2^64-1 */
+extern const char *const seer_txex_invalid_chainid;
+extern const char *const seer_txex_blob_gas_allowance_exceeded; /* EIP-4844 block blob gas */
+/* The static ones seer_tx_check_static reports. */
+extern const char *const seer_txex_type_not_supported;
+extern const char *const seer_txex_intrinsic_gas_too_low;
+extern const char *const seer_txex_initcode_size_exceeded;
+extern const char *const seer_txex_priority_greater_than_max_fee;
+extern const char *const seer_txex_gaslimit_price_product_overflow;
+extern const char *const seer_txex_nonce_too_big;
+extern const char *const seer_txex_type_3_contract_creation;
+extern const char *const seer_txex_type_3_zero_blobs;
+extern const char *const seer_txex_type_3_blob_count_exceeded;
+extern const char *const seer_txex_type_3_invalid_blob_versioned_hash;
+
+/** As seer_tx_decode; also sets *exception (when not NULL) to the
+ *  ethereum/tests exception name of a failure (NULL on success). On failure
+ *  *tx is left cleared (nothing to free). */
+int seer_tx_decode_ex(seer_tx *tx, const uint8_t *raw, size_t len, const char **exception);
+
+/** As seer_tx_recover_sender; also sets *exception (when not NULL):
+ *  INVALID_SIGNATURE_VRS (v, r or s out of range), INVALID_CHAINID (an
+ *  EIP-155 chain id that does not fit 64 bits) or EC_RECOVERY_FAIL (no key
+ *  recovers from the signature). */
+int seer_tx_recover_sender_ex(seer_tx *tx, seer_fork fork, const char **exception);
+
+/** True when transaction type `type` exists under `fork` (EIP-2718/2930
+ *  from Berlin, EIP-1559 from London, EIP-4844 from Cancun). */
+bool seer_tx_type_allowed(uint8_t type, seer_fork fork);
+
+/** Checks the signed chain id against the chain's: typed transactions and
+ *  EIP-155 legacy ones must match; pre-EIP-155 legacy ones carry none and
+ *  pass. Returns 0 or SEER_ETX with *exception = INVALID_CHAINID. */
+int seer_tx_check_chain_id(const seer_tx *tx, uint64_t chain_id, const char **exception);
+
+/** EIP-4844 limits (Cancun): at most 6 blobs per transaction (the block's
+ *  limit, 786432 blob gas / 131072 per blob); version byte 0x01. */
+#define SEER_TX_MAX_BLOBS_CANCUN      6
+#define SEER_TX_BLOB_HASH_VERSION_KZG 0x01
+/** EIP-3860: initcode at most 2 * 24576 bytes. */
+#define SEER_TX_MAX_INITCODE_SIZE 49152
 
 #endif
