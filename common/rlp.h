@@ -46,6 +46,15 @@ typedef struct seer_rlp_iter {
     size_t offset; /* top-level offset of p */
 } seer_rlp_iter;
 
+/** Checks every item nested anywhere inside `item` (headers, canonical
+ *  forms, and that each list's items exactly fill it), without recursion:
+ *  any depth is accepted and hostile nesting cannot exhaust the stack.
+ *  Returns 0, SEER_ERLP (offset in the detail) or SEER_ENOMEM. */
+int seer_rlp_validate(const seer_rlp_item *item);
+/** seer_rlp_decode followed by seer_rlp_validate: the whole input is one
+ *  canonical item, nested items included. */
+int seer_rlp_decode_full(seer_rlp_item *out, const uint8_t *in, size_t len);
+
 /** Starts iterating over the items of a list item. SEER_ERLP if not a list. */
 int seer_rlp_iter_init(seer_rlp_iter *it, const seer_rlp_item *list);
 /** Returns 1 and the next item, 0 at the end of the list, or SEER_ERLP. */

@@ -258,6 +258,7 @@ START_TEST(test_mainnet_code_hashes)
             failed++;
     }
     printf("test_keccak: mainnet code hashes: %d passed, %d failed\n", passed, failed);
+    fflush(stdout); /* check may end a failing forked test without flushing */
     free(code);
     free(text);
     ck_assert_int_eq(failed, 0);
