@@ -86,23 +86,9 @@ static const char *jstr(json_object *o, const char *key)
                : NULL;
 }
 
-/* Runs one case under one fork the way a client admits a transaction:
- * decode, the type exists, the signature recovers, the chain id, then the
- * static rules. Returns 0 or the first error, with *ex its name. */
 static int admit(seer_tx *tx, const uint8_t *raw, size_t len, seer_fork fork, const char **ex)
 {
-    int rc = seer_tx_decode_ex(tx, raw, len, ex);
-    if (rc < 0)
-        return rc;
-    if (!seer_tx_type_allowed(tx->type, fork)) {
-        *ex = seer_txex_type_not_supported;
-        return SEER_ETX;
-    }
-    if ((rc = seer_tx_recover_sender_ex(tx, fork, ex)) < 0)
-        return rc;
-    if ((rc = seer_tx_check_chain_id(tx, CHAIN_ID, ex)) < 0)
-        return rc;
-    return seer_tx_check_static(tx, fork, ex);
+    return seer_tx_admit(tx, raw, len, fork, CHAIN_ID, ex);
 }
 
 static void report_failure(const char *path, const char *test, const char *fork, const char *why)
@@ -128,6 +114,9 @@ static bool run_fork(const char *path, const char *test, const uint8_t *raw, siz
             ok = false;
         } else if (!ex || strcmp(ex, want_ex) != 0) {
             note_pair(want_ex, ex);
+            if (getenv("SEER_TX_VERBOSE"))
+                printf("  name %s [%s] %s: expected %s, seer %s (%s)\n", path, test, forkname, want_ex,
+                       ex ? ex : "(none)", seer_error_detail());
         }
         if (rc < 0 && ex && strcmp(ex, want_ex) == 0) {
             folder_counts(path)->exact++;
@@ -859,5 +848,8 @@ static Suite *tx_suite(void)
 
 int main(void)
 {
+    /* Drawn once before check forks a process per test, so that one printed
+     * seed replays every randomized test. */
+    test_seed(SUITE);
     return test_run_suite(tx_suite());
 }

@@ -129,6 +129,15 @@ bool seer_tx_type_allowed(uint8_t type, seer_fork fork);
  *  pass. Returns 0 or SEER_ETX with *exception = INVALID_CHAINID. */
 int seer_tx_check_chain_id(const seer_tx *tx, uint64_t chain_id, const char **exception);
 
+/** The whole admission of a network-encoded transaction under `fork` on
+ *  chain `chain_id`, in the order clients apply it: the type exists, strict
+ *  decoding, the chain id, sender recovery, then seer_tx_check_static.
+ *  Returns 0 with tx decoded and its sender set, or the first error with
+ *  *exception its ethereum/tests name and *tx cleared. The state-dependent
+ *  rules (nonce, balance, base fee, block gas) remain the executor's. */
+int seer_tx_admit(seer_tx *tx, const uint8_t *raw, size_t len, seer_fork fork, uint64_t chain_id,
+                  const char **exception);
+
 /** EIP-4844 limits (Cancun): at most 6 blobs per transaction (the block's
  *  limit, 786432 blob gas / 131072 per blob); version byte 0x01. */
 #define SEER_TX_MAX_BLOBS_CANCUN      6
