@@ -8,6 +8,11 @@
  *     SEER_HASH_ADD(hh, table, key, sizeof(key_t), elt, &oom);
  *     if (oom) { free(elt); return SEER_ENOMEM; }
  *
+ * Add only through SEER_HASH_ADD: a plain HASH_ADD (or HASH_REPLACE,
+ * HASH_SELECT) that runs out of memory drops the element with no flag armed
+ * to report it. Verified against uthash 2.3.0 (tests/test_hashtab.c injects
+ * failures into table creation and bucket expansion).
+ *
  * Keys are plain byte structs with no padding (static_assert their size);
  * memset a lookup key to zero before filling it. Iteration order is
  * insertion order: sort before anything that reaches consensus output. One
