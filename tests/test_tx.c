@@ -5,8 +5,10 @@
 #define _XOPEN_SOURCE 700
 #include "tests/test_util.h"
 
+#include "common/buf.h"
 #include "common/hex.h"
 #include "common/keccak.h"
+#include "common/rlp.h"
 #include "common/util.h"
 #include "vm/tx.h"
 
@@ -657,35 +659,169 @@ START_TEST(test_malformed)
 }
 END_TEST
 
-/* Malformed access lists and blob hashes inside an otherwise valid typed tx. */
+/* Typed transactions assembled item by item, so that one item can be
+ * replaced by a malformed one while everything around it stays valid. */
+typedef struct raw_item {
+    uint8_t b[64];
+    size_t n;
+} raw_item;
+
+#define RAW(...)                                                                                             \
+    {                                                                                                        \
+        {__VA_ARGS__}, sizeof((uint8_t[]){__VA_ARGS__})                                                      \
+    }
+
+static const raw_item def_chain = RAW(0x01), def_zero = RAW(0x80), def_one = RAW(0x01), def_two = RAW(0x02),
+                      def_gas = RAW(0x82, 0x75, 0x30), def_empty_list = RAW(0xc0),
+                      def_to = RAW(0x94, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+                                   0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11);
+/* one blob hash: a list of one 32-byte string with version 0x01 */
+static const raw_item def_blobs = {{0xe1, 0xa0, 0x01}, 34};
+
+/* Encodes a type-`type` tx with item `which` replaced by `repl` (which < 0:
+ * no replacement). Returns the length written into out. */
+static size_t build_typed(uint8_t *out, size_t cap, uint8_t type, int which, const seer_buf *repl)
+{
+    const raw_item *t1[] = {&def_chain, &def_zero,       &def_one,  &def_gas, &def_to, &def_zero,
+                            &def_zero,  &def_empty_list, &def_zero, &def_one, &def_one};
+    const raw_item *t2[] = {&def_chain, &def_zero, &def_one,        &def_two,  &def_gas, &def_to,
+                            &def_zero,  &def_zero, &def_empty_list, &def_zero, &def_one, &def_one};
+    const raw_item *t3[] = {&def_chain, &def_zero,       &def_one, &def_two,   &def_gas,  &def_to,  &def_zero,
+                            &def_zero,  &def_empty_list, &def_one, &def_blobs, &def_zero, &def_one, &def_one};
+    const raw_item **items = type == 1 ? t1 : type == 2 ? t2 : t3;
+    int n = type == 1 ? 11 : type == 2 ? 12 : 14;
+    seer_buf b = SEER_BUF_INIT;
+    seer_buf_push(&b, type);
+    size_t m = seer_rlp_list_begin(&b);
+    for (int i = 0; i < n; i++) {
+        if (i == which)
+            seer_rlp_put_raw(&b, repl->p, repl->len);
+        else
+            seer_rlp_put_raw(&b, items[i]->b, items[i]->n);
+    }
+    seer_rlp_list_end(&b, m);
+    ck_assert(!b.oom);
+    ck_assert_uint_le(b.len, cap);
+    memcpy(out, b.p, b.len);
+    size_t len = b.len;
+    seer_buf_free(&b);
+    return len;
+}
+
+/* An access list of one entry: an address of addr_len bytes and one key of
+ * key_len bytes; extra adds a third item to the entry. */
+static void put_access_list(seer_buf *b, size_t addr_len, size_t key_len, bool extra)
+{
+    uint8_t bytes[40];
+    memset(bytes, 0x33, sizeof bytes);
+    size_t m = seer_rlp_list_begin(b), me = seer_rlp_list_begin(b);
+    seer_rlp_put_bytes(b, bytes, addr_len);
+    size_t mk = seer_rlp_list_begin(b);
+    seer_rlp_put_bytes(b, bytes, key_len);
+    seer_rlp_list_end(b, mk);
+    if (extra)
+        seer_rlp_put_bytes(b, bytes, 1);
+    seer_rlp_list_end(b, me);
+    seer_rlp_list_end(b, m);
+}
+
 START_TEST(test_malformed_typed)
 {
-    uint8_t sk[32];
-    seer_address addr;
-    seer_tx tx;
-    uint8_t *enc;
+    uint8_t raw[512];
     size_t len;
-    make_key(sk, &addr);
-    make_tx(&tx, 1, false);
-    free(tx.access_list);
-    tx.access_list = calloc(1, sizeof *tx.access_list);
-    tx.access_list_len = 1;
-    tx.access_list[0].keys = calloc(1, sizeof(seer_bytes32));
-    tx.access_list[0].nkeys = 1;
-    memset(tx.access_list[0].keys[0].bytes, 0x77, 32);
-    sign_tx(&tx, sk);
-    ck_assert_int_eq(seer_tx_encode(&enc, &len, &tx), 0);
-    /* The key is the only run of 32 x 0x77: its header 0xa0 precedes it.
-     * Rewriting it to a 31-byte key would break every enclosing length, so
-     * check via a bad version byte on a blob tx below and the fixtures'
-     * ttEIP2930 cases for access-list shapes. Here: the accepted shape. */
-    seer_tx back;
-    ck_assert_int_eq(seer_tx_decode(&back, enc, len), 0);
-    ck_assert_uint_eq(back.access_list_len, 1);
-    ck_assert_uint_eq(back.access_list[0].nkeys, 1);
-    seer_tx_clear(&back);
-    free(enc);
+    seer_tx tx;
+    seer_buf r = SEER_BUF_INIT;
+
+    /* The unmodified assemblies decode, with the fields they carry. */
+    for (uint8_t type = 1; type <= 3; type++) {
+        len = build_typed(raw, sizeof raw, type, -1, NULL);
+        ck_assert_msg(seer_tx_decode(&tx, raw, len) == 0, "type %u: %s", type, seer_error_detail());
+        ck_assert_uint_eq(tx.type, type);
+        ck_assert_uint_eq(tx.chain_id, 1);
+        ck_assert_uint_eq(tx.gas_limit, 30000);
+        ck_assert(tx.has_to);
+        ck_assert_uint_eq(tx.nblob_hashes, type == 3 ? 1 : 0);
+        seer_tx_clear(&tx);
+    }
+
+    /* access list shapes (EIP-2930): item 7 of a type-1 tx */
+    put_access_list(&r, 20, 32, false);
+    len = build_typed(raw, sizeof raw, 1, 7, &r);
+    ck_assert_int_eq(seer_tx_decode(&tx, raw, len), 0);
+    ck_assert_uint_eq(tx.access_list_len, 1);
+    ck_assert_uint_eq(tx.access_list[0].nkeys, 1);
     seer_tx_clear(&tx);
+    seer_buf_reset(&r);
+    put_access_list(&r, 19, 32, false);
+    len = build_typed(raw, sizeof raw, 1, 7, &r);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_INVALID_ACCESS_LIST_ADDRESS_TOO_SHORT"),
+               "entry 0 address");
+    seer_buf_reset(&r);
+    put_access_list(&r, 21, 32, false);
+    len = build_typed(raw, sizeof raw, 1, 7, &r);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_INVALID_ACCESS_LIST_ADDRESS_TOO_LONG"), "entry 0 address");
+    seer_buf_reset(&r);
+    put_access_list(&r, 20, 31, false);
+    len = build_typed(raw, sizeof raw, 1, 7, &r);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_INVALID_ACCESS_LIST_STORAGE_TOO_SHORT"), "storage key");
+    seer_buf_reset(&r);
+    put_access_list(&r, 20, 33, false);
+    len = build_typed(raw, sizeof raw, 1, 7, &r);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_INVALID_ACCESS_LIST_STORAGE_TOO_LONG"), "storage key");
+    seer_buf_reset(&r);
+    put_access_list(&r, 20, 32, true);
+    len = build_typed(raw, sizeof raw, 1, 7, &r);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_INVALID_ACCESS_LIST"), "accessList entry 0");
+    seer_buf_reset(&r);
+    seer_rlp_put_bytes(&r, "x", 1); /* a string where the list belongs */
+    len = build_typed(raw, sizeof raw, 1, 7, &r);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_INVALID_ACCESS_LIST"), "accessList");
+
+    /* EIP-1559 fields: leading zeros, width */
+    const uint8_t fee_lz[] = {0x82, 0x00, 0x05},
+                  fee_wide[] = {0xa1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                0,    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    seer_buf_reset(&r);
+    seer_rlp_put_raw(&r, fee_lz, sizeof fee_lz);
+    len = build_typed(raw, sizeof raw, 2, 3, &r);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_LEADING_ZEROS_BASEFEE"), "maxFeePerGas");
+    len = build_typed(raw, sizeof raw, 2, 2, &r);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_LEADING_ZEROS_PRIORITY_FEE"), "maxPriorityFeePerGas");
+    seer_buf_reset(&r);
+    seer_rlp_put_raw(&r, fee_wide, sizeof fee_wide);
+    len = build_typed(raw, sizeof raw, 2, 3, &r);
+    expect_bad(raw, len, SEER_ETX, SEER_TXEX("GASPRICE_OVERFLOW"), "maxFeePerGas");
+    /* ... which under Berlin reads as the type's absence (seer_tx_admit) */
+    const char *ex;
+    ck_assert_int_eq(seer_tx_admit(&tx, raw, len, SEER_FORK_BERLIN, 1, &ex), SEER_ETX);
+    ck_assert_str_eq(ex, SEER_TXEX("TYPE_NOT_SUPPORTED"));
+    /* a chain id past 64 bits */
+    seer_buf_reset(&r);
+    seer_rlp_put_raw(&r, (const uint8_t[]){0x89, 1, 0, 0, 0, 0, 0, 0, 0, 0}, 10);
+    len = build_typed(raw, sizeof raw, 2, 0, &r);
+    expect_bad(raw, len, SEER_ETX, SEER_TXEX("INVALID_CHAINID"), "chainId");
+
+    /* EIP-4844 blob hashes: item 10 of a type-3 tx */
+    seer_buf_reset(&r);
+    size_t m = seer_rlp_list_begin(&r);
+    seer_rlp_put_bytes(&r, fee_wide, 31);
+    seer_rlp_list_end(&r, m);
+    len = build_typed(raw, sizeof raw, 3, 10, &r);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_INVALID_BLOB_VERSIONED_HASHES"), "blobVersionedHashes[0]");
+    seer_buf_reset(&r);
+    seer_rlp_put_bytes(&r, fee_wide, 32); /* one hash, not a list of them */
+    len = build_typed(raw, sizeof raw, 3, 10, &r);
+    expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_INVALID_BLOB_VERSIONED_HASHES"), "blobVersionedHashes");
+    /* a creation (empty `to`) decodes, and the static rules refuse it */
+    seer_buf_reset(&r);
+    seer_rlp_put_bytes(&r, NULL, 0);
+    len = build_typed(raw, sizeof raw, 3, 5, &r);
+    ck_assert_int_eq(seer_tx_decode(&tx, raw, len), 0);
+    ck_assert(!tx.has_to);
+    ck_assert_int_eq(seer_tx_check_static(&tx, SEER_FORK_CANCUN, &ex), SEER_ETX);
+    ck_assert_str_eq(ex, SEER_TXEX("TYPE_3_TX_CONTRACT_CREATION"));
+    seer_tx_clear(&tx);
+    seer_buf_free(&r);
 }
 END_TEST
 

@@ -815,7 +815,7 @@ int seer_tx_check_static(const seer_tx *tx, seer_fork fork, const char **excepti
     /* The up-front charge gas_limit * max_fee must fit 256 bits. */
     u256 gl = u256_from_u64(tx->gas_limit);
     uint64_t prod[8];
-    u256_mul_full(prod, &gl, &tx->max_fee);
+    u256_mul_full(prod, &gl, tx->type >= 2 ? &tx->max_fee : &tx->gas_price);
     if (prod[4] | prod[5] | prod[6] | prod[7]) {
         ex = seer_txex_gaslimit_price_product_overflow;
         snprintf(detail, sizeof detail, "gasLimit * maxFeePerGas overflows 256 bits");
