@@ -1,1 +1,18 @@
-/* placeholder: being written */
+/* The seer command: one file per subcommand, each using only the public
+ * API (<seer.h>). */
+#ifndef SEER_TOOLS_CLI_H
+#define SEER_TOOLS_CLI_H
+
+#include <stdio.h>
+
+/** A subcommand: argv[0] is the subcommand's name. Returns the exit code:
+ *  0 success, 1 a failed check (a test case, a mismatch), 2 usage error,
+ *  3 a runtime error. */
+typedef int (*seer_cmd_fn)(int argc, char **argv);
+
+int cmd_statetest(int argc, char **argv);
+
+/** Prints "seer: <what>: <strerror>[: <detail>]" to stderr. */
+void cli_error(const char *what, int err);
+
+#endif
