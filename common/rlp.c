@@ -252,6 +252,8 @@ int seer_rlp_iter_init(seer_rlp_iter *it, const seer_rlp_item *list)
 
 int seer_rlp_iter_next(seer_rlp_iter *it, seer_rlp_item *out)
 {
+    if (!it || !out)
+        return seer_err(SEER_EINVAL, "RLP: NULL argument");
     if (it->p == it->end)
         return 0;
     int rc = rlp_parse_item(out, it->p, it->end, it->offset);

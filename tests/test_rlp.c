@@ -345,6 +345,8 @@ START_TEST(test_decode_null_arguments)
     ck_assert_int_eq(seer_rlp_validate(NULL), SEER_EINVAL);
     seer_rlp_iter iter;
     ck_assert_int_eq(seer_rlp_iter_init(&iter, NULL), SEER_EINVAL);
+    ck_assert_int_eq(seer_rlp_iter_next(NULL, &it), SEER_EINVAL);
+    ck_assert_int_eq(seer_rlp_iter_next(&iter, NULL), SEER_EINVAL);
     uint64_t v;
     ck_assert_int_eq(seer_rlp_get_u64(&v, NULL), SEER_EINVAL);
 }
