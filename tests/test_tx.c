@@ -45,9 +45,18 @@ static struct runner {
     unsigned files, cases, failures_printed;
 } R;
 
+/* test_fixture_path's buffer is as long as the root's: this one has room
+ * for the root plus any suffix, so the join can never truncate. */
+static const char *fixture(char out[8192], const char *rel)
+{
+    snprintf(out, 8192, "%s/%s", test_fixtures_dir(), rel);
+    return out;
+}
+
 static counts *folder_counts(const char *path)
 {
-    const char *root = test_fixture_path("ethereum-tests/TransactionTests/");
+    char rootbuf[8192];
+    const char *root = fixture(rootbuf, "ethereum-tests/TransactionTests/");
     const char *rel = strncmp(path, root, strlen(root)) == 0 ? path + strlen(root) : path;
     char name[64];
     size_t n = strcspn(rel, "/");
@@ -213,8 +222,8 @@ static int run_file(const char *path, const struct stat *st, int flag, struct FT
 
 START_TEST(test_transaction_tests)
 {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", test_fixture_path("ethereum-tests/TransactionTests"));
+    char dir[8192];
+    fixture(dir, "ethereum-tests/TransactionTests");
     memset(&R, 0, sizeof R);
     ck_assert_msg(nftw(dir, run_file, 16, FTW_PHYS) == 0, "cannot walk %s (set SEER_FIXTURES)", dir);
     unsigned pass = 0, fail = 0, skip = 0, exact = 0;
@@ -279,9 +288,9 @@ START_TEST(test_state_test_exception_names)
         &seer_txex_type_3_blob_count_exceeded,
         &seer_txex_type_3_invalid_blob_versioned_hash,
     };
-    char cmd[4200];
+    char cmd[8400], dir[8192];
     snprintf(cmd, sizeof cmd, "grep -rhoE '\"expectException\" *: *\"[^\"]*\"' '%s' | sort | uniq -c",
-             test_fixture_path("ethereum-tests/GeneralStateTests"));
+             fixture(dir, "ethereum-tests/GeneralStateTests"));
     FILE *p = popen(cmd, "r");
     ck_assert_ptr_nonnull(p);
     char line[1024];
