@@ -5,6 +5,8 @@
  * between rounds. Absorbing many blocks loads and stores the state once. */
 #include "common/keccak.h"
 
+#include "common/util.h"
+
 #include <string.h>
 
 static const uint64_t keccak_rc[24] = {
@@ -133,8 +135,10 @@ static inline void store64le(uint8_t *p, uint64_t v)
     } while (0)
 
 /* For each of nblocks rate-sized blocks at in: XOR it into the state, then
- * permute. in == NULL permutes nblocks times without absorbing. */
-static void keccak_absorb_blocks(uint64_t st[25], const uint8_t *in, size_t nblocks)
+ * permute. in == NULL permutes nblocks times without absorbing. Inlined
+ * into one function per instruction-set variant below. */
+static inline __attribute__((always_inline)) void keccak_absorb_blocks_body(uint64_t st[25],
+                                                                            const uint8_t *in, size_t nblocks)
 {
     uint64_t a00 = st[0], a10 = st[1], a20 = st[2], a30 = st[3], a40 = st[4];
     uint64_t a01 = st[5], a11 = st[6], a21 = st[7], a31 = st[8], a41 = st[9];
@@ -160,6 +164,68 @@ static void keccak_absorb_blocks(uint64_t st[25], const uint8_t *in, size_t nblo
     st[10] = a02, st[11] = a12, st[12] = a22, st[13] = a32, st[14] = a42;
     st[15] = a03, st[16] = a13, st[17] = a23, st[18] = a33, st[19] = a43;
     st[20] = a04, st[21] = a14, st[22] = a24, st[23] = a34, st[24] = a44;
+}
+
+static void keccak_absorb_blocks_portable(uint64_t st[25], const uint8_t *in, size_t nblocks)
+{
+    keccak_absorb_blocks_body(st, in, nblocks);
+}
+
+/* chi's ~b & c is two instructions on baseline x86-64 but one ANDN with
+ * BMI1, which removes a fifth of the permutation's instructions. The
+ * library is built for the baseline, so the BMI1 variant is chosen at run
+ * time. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define KECCAK_HAVE_BMI_VARIANT 1
+__attribute__((target("bmi"))) static void keccak_absorb_blocks_bmi(uint64_t st[25], const uint8_t *in,
+                                                                    size_t nblocks)
+{
+    keccak_absorb_blocks_body(st, in, nblocks);
+}
+#endif
+
+/* 0 unknown, 1 portable, 2 BMI1. Relaxed atomics: every thread computes
+ * the same value, so a race only repeats the CPUID query. */
+static int keccak_variant;
+static bool keccak_portable_forced;
+
+static int keccak_detect_variant(void)
+{
+    int v = __atomic_load_n(&keccak_variant, __ATOMIC_RELAXED);
+    if (SEER_LIKELY(v != 0))
+        return v;
+    v = 1;
+#ifdef KECCAK_HAVE_BMI_VARIANT
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("bmi"))
+        v = 2;
+#endif
+    __atomic_store_n(&keccak_variant, v, __ATOMIC_RELAXED);
+    return v;
+}
+
+static inline void keccak_absorb_blocks(uint64_t st[25], const uint8_t *in, size_t nblocks)
+{
+#ifdef KECCAK_HAVE_BMI_VARIANT
+    if (keccak_detect_variant() == 2 && !__atomic_load_n(&keccak_portable_forced, __ATOMIC_RELAXED)) {
+        keccak_absorb_blocks_bmi(st, in, nblocks);
+        return;
+    }
+#endif
+    keccak_absorb_blocks_portable(st, in, nblocks);
+}
+
+bool seer_keccak_force_portable(bool on)
+{
+    bool old = __atomic_exchange_n(&keccak_portable_forced, on, __ATOMIC_RELAXED);
+    return old;
+}
+
+const char *seer_keccak_impl_name(void)
+{
+    if (__atomic_load_n(&keccak_portable_forced, __ATOMIC_RELAXED))
+        return "portable";
+    return keccak_detect_variant() == 2 ? "bmi1" : "portable";
 }
 
 void seer_keccak_f1600(uint64_t st[25])

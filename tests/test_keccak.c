@@ -13,6 +13,15 @@ static void rng_setup(void)
     test_rng_init(&rng, test_seed("test_keccak"));
 }
 
+/* Loop tests run once per permutation variant: _i == 0 forces the
+ * portable code, _i == 1 lets the library pick (BMI1 where available). */
+static void select_variant(int i)
+{
+    seer_keccak_force_portable(i == 0);
+    printf("test_keccak: variant %s\n", seer_keccak_impl_name());
+    fflush(stdout);
+}
+
 static void fill_random(uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -114,6 +123,7 @@ END_TEST
 
 START_TEST(test_all_lengths_vs_nettle)
 {
+    select_variant(_i);
     enum { MAXLEN = 1000 };
     static uint8_t buf[MAXLEN + 8];
     int checked = 0;
@@ -137,6 +147,7 @@ END_TEST
 
 START_TEST(test_incremental_random_chunks)
 {
+    select_variant(_i);
     enum { MAXLEN = 1200 };
     static uint8_t buf[MAXLEN];
     for (int iter = 0; iter < 400; iter++) {
@@ -174,6 +185,7 @@ END_TEST
 
 START_TEST(test_incremental_bytewise)
 {
+    select_variant(_i);
     uint8_t buf[300], ref[32], got[32];
     fill_random(buf, sizeof buf);
     ref_keccak256(ref, buf, sizeof buf);
@@ -196,6 +208,7 @@ END_TEST
 
 START_TEST(test_permutation_vs_nettle)
 {
+    select_variant(_i);
     for (int iter = 0; iter < 1000; iter++) {
         uint64_t st[25];
         struct sha3_state ref;
@@ -277,18 +290,18 @@ static Suite *keccak_suite(void)
 
     tc = tcase_create("sponge_vs_nettle");
     tcase_add_checked_fixture(tc, rng_setup, NULL);
-    tcase_add_test(tc, test_all_lengths_vs_nettle);
+    tcase_add_loop_test(tc, test_all_lengths_vs_nettle, 0, 2);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("incremental");
     tcase_add_checked_fixture(tc, rng_setup, NULL);
-    tcase_add_test(tc, test_incremental_random_chunks);
-    tcase_add_test(tc, test_incremental_bytewise);
+    tcase_add_loop_test(tc, test_incremental_random_chunks, 0, 2);
+    tcase_add_loop_test(tc, test_incremental_bytewise, 0, 2);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("permutation");
     tcase_add_checked_fixture(tc, rng_setup, NULL);
-    tcase_add_test(tc, test_permutation_vs_nettle);
+    tcase_add_loop_test(tc, test_permutation_vs_nettle, 0, 2);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("mainnet_code_hashes");
