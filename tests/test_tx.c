@@ -12,6 +12,7 @@
 #include "common/util.h"
 #include "vm/tx.h"
 
+#include <dirent.h>
 #include <ftw.h>
 #include <json-c/json.h>
 #include <secp256k1.h>
@@ -316,6 +317,171 @@ START_TEST(test_state_test_exception_names)
     printf("GeneralStateTests: %u exception names in use, %u unknown to seer\n", names, unknown);
     ck_assert_uint_gt(names, 5);
     ck_assert_uint_eq(unknown, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* mainnet transactions                                                */
+/* ------------------------------------------------------------------ */
+
+/* Mainnet activations (fixtures README): block numbers up to Paris, then
+ * timestamps for Shanghai and Cancun. */
+static seer_fork mainnet_fork(uint64_t number, uint64_t timestamp)
+{
+    if (timestamp >= 1710338135)
+        return SEER_FORK_CANCUN;
+    if (timestamp >= 1681338455)
+        return SEER_FORK_SHANGHAI;
+    static const struct {
+        uint64_t block;
+        seer_fork fork;
+    } table[] = {
+        {15537394, SEER_FORK_PARIS},          {12965000, SEER_FORK_LONDON},
+        {12244000, SEER_FORK_BERLIN},         {9069000, SEER_FORK_ISTANBUL},
+        {7280000, SEER_FORK_PETERSBURG},      {4370000, SEER_FORK_BYZANTIUM},
+        {2675000, SEER_FORK_SPURIOUS_DRAGON}, {2463000, SEER_FORK_TANGERINE_WHISTLE},
+        {1150000, SEER_FORK_HOMESTEAD},
+    };
+    for (size_t i = 0; i < SEER_ARRAY_LEN(table); i++)
+        if (number >= table[i].block)
+            return table[i].fork;
+    return SEER_FORK_FRONTIER;
+}
+
+static uint64_t jhex64(json_object *o, const char *key)
+{
+    const char *v = jstr(o, key);
+    ck_assert_msg(v != NULL, "missing %s", key);
+    return strtoull(v, NULL, 16);
+}
+
+static void ju256(u256 *out, json_object *o, const char *key)
+{
+    const char *v = jstr(o, key);
+    ck_assert_msg(v != NULL, "missing %s", key);
+    ck_assert_int_eq(u256_parse(out, v), 0);
+}
+
+/* Fills a seer_tx from a JSON-RPC transaction object. */
+static void tx_from_rpc(seer_tx *tx, json_object *t)
+{
+    json_object *al, *bh;
+    const char *to = jstr(t, "to"), *type = jstr(t, "type");
+    memset(tx, 0, sizeof *tx);
+    tx->type = type ? (uint8_t)strtoul(type, NULL, 16) : 0;
+    tx->nonce = jhex64(t, "nonce");
+    tx->gas_limit = jhex64(t, "gas");
+    ju256(&tx->value, t, "value");
+    ju256(&tx->r, t, "r");
+    ju256(&tx->s, t, "s");
+    ju256(&tx->v, t, "v");
+    if (tx->type >= 2) {
+        ju256(&tx->max_fee, t, "maxFeePerGas");
+        ju256(&tx->max_priority_fee, t, "maxPriorityFeePerGas");
+        tx->gas_price = tx->max_fee;
+    } else {
+        ju256(&tx->gas_price, t, "gasPrice");
+        tx->max_fee = tx->max_priority_fee = tx->gas_price;
+    }
+    if (tx->type >= 1) {
+        tx->has_chain_id = true;
+        tx->chain_id = jhex64(t, "chainId");
+    } else {
+        u256 c35 = u256_from_u64(35);
+        if (!u256_lt(&tx->v, &c35)) { /* EIP-155 */
+            tx->has_chain_id = true;
+            tx->chain_id = (tx->v.w[0] - 35) / 2;
+        }
+    }
+    if (to) {
+        tx->has_to = true;
+        ck_assert_int_eq(seer_hex_decode_exact(tx->to.bytes, 20, to), 0);
+    }
+    ck_assert_int_eq(seer_hex_decode_alloc(&tx->data, &tx->data_len, jstr(t, "input")), 0);
+    if (json_object_object_get_ex(t, "accessList", &al)) {
+        tx->access_list_len = json_object_array_length(al);
+        tx->access_list = calloc(tx->access_list_len + 1, sizeof *tx->access_list);
+        for (size_t i = 0; i < tx->access_list_len; i++) {
+            json_object *e = json_object_array_get_idx(al, i), *keys;
+            ck_assert_int_eq(seer_hex_decode_exact(tx->access_list[i].addr.bytes, 20, jstr(e, "address")), 0);
+            ck_assert(json_object_object_get_ex(e, "storageKeys", &keys));
+            tx->access_list[i].nkeys = json_object_array_length(keys);
+            tx->access_list[i].keys = calloc(tx->access_list[i].nkeys + 1, sizeof(seer_bytes32));
+            for (size_t k = 0; k < tx->access_list[i].nkeys; k++)
+                ck_assert_int_eq(
+                    seer_hex_decode_exact(tx->access_list[i].keys[k].bytes, 32,
+                                          json_object_get_string(json_object_array_get_idx(keys, k))),
+                    0);
+        }
+    }
+    if (json_object_object_get_ex(t, "blobVersionedHashes", &bh)) {
+        ju256(&tx->max_fee_per_blob_gas, t, "maxFeePerBlobGas");
+        tx->nblob_hashes = json_object_array_length(bh);
+        tx->blob_hashes = calloc(tx->nblob_hashes + 1, sizeof *tx->blob_hashes);
+        for (size_t i = 0; i < tx->nblob_hashes; i++)
+            ck_assert_int_eq(seer_hex_decode_exact(tx->blob_hashes[i].bytes, 32,
+                                                   json_object_get_string(json_object_array_get_idx(bh, i))),
+                             0);
+    }
+}
+
+/* Every transaction of the mainnet blocks: built from its JSON-RPC fields,
+ * encoded, the encoding's keccak must be the published hash; then the
+ * encoding is admitted under the block's fork (decode, chain id 1,
+ * recovery, static rules) and the sender must be the published `from`. */
+START_TEST(test_mainnet_transactions)
+{
+    char dir[8192], path[8192 + 300];
+    fixture(dir, "mainnet/blocks");
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s (set SEER_FIXTURES)", dir);
+    unsigned by_type[4] = {0}, blocks = 0, failed = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s/block.json", dir, de->d_name);
+        json_object *b = json_object_from_file(path), *txs;
+        ck_assert_msg(b != NULL, "cannot parse %s", path);
+        ck_assert(json_object_object_get_ex(b, "transactions", &txs));
+        seer_fork fork = mainnet_fork(jhex64(b, "number"), jhex64(b, "timestamp"));
+        blocks++;
+        for (size_t i = 0; i < json_object_array_length(txs); i++) {
+            json_object *t = json_object_array_get_idx(txs, i);
+            seer_tx tx, back;
+            seer_bytes32 want_hash;
+            seer_address want_from;
+            uint8_t *enc = NULL;
+            size_t len = 0;
+            const char *ex = NULL;
+            tx_from_rpc(&tx, t);
+            ck_assert_uint_le(tx.type, 3);
+            ck_assert_int_eq(seer_hex_decode_exact(want_hash.bytes, 32, jstr(t, "hash")), 0);
+            ck_assert_int_eq(seer_hex_decode_exact(want_from.bytes, 20, jstr(t, "from")), 0);
+            ck_assert_int_eq(seer_tx_encode(&enc, &len, &tx), 0);
+            int rc = seer_tx_admit(&back, enc, len, fork, 1, &ex);
+            bool ok = rc == 0 && memcmp(back.hash.bytes, want_hash.bytes, 32) == 0 &&
+                      memcmp(back.sender.bytes, want_from.bytes, 20) == 0;
+            if (!ok && failed++ < 10)
+                printf("  FAIL mainnet block %s tx %zu (type %u, %s): %s %s\n", de->d_name, i, tx.type,
+                       seer_fork_name(fork), rc ? ex : "hash or sender differs",
+                       rc ? seer_error_detail() : "");
+            by_type[tx.type] += ok;
+            if (rc == 0)
+                seer_tx_clear(&back);
+            free(enc);
+            seer_tx_clear(&tx);
+        }
+        json_object_put(b);
+    }
+    closedir(d);
+    printf(
+        "mainnet: %u blocks; hash and sender match for %u legacy, %u EIP-2930, %u EIP-1559, %u EIP-4844 txs; "
+        "%u failed\n",
+        blocks, by_type[0], by_type[1], by_type[2], by_type[3], failed);
+    ck_assert_uint_gt(blocks, 10);
+    ck_assert_uint_gt(by_type[0] + by_type[1] + by_type[2] + by_type[3], 1000);
+    ck_assert_uint_eq(failed, 0);
 }
 END_TEST
 
@@ -967,6 +1133,10 @@ static Suite *tx_suite(void)
     tc = tcase_create("transaction_tests");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_transaction_tests);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("mainnet_transactions");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_mainnet_transactions);
     suite_add_tcase(s, tc);
     tc = tcase_create("state_test_exception_names");
     tcase_set_timeout(tc, 60);
