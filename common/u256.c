@@ -46,131 +46,227 @@ static inline int limbs_used(const uint64_t *x, int n)
     return n;
 }
 
-/* Algorithm D on normalised operands: un has ulen + 1 limbs (un[ulen] is the
- * extra top digit the normalising shift may fill), vn has n >= 2 limbs with
- * its top bit set. Writes ulen - n + 1 quotient limbs to q and leaves the
- * (still shifted) remainder in un[0..n). */
-static void knuth_d(uint64_t *q, uint64_t *un, int ulen, const uint64_t *vn, int n)
+/* Division by invariant integers (Moller and Granlund, "Improved division
+ * by invariant integers", IEEE Trans. Computers 2011): one DIVQ computes a
+ * reciprocal of the normalised divisor, after which every quotient digit
+ * costs a few multiplications instead of a DIVQ (20-90 cycles) plus Knuth's
+ * correction loop. MULMOD's 512/256 reduction needs five digits, so this
+ * matters there most. */
+
+/* v = floor((b^2 - 1) / d) - b for normalised d (top bit set); b = 2^64.
+ * (b^2 - 1) - b*d = <~d, ~0>, and ~d < d, so one DIVQ gives it. */
+static inline uint64_t reciprocal_2by1(uint64_t d)
 {
-    const uint64_t vtop = vn[n - 1], vsec = vn[n - 2];
+    uint64_t r;
+    return div_2by1(~d, ~UINT64_C(0), d, &r);
+}
+
+/* <u1,u0> / d with u1 < d, d normalised, v = reciprocal_2by1(d) (the
+ * paper's algorithm 4). */
+static inline uint64_t div_2by1_recip(uint64_t u1, uint64_t u0, uint64_t d, uint64_t v, uint64_t *rem)
+{
+    u128 q = (u128)v * u1 + (((u128)u1 << 64) | u0);
+    uint64_t q1 = (uint64_t)(q >> 64) + 1, q0 = (uint64_t)q;
+    uint64_t r = u0 - q1 * d;
+    if (r > q0) {
+        q1--;
+        r += d;
+    }
+    if (SEER_UNLIKELY(r >= d)) {
+        q1++;
+        r -= d;
+    }
+    *rem = r;
+    return q1;
+}
+
+/* v = floor((b^3 - 1) / <d1,d0>) - b for normalised d1 (algorithm 6):
+ * the 2-by-1 reciprocal of d1, corrected for d0. */
+static inline uint64_t reciprocal_3by2(uint64_t d1, uint64_t d0)
+{
+    uint64_t v = reciprocal_2by1(d1);
+    uint64_t p = d1 * v + d0;
+    if (p < d0) {
+        v--;
+        if (p >= d1) {
+            v--;
+            p -= d1;
+        }
+        p -= d1;
+    }
+    u128 t = (u128)v * d0;
+    uint64_t t1 = (uint64_t)(t >> 64), t0 = (uint64_t)t;
+    p += t1;
+    if (p < t1) {
+        v--;
+        if (p > d1 || (p == d1 && t0 >= d0))
+            v--;
+    }
+    return v;
+}
+
+/* <u2,u1,u0> / <d1,d0> with <u2,u1> < <d1,d0>, d1 normalised, v from
+ * reciprocal_3by2 (algorithm 5). The quotient fits one digit; the
+ * remainder is <r1,r0>. */
+static inline uint64_t div_3by2(uint64_t u2, uint64_t u1, uint64_t u0, uint64_t d1, uint64_t d0, uint64_t v,
+                                u128 *rem)
+{
+    const u128 d = ((u128)d1 << 64) | d0;
+    u128 q = (u128)v * u2 + (((u128)u2 << 64) | u1);
+    uint64_t q1 = (uint64_t)(q >> 64), q0 = (uint64_t)q;
+    uint64_t r1 = u1 - q1 * d1;
+    u128 r = (((u128)r1 << 64) | u0) - (u128)d0 * q1 - d;
+    q1++;
+    if ((uint64_t)(r >> 64) >= q0) {
+        q1--;
+        r += d;
+    }
+    if (SEER_UNLIKELY(r >= d)) {
+        q1++;
+        r -= d;
+    }
+    *rem = r;
+    return q1;
+}
+
+/* x[0..n) -= q * y[0..n); returns the amount still to subtract from x[n]
+ * (the product's top digit plus the borrow; it fits one digit because
+ * q*y[i] + k <= (b-1)^2 + (b-1) < b^2 - b). */
+static inline __attribute__((always_inline)) uint64_t submul(uint64_t *x, const uint64_t *y, int n,
+                                                             uint64_t q)
+{
+    uint64_t k = 0;
+#pragma GCC unroll 4
+    for (int i = 0; i < n; i++) {
+        u128 p = (u128)q * y[i] + k;
+        uint64_t pl = (uint64_t)p, xi = x[i];
+        k = (uint64_t)(p >> 64) + (xi < pl);
+        x[i] = xi - pl;
+    }
+    return k;
+}
+
+/* Knuth's algorithm D (TAOCP vol. 2, 4.3.1) on normalised operands, with
+ * each quotient digit from a 3-by-2 division by the divisor's top two
+ * digits. That estimate is never too small and at most one too large, so
+ * step D3's refinement loop disappears; step D6's add-back remains (taken
+ * with probability about 1/2^64 for random operands). un has ulen + 1 limbs,
+ * vn has n >= 2 limbs with its top bit set. Writes ulen - n + 1 quotient
+ * digits to q and leaves the (still shifted) remainder in un[0..n). */
+static inline __attribute__((always_inline)) void knuth_d(uint64_t *q, uint64_t *un, int ulen,
+                                                          const uint64_t *vn, int n)
+{
+    const uint64_t d1 = vn[n - 1], d0 = vn[n - 2];
+    const uint64_t v = reciprocal_3by2(d1, d0);
     for (int j = ulen - n; j >= 0; j--) {
         uint64_t u2 = un[j + n], u1 = un[j + n - 1], u0 = un[j + n - 2];
-        uint64_t qhat, rhat;
-        bool rhat_big; /* rhat >= 2^64: the qhat*vsec test cannot fail */
-        /* Normalisation guarantees u2 <= vtop; equality would overflow DIVQ,
-         * and then b - 1 is the estimate (Knuth's step D3). */
-        if (u2 >= vtop) {
+        uint64_t qhat;
+        if (SEER_UNLIKELY(u2 == d1 && u1 == d0)) {
+            /* Outside the 3-by-2 precondition. The digit is b - 1 exactly:
+             * the running remainder is below the divisor, so it cannot be
+             * larger, and the divisor's top digit being >= 2^63 makes
+             * (b-1) * divisor no greater than the current dividend. */
             qhat = UINT64_MAX;
-            rhat = u1 + vtop;
-            rhat_big = rhat < u1;
+            un[j + n] = u2 - submul(un + j, vn, n, qhat);
         } else {
-            qhat = div_2by1(u2, u1, vtop, &rhat);
-            rhat_big = false;
-        }
-        /* Step D3's refinement: at most two decrements make qhat exact or one
-         * too large. */
-        while (!rhat_big) {
-            u128 p = (u128)qhat * vsec;
-            uint64_t ph = (uint64_t)(p >> 64), pl = (uint64_t)p;
-            if (ph < rhat || (ph == rhat && pl <= u0))
-                break;
-            qhat--;
-            rhat += vtop;
-            rhat_big = rhat < vtop;
-        }
-        /* D4: un[j..j+n] -= qhat * vn. k carries the product's high part
-         * plus the borrow; it cannot overflow (qhat*v + k < 2^128 - 2^64). */
-        uint64_t k = 0;
-        for (int i = 0; i < n; i++) {
-            u128 p = (u128)qhat * vn[i] + k;
-            uint64_t pl = (uint64_t)p, x = un[i + j];
-            k = (uint64_t)(p >> 64) + (x < pl);
-            un[i + j] = x - pl;
-        }
-        uint64_t top = un[j + n];
-        un[j + n] = top - k;
-        if (top < k) {
-            /* D6: qhat was one too large (probability ~2/2^64): add back. */
-            qhat--;
-            uint64_t c = 0;
-            for (int i = 0; i < n; i++) {
-                u128 s = (u128)un[i + j] + vn[i] + c;
-                un[i + j] = (uint64_t)s;
-                c = (uint64_t)(s >> 64);
+            u128 r;
+            qhat = div_3by2(u2, u1, u0, d1, d0, v, &r);
+            /* The top two digits' product is already accounted for in r;
+             * subtract the rest and propagate into r. */
+            uint64_t k = submul(un + j, vn, n - 2, qhat);
+            uint64_t r0 = (uint64_t)r, r1 = (uint64_t)(r >> 64);
+            uint64_t b1 = r0 < k;
+            un[j + n - 2] = r0 - k;
+            uint64_t b2 = r1 < b1;
+            un[j + n - 1] = r1 - b1;
+            if (SEER_UNLIKELY(b2)) {
+                /* D6: qhat was one too large; add the divisor back (the
+                 * carry out cancels the borrow). */
+                qhat--;
+                uint64_t c = 0;
+#pragma GCC unroll 4
+                for (int i = 0; i < n; i++) {
+                    u128 t = (u128)un[j + i] + vn[i] + c;
+                    un[j + i] = (uint64_t)t;
+                    c = (uint64_t)(t >> 64);
+                }
             }
-            un[j + n] += c;
         }
         q[j] = qhat;
     }
 }
 
-/* q[0..ulen) = u / v, r[0..vlen) = u % v for v != 0, ulen <= 8, vlen <= 4.
- * Either output may be NULL. Outputs must not alias the inputs. */
-static void udivrem(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen, const uint64_t *v, int vlen)
+/* q = u / v and r = u % v for v != 0, u of ulen limbs (4 <= ulen <= 8,
+ * a constant at every call site), v of 4 limbs. q receives ulen limbs (may
+ * be NULL), r 4 limbs (may be NULL). Outputs must not alias the inputs.
+ * Always inlined so that ulen, and through the switch the divisor length n,
+ * are constants and the limb loops unroll. */
+static inline __attribute__((always_inline)) void udivrem(uint64_t *q, uint64_t r[4], const uint64_t *u,
+                                                          int ulen, const uint64_t v[4])
 {
-    int m = limbs_used(u, ulen), n = limbs_used(v, vlen);
-    SEER_VERIFY(n > 0 && ulen <= 8 && vlen <= 4);
-    if (q)
-        memset(q, 0, (size_t)ulen * sizeof *q);
-    if (r)
-        memset(r, 0, (size_t)vlen * sizeof *r);
+    int m = limbs_used(u, ulen), n = limbs_used(v, 4);
+    SEER_VERIFY(n > 0 && ulen >= 4 && ulen <= 8);
+    uint64_t qq[8] = {0}, un[9], vn[4];
     if (m < n) {
-        if (r)
-            memcpy(r, u, (size_t)m * sizeof *r);
+        if (q)
+            memset(q, 0, (size_t)ulen * sizeof *q);
+        if (r) /* u < v < 2^256: u's upper limbs are zero */
+            memcpy(r, u, 4 * sizeof *r);
         return;
     }
-    if (n == 1) {
-        /* Short division: the running remainder stays below d, which is
-         * exactly DIVQ's precondition, so no normalisation is needed. */
-        uint64_t d = v[0], rem = 0, qi;
-        for (int i = m - 1; i >= 0; i--) {
-            qi = div_2by1(rem, u[i], d, &rem);
-            if (q)
-                q[i] = qi;
-        }
-        if (r)
-            r[0] = rem;
-        return;
-    }
-    /* D1: shift so the divisor's top bit is set; then each quotient digit
-     * estimate from the top two dividend digits is off by at most 2. */
+    /* D1: shift so the divisor's top bit is set; the reciprocals need it.
+     * Shifting all limbs (the unused ones are zero) keeps trip counts
+     * constant. */
     unsigned s = clz64(v[n - 1]);
-    uint64_t vn[4], un[9], qq[8];
     if (s) {
-        for (int i = n - 1; i > 0; i--)
+        for (int i = 3; i > 0; i--)
             vn[i] = (v[i] << s) | (v[i - 1] >> (64 - s));
         vn[0] = v[0] << s;
-        un[m] = u[m - 1] >> (64 - s);
-        for (int i = m - 1; i > 0; i--)
+        un[ulen] = u[ulen - 1] >> (64 - s);
+        for (int i = ulen - 1; i > 0; i--)
             un[i] = (u[i] << s) | (u[i - 1] >> (64 - s));
         un[0] = u[0] << s;
     } else {
-        memcpy(vn, v, (size_t)n * sizeof *vn);
-        memcpy(un, u, (size_t)m * sizeof *un);
-        un[m] = 0;
+        memcpy(vn, v, sizeof vn);
+        memcpy(un, u, (size_t)ulen * sizeof *un);
+        un[ulen] = 0;
     }
-    knuth_d(qq, un, m, vn, n);
+    switch (n) {
+    case 1: {
+        /* Short division: the running remainder stays below the divisor. */
+        uint64_t d = vn[0], v1 = reciprocal_2by1(d), rem = un[m];
+        for (int i = m - 1; i >= 0; i--)
+            qq[i] = div_2by1_recip(rem, un[i], d, v1, &rem);
+        un[0] = rem;
+        break;
+    }
+    case 2: knuth_d(qq, un, m, vn, 2); break;
+    case 3: knuth_d(qq, un, m, vn, 3); break;
+    default: knuth_d(qq, un, m, vn, 4); break;
+    }
     if (q)
-        memcpy(q, qq, (size_t)(m - n + 1) * sizeof *q);
+        memcpy(q, qq, (size_t)ulen * sizeof *q);
     if (r) {
+        /* Limbs at and above n are not part of the remainder. */
+        for (int i = n; i < 4; i++)
+            un[i] = 0;
+        un[4] = 0;
         if (s) {
-            for (int i = 0; i < n - 1; i++)
+            for (int i = 0; i < 4; i++)
                 r[i] = (un[i] >> s) | (un[i + 1] << (64 - s));
-            r[n - 1] = un[n - 1] >> s;
         } else {
-            memcpy(r, un, (size_t)n * sizeof *r);
+            memcpy(r, un, 4 * sizeof *r);
         }
     }
 }
 
 /* ---- multiplication ---- */
 
-void u256_mul(u256 *r, const u256 *a, const u256 *b)
+/* Schoolbook truncated to 256 bits: only the 10 partial products that land
+ * below 2^256 are formed; the last of each row needs only its low half. */
+static inline __attribute__((always_inline)) void mul_trunc(uint64_t r[4], const uint64_t x[4],
+                                                            const uint64_t y[4])
 {
-    /* Schoolbook truncated to 256 bits: only the 10 partial products that
-     * land below 2^256 are formed; the last of each row needs only its low
-     * half. */
-    const uint64_t *x = a->w, *y = b->w;
     uint64_t r0, r1, r2, r3;
     u128 t;
 
@@ -194,10 +290,38 @@ void u256_mul(u256 *r, const u256 *a, const u256 *b)
 
     r3 += x[3] * y[0];
 
-    r->w[0] = r0;
-    r->w[1] = r1;
-    r->w[2] = r2;
-    r->w[3] = r3;
+    r[0] = r0;
+    r[1] = r1;
+    r[2] = r2;
+    r[3] = r3;
+}
+
+/* x^2 mod 2^256 with 6 multiplications instead of 10: each cross product
+ * x_i*x_j (i != j) appears twice, so it is formed once and doubled. EXP
+ * spends two thirds of its multiplications squaring. */
+static inline __attribute__((always_inline)) void sqr_trunc(uint64_t r[4], const uint64_t x[4])
+{
+    u128 p01 = (u128)x[0] * x[1];
+    u128 t = (u128)x[0] * x[2] + (uint64_t)(p01 >> 64);
+    uint64_t c1 = (uint64_t)p01, c2 = (uint64_t)t;
+    uint64_t c3 = (uint64_t)(t >> 64) + x[0] * x[3] + x[1] * x[2];
+    /* double the cross terms (positions 1..3) */
+    c3 = (c3 << 1) | (c2 >> 63);
+    c2 = (c2 << 1) | (c1 >> 63);
+    c1 <<= 1;
+    /* add the squares x0^2 (positions 0..1) and x1^2 (positions 2..3) */
+    u128 p00 = (u128)x[0] * x[0], p11 = (u128)x[1] * x[1];
+    r[0] = (uint64_t)p00;
+    t = (u128)(uint64_t)(p00 >> 64) + c1;
+    r[1] = (uint64_t)t;
+    t = (u128)(uint64_t)p11 + c2 + (uint64_t)(t >> 64);
+    r[2] = (uint64_t)t;
+    r[3] = (uint64_t)(p11 >> 64) + c3 + (uint64_t)(t >> 64);
+}
+
+void u256_mul(u256 *r, const u256 *a, const u256 *b)
+{
+    mul_trunc(r->w, a->w, b->w);
 }
 
 void u256_mul_full(uint64_t r[8], const u256 *a, const u256 *b)
@@ -205,8 +329,10 @@ void u256_mul_full(uint64_t r[8], const u256 *a, const u256 *b)
     uint64_t x[4], y[4], t[8] = {0};
     memcpy(x, a->w, sizeof x);
     memcpy(y, b->w, sizeof y);
+#pragma GCC unroll 4
     for (int i = 0; i < 4; i++) {
         uint64_t c = 0;
+#pragma GCC unroll 4
         for (int j = 0; j < 4; j++) {
             u128 p = (u128)x[i] * y[j] + t[i + j] + c;
             t[i + j] = (uint64_t)p;
@@ -246,7 +372,7 @@ void u256_divmod(u256 *q, u256 *rem, const u256 *a, const u256 *b)
         return;
     }
     uint64_t qq[4], rr[4];
-    udivrem(q ? qq : NULL, rem ? rr : NULL, a->w, 4, b->w, 4);
+    udivrem(q ? qq : NULL, rem ? rr : NULL, a->w, 4, b->w);
     if (q)
         memcpy(q->w, qq, sizeof qq);
     if (rem)
@@ -317,7 +443,7 @@ void u256_addmod(u256 *r, const u256 *a, const u256 *b, const u256 *m)
     /* The exact 257-bit sum, reduced by division. */
     carry = u256_add_carry(&s, a, b);
     uint64_t u[5] = {s.w[0], s.w[1], s.w[2], s.w[3], (uint64_t)carry}, rr[4];
-    udivrem(NULL, rr, u, 5, m->w, 4);
+    udivrem(NULL, rr, u, 5, m->w);
     memcpy(r->w, rr, sizeof rr);
 }
 
@@ -329,7 +455,7 @@ void u256_mulmod(u256 *r, const u256 *a, const u256 *b, const u256 *m)
     }
     uint64_t p[8], rr[4];
     u256_mul_full(p, a, b);
-    udivrem(NULL, rr, p, 8, m->w, 4);
+    udivrem(NULL, rr, p, 8, m->w);
     memcpy(r->w, rr, sizeof rr);
 }
 
@@ -354,13 +480,15 @@ void u256_exp(u256 *r, const u256 *base, const u256 *exponent)
     }
     /* Left-to-right square-and-multiply: the top bit is 1, so start from
      * the base and skip the first squaring. */
-    u256 acc = b;
+    uint64_t acc[4], e[4];
+    memcpy(acc, b.w, sizeof acc);
+    memcpy(e, exponent->w, sizeof e); /* r may alias exponent */
     for (int i = (int)nbits - 2; i >= 0; i--) {
-        u256_mul(&acc, &acc, &acc);
-        if ((exponent->w[i / 64] >> (i % 64)) & 1)
-            u256_mul(&acc, &acc, &b);
+        sqr_trunc(acc, acc);
+        if ((e[i / 64] >> (i % 64)) & 1)
+            mul_trunc(acc, acc, b.w);
     }
-    *r = acc;
+    memcpy(r->w, acc, sizeof acc);
 }
 
 /* ---- bit operations ---- */

@@ -613,13 +613,16 @@ START_TEST(aliasing)
 }
 END_TEST
 
-/* ---- Knuth D's rare add-back step ----
+/* ---- Knuth D's rare branches ----
  * The quotient digit estimate is one too large with probability about
  * 2/2^64 for uniform operands, so fully random operands never reach step
- * D6. These operands (from the edge-limb set, found by searching with an
- * instrumented copy of the division) each take the add-back branch: the
- * first list through a 256/256 division, the second through MULMOD's
- * 512/256 reduction. The expected values come from GMP. */
+ * D6 (add back); nor do they reach the case where the dividend's top two
+ * digits equal the divisor's (the digit is then b - 1, outside the 3-by-2
+ * division's domain). The operands below, from the edge-limb set, were
+ * found by searching with an instrumented copy of the division: in each
+ * list the last four take the b - 1 branch and the others the add-back
+ * branch; addback_div through a 256/256 division, addback_mulmod through
+ * MULMOD's 512/256 reduction. The expected values come from GMP. */
 static const char *addback_div[][2] = {
     {"0xfffffffffffffffd7fffffffffffffff00000000000000015e4d995aa252887b",
      "0x800000000000000080000000000000018000000000000002"},
@@ -645,6 +648,14 @@ static const char *addback_div[][2] = {
      "0x80000000000000000000000000000001fffffffffffffffe"},
     {"0xfffffffffffffffd00000000ffffffff00000001000000000000000100000000",
      "0xfffffffffffffffd00000000ffffffffc05709e9d8f1bb5e"},
+    {"0xfffffffffffffffffffffffffffffffe00000000000000000000000000000001",
+     "0xfffffffffffffffffffffffffffffffe8000000000000000"},
+    {"0x8000000000000000fffffffffffffffe00000000000000007fffffffffffffff",
+     "0x8000000000000000fffffffffffffffe6679fb618b211955"},
+    {"0x800000000000000100000000000000017fffffffffffffff00000000ffffffff",
+     "0x80000000000000010000000000000001a047d6957d71e69d"},
+    {"0x800000000000000100000000000000018000000000000001ffffffffffffffff",
+     "0x80000000000000010000000000000001ffffffffffffffff"},
 };
 
 static const char *addback_mulmod[][3] = {
@@ -666,6 +677,18 @@ static const char *addback_mulmod[][3] = {
     {"0xfffffffffffffffeffffffffffffffff7fffffffffffffff83646c2224f537e8",
      "0xffffffffffffffff7fffffffffffffff8000000000000000fffffffffffffffd",
      "0xffffffffffffffff7fffffffffffffff0000000100000000"},
+    {"0xffffffffffffffff0000000000000000fffffffffffffffe0000000000000000",
+     "0xffffffffffffffffffffffffffffffff7fffffffffffffff8000000000000000",
+     "0xffffffffffffffff0000000000000000800000000000000023ceb21bc07a866a"},
+    {"0x8000000000000000fffffffffffffffe7fffffffffffffff",
+     "0x8000000000000001000000000000000200000000000000000000000000000000",
+     "0x800000000000000100000000000000007fffffffffffffff00000000ffffffff"},
+    {"0xfffffffffffffffffffffffffffffffffffffffffffffffe0000000000000000",
+     "0xfffffffffffffffe7fffffffffffffff00000000000000020000000000000000",
+     "0xfffffffffffffffe7ffffffffffffffffffffffffffffffe7eeb3cb34a8136ca"},
+    {"0x8000000000000000000000000000000100000000000000004486d017a99bd7c8",
+     "0xfffffffffffffffe000000000000000080000000000000018000000000000000",
+     "0x7fffffffffffffff00000000000000017fffffffffffffffdafd1da315c70da0"},
 };
 
 START_TEST(knuth_addback)
@@ -932,27 +955,36 @@ START_TEST(state_constants)
 }
 END_TEST
 
+/* The oracle cases take ~1 s each on an idle core; the generous limit
+ * keeps them from timing out on a loaded machine when run by hand (make
+ * check raises CK_DEFAULT_TIMEOUT anyway). */
+#define ORACLE_TIMEOUT_S 300
+
 static Suite *u256_suite(void)
 {
     Suite *s = suite_create("u256");
     TCase *tc;
 
     tc = tcase_create("oracle_arith");
+    tcase_set_timeout(tc, ORACLE_TIMEOUT_S);
     tcase_add_unchecked_fixture(tc, oracle_setup, oracle_teardown);
     tcase_add_test(tc, oracle_arith);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("oracle_signed");
+    tcase_set_timeout(tc, ORACLE_TIMEOUT_S);
     tcase_add_unchecked_fixture(tc, oracle_setup, oracle_teardown);
     tcase_add_test(tc, oracle_signed);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("oracle_bits");
+    tcase_set_timeout(tc, ORACLE_TIMEOUT_S);
     tcase_add_unchecked_fixture(tc, oracle_setup, oracle_teardown);
     tcase_add_test(tc, oracle_bits);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("oracle_conv");
+    tcase_set_timeout(tc, ORACLE_TIMEOUT_S);
     tcase_add_unchecked_fixture(tc, oracle_setup, oracle_teardown);
     tcase_add_test(tc, oracle_conv);
     suite_add_tcase(s, tc);
