@@ -8,6 +8,7 @@
 
 #include "common/hex.h"
 #include "common/keccak.h"
+#include "common/rlp.h"
 #include "common/state_iface.h"
 #include "common/util.h"
 #include "conformance/json.h"
@@ -839,6 +840,140 @@ START_TEST(test_memstore_apply)
 }
 END_TEST
 
+/* A model of the state: 12 addresses, 6 slot keys each, 3 codes. Random
+ * change sets go to both the store and the model; after each, the store's
+ * root (with its cached storage roots) must equal the root of a fresh
+ * store loaded from the model, and every read must match the model. */
+enum { M_ADDRS = 12, M_SLOTS = 6 };
+typedef struct model {
+    bool exists[M_ADDRS];
+    uint64_t nonce[M_ADDRS], bal[M_ADDRS], slot[M_ADDRS][M_SLOTS];
+    int code[M_ADDRS]; /* -1: none */
+} model;
+
+static const uint8_t m_codes[3][5] = {
+    {0x60, 0x00, 0x54, 0x00, 0x00}, {0x5f, 0x35, 0x00, 0x00, 0x00}, {0xfe, 1, 2, 3, 4}};
+static const size_t m_code_len[3] = {3, 2, 5};
+
+static u256 m_slot_key(int j)
+{
+    return (u256){{(uint64_t)j * 0x1111, 0, j == 5 ? 1u : 0u, (uint64_t)j << 60}};
+}
+
+static seer_memstore *model_load(const model *m)
+{
+    seer_memstore *s;
+    ck_assert_int_eq(seer_memstore_new(&s), 0);
+    for (int i = 0; i < M_ADDRS; i++) {
+        if (!m->exists[i])
+            continue;
+        seer_address a = addr_n((uint8_t)(i + 1));
+        seer_account acct = {.balance = u256_from_u64(m->bal[i]), .nonce = m->nonce[i], .exists = true};
+        ck_assert_int_eq(seer_memstore_set_account(s, &a, &acct), 0);
+        if (m->code[i] >= 0)
+            ck_assert_int_eq(seer_memstore_set_code(s, &a, m_codes[m->code[i]], m_code_len[m->code[i]]), 0);
+        for (int j = 0; j < M_SLOTS; j++) {
+            u256 k = m_slot_key(j), v = u256_from_u64(m->slot[i][j]);
+            ck_assert_int_eq(seer_memstore_set_storage(s, &a, &k, &v), 0);
+        }
+    }
+    return s;
+}
+
+START_TEST(test_memstore_random_apply)
+{
+    uint64_t seed = test_seed("test_mpt");
+    test_rng rng;
+    test_rng_init(&rng, seed ^ 0x6d656d);
+    model m;
+    memset(&m, 0, sizeof m);
+    for (int i = 0; i < M_ADDRS; i++)
+        m.code[i] = -1;
+    seer_memstore *s;
+    ck_assert_int_eq(seer_memstore_new(&s), 0);
+    seer_state_reader rd = seer_memstore_reader(s);
+    for (int step = 0; step < 300; step++) {
+        seer_account_change ch[M_ADDRS];
+        seer_slot_change slots[M_ADDRS][M_SLOTS];
+        size_t n = 0;
+        for (int i = 0; i < M_ADDRS; i++) {
+            if (test_rng_next(&rng) % 3)
+                continue;
+            seer_account_change *c = &ch[n++];
+            memset(c, 0, sizeof *c);
+            c->addr = addr_n((uint8_t)(i + 1));
+            if (m.exists[i] && test_rng_next(&rng) % 6 == 0) {
+                m.exists[i] = false; /* deleted: storage goes too */
+                memset(m.slot[i], 0, sizeof m.slot[i]);
+                m.code[i] = -1;
+                m.bal[i] = m.nonce[i] = 0;
+                continue;
+            }
+            if (!m.exists[i]) {
+                m.exists[i] = true;
+                m.bal[i] = m.nonce[i] = 0;
+                m.code[i] = -1;
+            }
+            if (test_rng_next(&rng) % 5 == 0) {
+                c->storage_cleared = true;
+                memset(m.slot[i], 0, sizeof m.slot[i]);
+            }
+            if (test_rng_next(&rng) % 4 == 0) {
+                int code = (int)(test_rng_next(&rng) % 3);
+                m.code[i] = code;
+                c->code_changed = true;
+                c->code = m_codes[code];
+                c->code_len = m_code_len[code];
+            }
+            m.bal[i] = test_rng_next(&rng) % 4 == 0 ? 0 : test_rng_next(&rng);
+            m.nonce[i] += test_rng_next(&rng) % 2;
+            c->account.exists = true;
+            c->account.balance = u256_from_u64(m.bal[i]);
+            c->account.nonce = m.nonce[i];
+            c->account.code_hash =
+                m.code[i] < 0 ? SEER_EMPTY_CODE_HASH : keccak_of(m_codes[m.code[i]], m_code_len[m.code[i]]);
+            c->slots = slots[n - 1];
+            for (int j = 0; j < M_SLOTS; j++) {
+                if (test_rng_next(&rng) % 2)
+                    continue;
+                uint64_t v =
+                    test_rng_next(&rng) % 3 == 0 ? 0 : test_rng_next(&rng) >> (test_rng_next(&rng) % 64);
+                m.slot[i][j] = v;
+                c->slots[c->nslots++] = (seer_slot_change){m_slot_key(j), u256_from_u64(v)};
+            }
+        }
+        seer_changeset cs = {ch, n};
+        ck_assert_int_eq(seer_memstore_apply(s, &cs), 0);
+
+        seer_memstore *fresh = model_load(&m);
+        seer_bytes32 r1, r2;
+        ck_assert_int_eq(seer_memstore_state_root(s, &r1), 0);
+        ck_assert_int_eq(seer_memstore_state_root(fresh, &r2), 0);
+        ck_assert_msg(b32_eq(&r1, &r2), "seed %llu step %d: root differs from a fresh load",
+                      (unsigned long long)seed, step);
+        ck_assert_uint_eq(seer_memstore_account_count(s), seer_memstore_account_count(fresh));
+        seer_memstore_free(fresh);
+        for (int i = 0; i < M_ADDRS; i++) {
+            seer_address a = addr_n((uint8_t)(i + 1));
+            seer_account acct;
+            ck_assert_int_eq(rd.vt->get_account(rd.ctx, &a, &acct), 0);
+            ck_assert(acct.exists == m.exists[i]);
+            ck_assert_uint_eq(acct.balance.w[0], m.bal[i]);
+            bool has, want_has = false;
+            for (int j = 0; j < M_SLOTS; j++) {
+                u256 k = m_slot_key(j), v;
+                ck_assert_int_eq(rd.vt->get_storage(rd.ctx, &a, &k, &v), 0);
+                ck_assert_uint_eq(v.w[0], m.slot[i][j]);
+                want_has |= m.slot[i][j] != 0;
+            }
+            ck_assert_int_eq(rd.vt->has_storage(rd.ctx, &a, &has), 0);
+            ck_assert(has == want_has);
+        }
+    }
+    seer_memstore_free(s);
+}
+END_TEST
+
 /* ---- json helpers ---- */
 
 /* Loads a `pre` object from text and returns the error code; the detail is
@@ -882,7 +1017,7 @@ START_TEST(test_json_errors)
         {"{" A ": {\"balance\": \"1\", \"nonce\": \"1\", \"storage\": []}}", ".storage"},
         {"{\"0x095e7b\": {\"balance\": \"1\", \"nonce\": \"1\"}}", "pre.0x095e7b"},
         {"{" A ": {\"balance\": \"0x1" /* 65 digits */ "00000000000000000000000000000000000000000000000000000"
-                                                       "00000000000"
+         "00000000000"
          "\", \"nonce\": \"1\"}}",
          "2^256-1"},
     };
@@ -1056,7 +1191,68 @@ static void walk_json_files(const char *dir, void (*fn)(const char *path, void *
 
 typedef struct bc_counts {
     int tests, pre_ok, post_cases, post_ok, post_hash_only, files;
+    int tx_roots, tx_roots_ok, wd_roots, wd_roots_ok;
 } bc_counts;
+
+/* Collects the trie values of a block body list: a legacy transaction or a
+ * withdrawal is its RLP list as is, a typed transaction (EIP-2718) the
+ * bytes of the string that wraps it. Returns the count, or -1. */
+static int body_items(const seer_rlp_item *list, const uint8_t **vals, size_t *lens, int cap)
+{
+    seer_rlp_iter it;
+    seer_rlp_item item;
+    int n = 0, rc;
+    if (seer_rlp_iter_init(&it, list))
+        return -1;
+    while ((rc = seer_rlp_iter_next(&it, &item)) == 1) {
+        if (n == cap)
+            return -1;
+        vals[n] = item.is_list ? item.raw : item.payload;
+        lens[n] = item.is_list ? item.raw_len : item.len;
+        n++;
+    }
+    return rc == 0 ? n : -1;
+}
+
+/* The index trie over a valid block's transactions (and withdrawals, from
+ * Shanghai on) against the header's transactionsTrie and withdrawalsRoot. */
+static void bc_block_roots(bc_counts *c, json_object *block, const char *path)
+{
+    json_object *h = seer_json_get_opt(block, "blockHeader");
+    const char *rlp_hex = json_object_get_string(seer_json_get_opt(block, "rlp"));
+    if (!h || !rlp_hex)
+        return;
+    uint8_t *raw;
+    size_t raw_len;
+    ck_assert_int_eq(seer_hex_decode_alloc(&raw, &raw_len, rlp_hex), 0);
+    seer_rlp_item blk, part;
+    seer_rlp_iter it;
+    ck_assert_msg(seer_rlp_decode(&blk, raw, raw_len) == 0 && seer_rlp_iter_init(&it, &blk) == 0,
+                  "%s: block rlp", path);
+    enum { CAP = 4096 };
+    static const uint8_t *vals[CAP];
+    static size_t lens[CAP];
+    for (int idx = 0; seer_rlp_iter_next(&it, &part) == 1; idx++) {
+        if (idx != 1 && idx != 3)
+            continue; /* header, uncles */
+        json_object *want = seer_json_get_opt(h, idx == 1 ? "transactionsTrie" : "withdrawalsRoot");
+        int n = body_items(&part, vals, lens, CAP);
+        ck_assert_msg(n >= 0, "%s: block body", path);
+        seer_bytes32 r;
+        int rc = seer_mpt_index_root(&r, vals, lens, (size_t)n);
+        bool ok = rc == 0 && hex_eq(&r, want);
+        if (idx == 1) {
+            c->tx_roots++;
+            c->tx_roots_ok += ok;
+        } else {
+            c->wd_roots++;
+            c->wd_roots_ok += ok;
+        }
+        if (!ok)
+            printf("  %s: %s root differs (%d items)\n", path, idx == 1 ? "transactions" : "withdrawals", n);
+    }
+    free(raw);
+}
 
 static void bc_file(const char *path, void *arg)
 {
@@ -1075,6 +1271,10 @@ static void bc_file(const char *path, void *arg)
         else
             printf("  %s/%s: pre root differs from the genesis stateRoot\n", path, name);
 
+        json_object *blocks = seer_json_get_opt(t, "blocks");
+        for (size_t i = 0; blocks && i < json_object_array_length(blocks); i++)
+            bc_block_roots(c, json_object_array_get_idx(blocks, i), path);
+
         json_object *post = seer_json_get_opt(t, "postState");
         if (!post) {
             c->post_hash_only++;
@@ -1086,7 +1286,6 @@ static void bc_file(const char *path, void *arg)
         json_object *want = NULL;
         if (last && strcasecmp(last, json_object_get_string(seer_json_get_opt(genesis, "hash"))) == 0)
             want = seer_json_get_opt(genesis, "stateRoot");
-        json_object *blocks = seer_json_get_opt(t, "blocks");
         for (size_t i = 0; !want && last && blocks && i < json_object_array_length(blocks); i++) {
             json_object *h = seer_json_get_opt(json_object_array_get_idx(blocks, i), "blockHeader");
             json_object *hh = seer_json_get_opt(h, "hash");
@@ -1105,7 +1304,8 @@ static void bc_file(const char *path, void *arg)
 
 START_TEST(test_blockchain_state_roots)
 {
-    bc_counts c = {0, 0, 0, 0, 0, 0};
+    bc_counts c;
+    memset(&c, 0, sizeof c);
     walk_json_files(test_fixture_path("ethereum-tests/BlockchainTests"), bc_file, &c);
     printf("BlockchainTests: %d files; pre roots == genesis stateRoot: %d/%d; postState roots == head "
            "stateRoot: "
@@ -1114,6 +1314,12 @@ START_TEST(test_blockchain_state_roots)
     ck_assert_int_gt(c.tests, 0);
     ck_assert_int_eq(c.pre_ok, c.tests);
     ck_assert_int_eq(c.post_ok, c.post_cases);
+    printf("BlockchainTests valid blocks: transactionsTrie %d/%d, withdrawalsRoot %d/%d (index tries)\n",
+           c.tx_roots_ok, c.tx_roots, c.wd_roots_ok, c.wd_roots);
+    ck_assert_int_gt(c.tx_roots, 0);
+    ck_assert_int_gt(c.wd_roots, 0);
+    ck_assert_int_eq(c.tx_roots_ok, c.tx_roots);
+    ck_assert_int_eq(c.wd_roots_ok, c.wd_roots);
 }
 END_TEST
 
@@ -1239,6 +1445,7 @@ static Suite *mpt_suite(void)
     tcase_add_test(tc, test_memstore_basic);
     tcase_add_test(tc, test_memstore_root_single);
     tcase_add_test(tc, test_memstore_apply);
+    tcase_add_test(tc, test_memstore_random_apply);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("json");
