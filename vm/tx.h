@@ -138,6 +138,12 @@ int seer_tx_check_chain_id(const seer_tx *tx, uint64_t chain_id, const char **ex
 int seer_tx_admit(seer_tx *tx, const uint8_t *raw, size_t len, seer_fork fork, uint64_t chain_id,
                   const char **exception);
 
+/** True when the exception name `got` is one of `expected`, a fixture's
+ *  "A" or "A|B|..." list; the two suites' names for one rule (NONCE_TOO_BIG
+ *  and NONCE_IS_MAX, PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS and its "_2"
+ *  variant) count as the same. */
+bool seer_tx_exception_matches(const char *got, const char *expected);
+
 /** EIP-4844 limits (Cancun): at most 6 blobs per transaction (the block's
  *  limit, 786432 blob gas / 131072 per blob); version byte 0x01. */
 #define SEER_TX_MAX_BLOBS_CANCUN      6
