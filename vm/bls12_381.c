@@ -46,13 +46,6 @@ static const uint64_t E_PM3D4[6] = {0xee7fbfffffffeaaaULL, 0x07aaffffac54ffffULL
                                     0xd91dd2e13ce144afULL, 0x92c6e9ed90d2eb35ULL, 0x0680447a8e5ff9a6ULL};
 static const uint64_t E_PM1D2[6] = {0xdcff7fffffffd555ULL, 0x0f55ffff58a9ffffULL, 0xb39869507b587b12ULL,
                                     0xb23ba5c279c2895fULL, 0x258dd3db21a5d66bULL, 0x0d0088f51cbff34dULL};
-/* (p^4 - p^2 + 1) / r: the "hard part" of the final exponentiation */
-static const uint64_t E_HARD[20] = {
-    0xe516c3f438e3ba79ULL, 0xfa9912aae208ccf1ULL, 0x905ce937335d5b68ULL, 0xc71a2629b0dea236ULL,
-    0x83774940996754c8ULL, 0x21d160aeb6a1e799ULL, 0x2ed0b283ed237db4ULL, 0x915c97f36c6f1821ULL,
-    0x67f17fcbde783765ULL, 0x2378b9039096d1b7ULL, 0x7988f8761bdc51dcULL, 0x2076995003fc77a1ULL,
-    0x827eca0ba621315bULL, 0xe5a72bce8d63cb9fULL, 0xf68f7764c28b6f8aULL, 0x2f230063cf081517ULL,
-    0x94506632528d6a9aULL, 0xd3cde88eeb996ca3ULL, 0xc0bd38c3195c899eULL, 0x000f686b3d807d01ULL};
 /* Frobenius coefficients gamma_k = (u + 1)^(k (p - 1) / 6), k = 1..5: with
  * f = sum a_k w^k (a_k in Fp2, w^6 = u + 1), f^p = sum conj(a_k) gamma_k w^k. */
 static const fp2 FROB_GAMMA[6] = {
@@ -95,6 +88,12 @@ static const fp2 G2_Y = {{{0x4c730af860494c4aULL, 0x597cfa1f5e369c5aULL, 0xe7e68
 const uint8_t seer_bls_r_be[32] = {0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48, 0x33, 0x39, 0xd8,
                                    0x08, 0x09, 0xa1, 0xd8, 0x05, 0x53, 0xbd, 0xa4, 0x02, 0xff, 0xfe,
                                    0x5b, 0xfe, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01};
+
+/* beta = 0x5f19672f...fffefffe, a primitive cube root of unity in Fp,
+ * Montgomery form (see seer_bls_g1_in_subgroup; the other root, beta^2,
+ * pairs with x^4 instead of -x^2) */
+static const fp G1_BETA = {{0x30f1361b798a64e8ULL, 0xf3b8ddab7ece5a2aULL, 0x16a8ca3ac61577f7ULL,
+                            0xc26a2ff874fd029bULL, 0x3636b76660701c6eULL, 0x051ba4ab241b6160ULL}};
 
 /* |x| for the BLS parameter x = -0xd201000000010000: the Miller loop length */
 static const uint64_t BLS_X_ABS = 0xd201000000010000ULL;
@@ -823,13 +822,55 @@ void seer_bls_g1_mul(seer_bls_g1 *r, const seer_bls_g1 *a, const uint8_t k[32])
     *r = acc;
 }
 
-/* Correctness first: [r]P = O is the definition of membership in the
- * order-r subgroup (the cofactor part has order coprime to r). */
+void seer_bls_g1_mul2(seer_bls_g1 *r, const seer_bls_g1 *a, const uint8_t ka[32], const seer_bls_g1 *b,
+                      const uint8_t kb[32])
+{
+    /* Shamir's trick: the two scalars share one chain of doublings */
+    seer_bls_g1 acc, ab;
+    seer_bls_g1_add(&ab, a, b);
+    seer_bls_g1_set_inf(&acc);
+    for (int i = 0; i < 256; i++) {
+        seer_bls_g1_dbl(&acc, &acc);
+        int bit_a = (ka[i / 8] >> (7 - i % 8)) & 1, bit_b = (kb[i / 8] >> (7 - i % 8)) & 1;
+        if (bit_a && bit_b)
+            seer_bls_g1_add(&acc, &acc, &ab);
+        else if (bit_a)
+            seer_bls_g1_add(&acc, &acc, a);
+        else if (bit_b)
+            seer_bls_g1_add(&acc, &acc, b);
+    }
+    *r = acc;
+}
+
+static void g1_mul_u64(seer_bls_g1 *r, const seer_bls_g1 *a, uint64_t k)
+{
+    seer_bls_g1 acc, base = *a;
+    seer_bls_g1_set_inf(&acc);
+    for (int i = 63; i >= 0; i--) {
+        seer_bls_g1_dbl(&acc, &acc);
+        if ((k >> i) & 1)
+            seer_bls_g1_add(&acc, &acc, &base);
+    }
+    *r = acc;
+}
+
+/* Membership by the endomorphism phi(x, y) = (beta x, y): on the curve,
+ * P is in the order-r subgroup iff phi(P) = [-x^2]P (Scott, "A note on group
+ * membership tests for G1, G2 and GT on BLS pairing-friendly curves", ePrint
+ * 2021/1130). -x^2 is a cube root of unity mod r, and BETA is the cube root
+ * of unity in Fp that phi pairs with it. Costs two 64-bit multiplications
+ * instead of one by the 255-bit r; the test suite checks it against [r]P. */
 bool seer_bls_g1_in_subgroup(const seer_bls_g1 *a)
 {
-    seer_bls_g1 t;
-    seer_bls_g1_mul(&t, a, seer_bls_r_be);
-    return seer_bls_g1_is_inf(&t);
+    if (seer_bls_g1_is_inf(a))
+        return true;
+    seer_bls_g1 t, phi;
+    g1_mul_u64(&t, a, BLS_X_ABS);
+    g1_mul_u64(&t, &t, BLS_X_ABS);
+    seer_bls_g1_neg(&t, &t);
+    phi = *a;
+    seer_bls_fp_mul(&phi.x, &a->x, &G1_BETA);
+    return seer_bls_g1_eq(&phi, &t);
 }
 
 static void g1_to_affine(fp *x, fp *y, const seer_bls_g1 *a)
@@ -995,8 +1036,8 @@ void seer_bls_g2_mul(seer_bls_g2 *r, const seer_bls_g2 *a, const uint8_t k[32])
     *r = acc;
 }
 
-/* Correctness first: [r]P = O is the definition of membership in the
- * order-r subgroup (the cofactor part has order coprime to r). */
+/* [r]Q = O: r^2 does not divide #E'(Fp2), so this holds exactly on the
+ * order-r subgroup. Only the trusted-setup point goes through it, once. */
 bool seer_bls_g2_in_subgroup(const seer_bls_g2 *a)
 {
     seer_bls_g2 t;
@@ -1252,17 +1293,57 @@ static void miller_loop(fp12 *f, const seer_bls_g1 *ps, const seer_bls_g2 *qs, s
     fp12_conj(f, f);
 }
 
-/* f^((p^12 - 1) / r) = ((f^(p^6 - 1))^(p^2 + 1))^((p^4 - p^2 + 1) / r) */
+/* g^|x| by square-and-multiply over the 64 bits of |x| (6 of them set) */
+static void fp12_pow_xabs(fp12 *r, const fp12 *g)
+{
+    fp12 acc = *g;
+    for (int b = 62; b >= 0; b--) {
+        seer_bls_fp12_sqr(&acc, &acc);
+        if ((BLS_X_ABS >> b) & 1)
+            seer_bls_fp12_mul(&acc, &acc, g);
+    }
+    *r = acc;
+}
+
+/* f^(3 (p^12 - 1) / r). The easy part f^((p^6 - 1)(p^2 + 1)) lands in the
+ * cyclotomic subgroup, where inversion is conjugation. The hard part uses
+ * 3 (p^4 - p^2 + 1) / r = (x - 1)^2 (x + p) (x^2 + p^2 - 1) + 3 (Hayashida,
+ * Hayasaka and Teruya, ePrint 2020/875): five exponentiations by |x| instead
+ * of one by a 1268-bit exponent. The extra factor 3 is coprime to r, so the
+ * result is a fixed power of the reduced pairing: still bilinear and
+ * non-degenerate, and a product is 1 exactly when the reduced one is. */
 static void final_exp(fp12 *r, const fp12 *f)
 {
-    fp12 t, u;
+    fp12 u, t, a, b;
     seer_bls_fp12_inv(&t, f);
     fp12_conj(&u, f);
     seer_bls_fp12_mul(&u, &u, &t);
     fp12_frob(&t, &u);
     fp12_frob(&t, &t);
     seer_bls_fp12_mul(&u, &t, &u);
-    seer_bls_fp12_pow(r, &u, E_HARD, SEER_ARRAY_LEN(E_HARD));
+
+    /* t = u^((x - 1)^2) = u^((|x| + 1)^2), since x - 1 = -(|x| + 1) */
+    fp12_pow_xabs(&t, &u);
+    seer_bls_fp12_mul(&t, &t, &u);
+    fp12_pow_xabs(&a, &t);
+    seer_bls_fp12_mul(&t, &a, &t);
+    /* t = t^(x + p) = conj(t^|x|) t^p */
+    fp12_pow_xabs(&a, &t);
+    fp12_conj(&a, &a);
+    fp12_frob(&b, &t);
+    seer_bls_fp12_mul(&t, &a, &b);
+    /* t = t^(x^2 + p^2 - 1) = (t^|x|)^|x| t^(p^2) conj(t) */
+    fp12_pow_xabs(&a, &t);
+    fp12_pow_xabs(&a, &a);
+    fp12_frob(&b, &t);
+    fp12_frob(&b, &b);
+    seer_bls_fp12_mul(&a, &a, &b);
+    fp12_conj(&b, &t);
+    seer_bls_fp12_mul(&t, &a, &b);
+    /* times u^3 */
+    seer_bls_fp12_sqr(&a, &u);
+    seer_bls_fp12_mul(&a, &a, &u);
+    seer_bls_fp12_mul(r, &t, &a);
 }
 
 void seer_bls_pairing(fp12 *r, const seer_bls_g1 *p, const seer_bls_g2 *q)

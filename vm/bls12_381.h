@@ -97,7 +97,11 @@ void seer_bls_g1_neg(seer_bls_g1 *r, const seer_bls_g1 *a);
 void seer_bls_g1_dbl(seer_bls_g1 *r, const seer_bls_g1 *a);
 void seer_bls_g1_add(seer_bls_g1 *r, const seer_bls_g1 *a, const seer_bls_g1 *b);
 void seer_bls_g1_mul(seer_bls_g1 *r, const seer_bls_g1 *a, const uint8_t k[32]);
-/** True when [r]a == O (a in the prime-order subgroup). */
+/** r = [ka]a + [kb]b (one shared doubling chain). */
+void seer_bls_g1_mul2(seer_bls_g1 *r, const seer_bls_g1 *a, const uint8_t ka[32], const seer_bls_g1 *b,
+                      const uint8_t kb[32]);
+/** True when a (on the curve) is in the order-r subgroup, i.e. [r]a == O
+ *  (computed with the GLV endomorphism test, which is equivalent). */
 bool seer_bls_g1_in_subgroup(const seer_bls_g1 *a);
 void seer_bls_g1_compress(uint8_t out[48], const seer_bls_g1 *a);
 /** Decodes a compressed point and checks it is on the curve and in the
@@ -123,8 +127,10 @@ int seer_bls_g2_decompress(seer_bls_g2 *r, const uint8_t in[96]);
 /* ---- pairing ---- */
 /** The subgroup order r, 32 bytes big-endian. */
 extern const uint8_t seer_bls_r_be[32];
-/** r = e(p, q), the optimal ate pairing (Miller loop + final
- *  exponentiation). Either point at infinity gives 1. */
+/** r = e(p, q)^3 where e is the reduced optimal ate pairing (Miller loop +
+ *  final exponentiation; the cube comes from the fast hard-part formula and
+ *  is harmless: it is a fixed power coprime to r, so r is still bilinear and
+ *  non-degenerate). Either point at infinity gives 1. */
 void seer_bls_pairing(seer_bls_fp12 *r, const seer_bls_g1 *p, const seer_bls_g2 *q);
 /** True when prod_i e(ps[i], qs[i]) == 1, with one shared Miller loop and one
  *  final exponentiation. Points must be in their subgroups. */
