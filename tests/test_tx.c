@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <ftw.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
@@ -865,6 +866,48 @@ START_TEST(test_typed_roundtrip)
 }
 END_TEST
 
+/* Recovery from several threads at once: the shared secp256k1 context is
+ * created once (pthread_once) and only read afterwards. */
+typedef struct recover_job {
+    seer_tx tx;
+    seer_address want;
+    unsigned ok;
+} recover_job;
+
+static void *recover_worker(void *arg)
+{
+    recover_job *j = arg;
+    for (int i = 0; i < 50; i++) {
+        j->tx.has_sender = false;
+        if (seer_tx_recover_sender(&j->tx, SEER_FORK_CANCUN) == 0 &&
+            memcmp(j->tx.sender.bytes, j->want.bytes, 20) == 0)
+            j->ok++;
+    }
+    return NULL;
+}
+
+START_TEST(test_recover_threads)
+{
+    enum { NT = 4 };
+    recover_job jobs[NT];
+    pthread_t th[NT];
+    for (int i = 0; i < NT; i++) {
+        uint8_t sk[32];
+        make_key(sk, &jobs[i].want);
+        make_tx(&jobs[i].tx, (uint8_t)(i % 4), true);
+        sign_tx(&jobs[i].tx, sk);
+        jobs[i].ok = 0;
+    }
+    for (int i = 0; i < NT; i++)
+        ck_assert_int_eq(pthread_create(&th[i], NULL, recover_worker, &jobs[i]), 0);
+    for (int i = 0; i < NT; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_uint_eq(jobs[i].ok, 50);
+        seer_tx_clear(&jobs[i].tx);
+    }
+}
+END_TEST
+
 /* EIP-2: a high-s twin of a valid signature recovers the same key under
  * Frontier but is refused from Homestead. */
 START_TEST(test_high_s)
@@ -1089,6 +1132,17 @@ START_TEST(test_malformed_typed)
     len = build_typed(raw, sizeof raw, 1, 7, &r);
     expect_bad(raw, len, SEER_ERLP, SEER_TXEX("RLP_INVALID_ACCESS_LIST_ADDRESS_TOO_SHORT"),
                "entry 0 address");
+    {
+        /* The offset names the address's header byte in raw, counting the
+         * type byte: the 19-byte string 0x93 followed by 0x33s. */
+        char at[64];
+        size_t pos = 0;
+        while (pos + 2 < len && !(raw[pos] == 0x93 && raw[pos + 1] == 0x33 && raw[pos + 2] == 0x33))
+            pos++;
+        ck_assert_uint_lt(pos + 2, len);
+        snprintf(at, sizeof at, "at byte %zu:", pos);
+        ck_assert_msg(strstr(seer_error_detail(), at) != NULL, "'%s' lacks '%s'", seer_error_detail(), at);
+    }
     seer_buf_reset(&r);
     put_access_list(&r, 21, 32, false);
     len = build_typed(raw, sizeof raw, 1, 7, &r);
@@ -1310,6 +1364,7 @@ static Suite *tx_suite(void)
     tcase_add_test(tc, test_eip155_roundtrip);
     tcase_add_test(tc, test_typed_roundtrip);
     tcase_add_test(tc, test_high_s);
+    tcase_add_test(tc, test_recover_threads);
     suite_add_tcase(s, tc);
     tc = tcase_create("malformed");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -357,7 +357,6 @@ static int decode_blob_hashes(seer_tx *tx, const seer_rlp_item *list, const char
 static int decode_field(seer_tx *tx, field_id id, const seer_rlp_item *it, const char **exception)
 {
     const field_spec *f = &fields[id];
-    u256 tmp;
     int rc;
     switch (id) {
     case F_CHAIN_ID: tx->has_chain_id = true; return get_u64(&tx->chain_id, it, f, exception);
@@ -397,7 +396,7 @@ static int decode_field(seer_tx *tx, field_id id, const seer_rlp_item *it, const
         return 0;
     case F_ACCESS_LIST: return decode_access_list(tx, it, exception);
     case F_BLOB_HASHES: return decode_blob_hashes(tx, it, exception);
-    default: (void)tmp; return seer_err(SEER_EINTERNAL, "tx: unknown field %d", (int)id);
+    default: return seer_err(SEER_EINTERNAL, "tx: unknown field %d", (int)id);
     }
 }
 
@@ -461,6 +460,9 @@ int seer_tx_decode_ex(seer_tx *tx, const uint8_t *raw, size_t len, const char **
         rc = seer_err_wrap(rc, "type-%u tx (offsets from byte %zu): ", type, base);
         goto fail;
     }
+    /* Offsets in every later detail count from the start of raw, type byte
+     * included: the iterators derive theirs from the item they start on. */
+    top.offset += base;
     if (!top.is_list) {
         set_ex(exception, EX_RLP_INVALID_HEADER);
         rc = seer_err(SEER_ERLP, "type-%u tx at byte %zu: payload is a byte string, not a list", type, base);
@@ -477,11 +479,8 @@ int seer_tx_decode_ex(seer_tx *tx, const uint8_t *raw, size_t len, const char **
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
-        if ((rc = decode_field(tx, (field_id)layout[i], &items[i], exception)) < 0) {
-            if (base)
-                rc = seer_err_wrap(rc, "(payload offsets from byte 1) ");
+        if ((rc = decode_field(tx, (field_id)layout[i], &items[i], exception)) < 0)
             goto fail;
-        }
     }
     if (type == 0) {
         tx->max_priority_fee = tx->gas_price;
@@ -775,7 +774,7 @@ bool seer_tx_intrinsic_gas(uint64_t *out, const seer_tx *tx, seer_fork fork)
     /* EIP-2930 */
     for (size_t i = 0; i < tx->access_list_len; i++) {
         if (__builtin_mul_overflow((uint64_t)tx->access_list[i].nkeys, 1900, &t) ||
-            __builtin_add_overflow(g, t + 2400, &g))
+            __builtin_add_overflow(g, t, &g) || __builtin_add_overflow(g, 2400, &g))
             return false;
     }
     /* EIP-3860: 2 gas per 32-byte word of initcode. */
@@ -852,11 +851,11 @@ int seer_tx_check_static(const seer_tx *tx, seer_fork fork, const char **excepti
                  SEER_TX_MAX_INITCODE_SIZE);
         goto fail;
     }
-    uint64_t ig;
+    uint64_t ig = UINT64_MAX;
     if (!seer_tx_intrinsic_gas(&ig, tx, fork) || ig > tx->gas_limit) {
         ex = seer_txex_intrinsic_gas_too_low;
-        snprintf(detail, sizeof detail, "gasLimit %llu below the intrinsic gas",
-                 (unsigned long long)tx->gas_limit);
+        snprintf(detail, sizeof detail, "gasLimit %llu below the intrinsic gas %llu",
+                 (unsigned long long)tx->gas_limit, (unsigned long long)ig);
         goto fail;
     }
     return 0;
