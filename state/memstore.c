@@ -15,6 +15,10 @@
 typedef struct slot_entry {
     uint8_t key[32]; /* big-endian slot: the hash key and the trie key */
     u256 value;      /* never zero */
+    /* keccak(key), the secure-trie path, hashed on the first root: most
+     * slots outlive many roots, and hashing is most of a root's cost. */
+    bool hashed;
+    uint8_t hkey[32];
     UT_hash_handle hh;
 } slot_entry;
 
@@ -27,6 +31,8 @@ typedef struct acct_entry {
      * between two state roots, so it is kept until a slot changes. */
     bool root_valid;
     seer_bytes32 storage_root;
+    bool hashed; /* haddr = keccak(addr) is set, as slot_entry.hkey */
+    uint8_t haddr[32];
     UT_hash_handle hh;
 } acct_entry;
 
@@ -166,6 +172,7 @@ static int write_slot(acct_entry *a, const u256 *key, const u256 *value)
         return seer_err(SEER_ENOMEM, "memstore: allocating a storage slot");
     memcpy(s->key, k, 32);
     s->value = *value;
+    s->hashed = false;
     bool oom = false;
     SEER_HASH_ADD(hh, a->slots, s->key, sizeof s->key, s, &oom);
     if (oom) {
@@ -371,10 +378,15 @@ static int compute_storage_root(acct_entry *a)
             memcpy(v + 1, be, n);
             vl = n + 1;
         }
-        kvs[i++] = (seer_mpt_kv){s->key, 32, v, vl};
+        if (!s->hashed) {
+            seer_keccak256(s->hkey, s->key, 32);
+            s->hashed = true;
+        }
+        kvs[i++] = (seer_mpt_kv){s->hkey, 32, v, vl};
     }
     SEER_VERIFY(i == a->nslots);
-    rc = seer_mpt_secure_root(&a->storage_root, kvs, a->nslots);
+    /* Keys are already keccak'd: this is the secure trie. */
+    rc = seer_mpt_root(&a->storage_root, kvs, a->nslots);
     if (rc == 0)
         a->root_valid = true;
 cleanup:
@@ -429,8 +441,12 @@ int seer_memstore_state_root(seer_memstore *store, seer_bytes32 *out)
         seer_rlp_put_bytes(&b, a->storage_root.bytes, 32);
         seer_rlp_put_bytes(&b, a->acct.code_hash.bytes, 32);
         seer_rlp_list_end(&b, mark);
-        kvs[i].key = a->addr.bytes;
-        kvs[i].key_len = 20;
+        if (!a->hashed) {
+            seer_keccak256(a->haddr, a->addr.bytes, 20);
+            a->hashed = true;
+        }
+        kvs[i].key = a->haddr;
+        kvs[i].key_len = 32;
         i++;
     }
     offs[i] = b.len;
@@ -444,7 +460,7 @@ int seer_memstore_state_root(seer_memstore *store, seer_bytes32 *out)
         kvs[i].val = b.p + offs[i];
         kvs[i].val_len = offs[i + 1] - offs[i];
     }
-    rc = seer_mpt_secure_root(out, kvs, n);
+    rc = seer_mpt_root(out, kvs, n); /* keys already keccak'd */
 cleanup:
     free(kvs);
     free(offs);
