@@ -1212,6 +1212,70 @@ START_TEST(test_malformed_typed)
 }
 END_TEST
 
+/* Random corruptions of valid encodings (byte changes, insertions,
+ * deletions, truncation): decoding never crashes and, strict as it is,
+ * whatever it accepts re-encodes to exactly the input; a refusal always
+ * carries an exception name. */
+START_TEST(test_mutations)
+{
+    unsigned accepted = 0, refused = 0;
+    for (int round = 0; round < 400; round++) {
+        uint8_t sk[32];
+        seer_address addr;
+        seer_tx tx;
+        uint8_t *enc, buf[4096];
+        size_t len;
+        make_key(sk, &addr);
+        make_tx(&tx, (uint8_t)(round % 4), round % 8 == 1);
+        sign_tx(&tx, sk);
+        ck_assert_int_eq(seer_tx_encode(&enc, &len, &tx), 0);
+        ck_assert_uint_lt(len + 8, sizeof buf);
+        for (int m = 0; m < 25; m++) {
+            size_t n = len;
+            memcpy(buf, enc, len);
+            int edits = 1 + (int)(test_rng_next(&rng) % 3);
+            for (int e = 0; e < edits && n > 0; e++) {
+                size_t at = test_rng_next(&rng) % n;
+                switch (test_rng_next(&rng) % 4) {
+                case 0: buf[at] = (uint8_t)test_rng_next(&rng); break;
+                case 1: buf[at] ^= (uint8_t)(1u << (test_rng_next(&rng) % 8)); break;
+                case 2:
+                    memmove(buf + at, buf + at + 1, n - at - 1);
+                    n--;
+                    break;
+                case 3:
+                    memmove(buf + at + 1, buf + at, n - at);
+                    buf[at] = (uint8_t)test_rng_next(&rng);
+                    n++;
+                    break;
+                }
+            }
+            seer_tx back;
+            const char *ex = NULL;
+            if (seer_tx_decode_ex(&back, buf, n, &ex) == 0) {
+                uint8_t *re;
+                size_t rlen;
+                ck_assert_ptr_null(ex);
+                ck_assert_int_eq(seer_tx_encode(&re, &rlen, &back), 0);
+                ck_assert_uint_eq(rlen, n);
+                ck_assert_mem_eq(re, buf, n);
+                free(re);
+                (void)seer_tx_recover_sender(&back, SEER_FORK_CANCUN); /* must not crash */
+                seer_tx_clear(&back);
+                accepted++;
+            } else {
+                ck_assert_ptr_nonnull(ex);
+                refused++;
+            }
+        }
+        free(enc);
+        seer_tx_clear(&tx);
+    }
+    printf("mutations: %u accepted (re-encode identically), %u refused\n", accepted, refused);
+    ck_assert_uint_gt(refused, 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* intrinsic gas and static rules                                      */
 /* ------------------------------------------------------------------ */
@@ -1370,6 +1434,7 @@ static Suite *tx_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_malformed);
     tcase_add_test(tc, test_malformed_typed);
+    tcase_add_test(tc, test_mutations);
     suite_add_tcase(s, tc);
     tc = tcase_create("gas_and_static");
     tcase_add_test(tc, test_intrinsic_gas);
