@@ -1001,67 +1001,115 @@ START_TEST(test_pairing_bad_inputs)
 }
 END_TEST
 
-/* A twist point outside G2: hash x until x^3 + b' is a square, without
- * clearing the cofactor. [c]Q' with c = 2p - r (the twist has r c points)
- * then is in G2, which shows the twist check passes for these points and
- * it is the subgroup check that rejects Q'. */
-START_TEST(test_pairing_rejects_non_subgroup)
+/* a random point of the twist, of unknown order: hash x until x^3 + b'
+ * is a square, without clearing the cofactor */
+static void rand_twist_point(rpt *q)
 {
-    rpt q, qc;
     rf2 b, rhs;
-    uint8_t g1[64], ng1[64], enc[128], in[384];
-    mpz_t c;
-    bool res;
-    rpt_init(&q);
-    rpt_init(&qc);
     rf2_init(&b);
     rf2_init(&rhs);
-    mpz_init(c);
     b_g2(&b);
-    g1_gen_bytes(g1);
-    g1_neg_bytes(ng1, g1);
-    int found = 0;
-    for (int tries = 0; tries < 200 && found < 3; tries++) {
-        mpz_set_ui(q.x.re, (unsigned long)(test_rng_next(&RNG) >> 1));
-        rand_u256(q.x.im);
-        mpz_mod(q.x.im, q.x.im, FP);
-        rf2_mul(&rhs, &q.x, &q.x);
-        rf2_mul(&rhs, &rhs, &q.x);
+    for (int tries = 0; tries < 1000; tries++) {
+        rand_u256(q->x.re);
+        mpz_mod(q->x.re, q->x.re, FP);
+        rand_u256(q->x.im);
+        mpz_mod(q->x.im, q->x.im, FP);
+        rf2_mul(&rhs, &q->x, &q->x);
+        rf2_mul(&rhs, &rhs, &q->x);
         rf2_add(&rhs, &rhs, &b);
-        if (!rf2_sqrt(&q.y, &rhs))
-            continue;
-        q.inf = false;
-        ck_assert(rpt_on_curve(&q, &b));
-        ck_assert(!ref_g2_in_subgroup(&q));
-        ref_g2_encode(enc, &q);
-        put_pair(in, g1, enc);
-        ck_assert(!seer_bn254_pairing_check(&res, in, 192));
-        /* with a valid pair before it too */
-        uint8_t g2[128];
-        g2_gen_bytes(g2);
-        put_pair(in, g1, g2);
-        put_pair(in + 192, g1, enc);
-        ck_assert(!seer_bn254_pairing_check(&res, in, 384));
+        if (rf2_sqrt(&q->y, &rhs)) {
+            q->inf = false;
+            ck_assert(rpt_on_curve(q, &b));
+            break;
+        }
+        ck_assert_int_lt(tries, 999);
+    }
+    rf2_clear(&b);
+    rf2_clear(&rhs);
+}
 
-        mpz_mul_ui(c, FP, 2);
-        mpz_sub(c, c, FR);
-        rpt_mul(&qc, &q, c);
-        ck_assert(!qc.inf);
-        ck_assert(ref_g2_in_subgroup(&qc));
-        ref_g2_encode(enc, &qc);
+static bool pairing_accepts_g2(const rpt *q, bool *res)
+{
+    uint8_t g1[64], enc[128], in[384];
+    uint8_t g2[128];
+    g1_gen_bytes(g1);
+    g2_gen_bytes(g2);
+    ref_g2_encode(enc, q);
+    /* after a valid pair, so the whole input is validated first */
+    put_pair(in, g1, g2);
+    put_pair(in + 192, g1, enc);
+    return seer_bn254_pairing_check(res, in, sizeof in);
+}
+
+/* The twist has r c points, c = 2p - r = 10069 * 5864401 * 1875725156269
+ * * l4 (squarefree, so the group is cyclic and has one subgroup of each
+ * prime order). A point is in G2 iff its component of every prime order
+ * l | c is O, so rejecting a point of each order l and r l (and random
+ * points, of order r c) covers every way to be outside G2, whatever test
+ * vm/bn254.c uses. [c]R is in G2 and must be accepted, which shows these
+ * points pass the twist-equation check and it is the subgroup check that
+ * rejects the others. */
+START_TEST(test_pairing_rejects_non_subgroup)
+{
+    static const char *const ell_str[] = {"10069", "5864401", "1875725156269",
+                                          "197620364512881247228717050342013327560683201906968909"};
+    rpt r, q, t;
+    mpz_t c, ell, k, prod;
+    bool res;
+    rpt_init(&r);
+    rpt_init(&q);
+    rpt_init(&t);
+    mpz_inits(c, ell, k, prod, NULL);
+    mpz_mul_ui(c, FP, 2);
+    mpz_sub(c, c, FR);
+    /* the factorisation is the reference's own check, not an assumption */
+    mpz_set_ui(prod, 1);
+    for (size_t i = 0; i < 4; i++) {
+        mpz_set_str(ell, ell_str[i], 10);
+        ck_assert(mpz_probab_prime_p(ell, 30));
+        mpz_mul(prod, prod, ell);
+    }
+    ck_assert(mpz_cmp(prod, c) == 0);
+
+    for (int round = 0; round < 2; round++) {
+        rand_twist_point(&r);
+        ck_assert(!ref_g2_in_subgroup(&r));
+        ck_assert_msg(!pairing_accepts_g2(&r, &res), "random twist point accepted");
+
+        /* [c]R: in G2, accepted, and pairs like any G2 point */
+        rpt_mul(&q, &r, c);
+        ck_assert(!q.inf && ref_g2_in_subgroup(&q));
+        ck_assert(pairing_accepts_g2(&q, &res));
+        uint8_t g1[64], ng1[64], enc[128], in[384];
+        g1_gen_bytes(g1);
+        g1_neg_bytes(ng1, g1);
+        ref_g2_encode(enc, &q);
         put_pair(in, g1, enc);
         put_pair(in + 192, ng1, enc);
         res = false;
-        ck_assert(seer_bn254_pairing_check(&res, in, 384));
+        ck_assert(seer_bn254_pairing_check(&res, in, sizeof in));
         ck_assert(res);
-        found++;
+
+        for (size_t i = 0; i < 4; i++) {
+            mpz_set_str(ell, ell_str[i], 10);
+            /* order l: [r c / l]R; order r l: [c / l]R */
+            mpz_divexact(k, c, ell);
+            rpt_mul(&q, &r, k);
+            if (q.inf)
+                continue; /* R has no component of order l (chance 1/l) */
+            rpt_mul(&t, &q, ell);
+            ck_assert(!t.inf && ref_g2_in_subgroup(&t)); /* order exactly r l */
+            ck_assert_msg(!pairing_accepts_g2(&q, &res), "point of order r*%s accepted", ell_str[i]);
+            rpt_mul(&q, &q, FR);
+            rpt_mul(&t, &q, ell);
+            ck_assert(!q.inf && t.inf); /* order exactly l */
+            ck_assert_msg(!pairing_accepts_g2(&q, &res), "point of order %s accepted", ell_str[i]);
+        }
     }
-    ck_assert_int_eq(found, 3);
+    rpt_clear(&r);
     rpt_clear(&q);
-    rpt_clear(&qc);
-    rf2_clear(&b);
-    rf2_clear(&rhs);
-    mpz_clear(c);
+    rpt_clear(&t);
+    mpz_clears(c, ell, k, prod, NULL);
 }
 END_TEST
 

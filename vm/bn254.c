@@ -11,6 +11,8 @@
  * the code favours plain, checkable formulas over the last bit of speed. */
 #include "vm/bn254.h"
 
+#include "common/util.h"
+
 #include <string.h>
 
 typedef unsigned __int128 u128;
@@ -132,43 +134,79 @@ static inline bool u256_geq(const uint64_t *a, const uint64_t *b)
     return true;
 }
 
-/* r = a - b over 256 bits; returns the borrow */
-static inline uint64_t u256_sub(uint64_t *r, const uint64_t *a, const uint64_t *b)
+/* lo + hi 2^64 = a * b + c + d, which cannot overflow 128 bits */
+static inline uint64_t mac(uint64_t *hi, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {
-    uint64_t borrow = 0;
-    for (int i = 0; i < 4; i++) {
-        u128 d = (u128)a[i] - b[i] - borrow;
-        r[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    return borrow;
+    u128 p = (u128)a * b;
+    uint64_t lo = (uint64_t)p, h = (uint64_t)(p >> 64);
+    lo += c;
+    h += lo < c;
+    lo += d;
+    h += lo < d;
+    *hi = h;
+    return lo;
 }
 
-/* r = a + b over 256 bits; returns the carry */
-static inline uint64_t u256_add(uint64_t *r, const uint64_t *a, const uint64_t *b)
+/* 64-bit add and subtract with carry, for chains written out limb by limb:
+ * GCC at -O2 neither unrolls 4-iteration limb loops nor keeps their arrays
+ * in registers, which made field additions cost as much as products. */
+static inline uint64_t adc64(uint64_t a, uint64_t b, uint64_t *carry)
 {
-    uint64_t carry = 0;
-    for (int i = 0; i < 4; i++) {
-        u128 s = (u128)a[i] + b[i] + carry;
-        r[i] = (uint64_t)s;
-        carry = (uint64_t)(s >> 64);
-    }
-    return carry;
+    uint64_t s, r;
+    uint64_t c1 = __builtin_add_overflow(a, b, &s);
+    uint64_t c2 = __builtin_add_overflow(s, *carry, &r);
+    *carry = c1 | c2;
+    return r;
+}
+
+static inline uint64_t sbb64(uint64_t a, uint64_t b, uint64_t *borrow)
+{
+    uint64_t d, r;
+    uint64_t b1 = __builtin_sub_overflow(a, b, &d);
+    uint64_t b2 = __builtin_sub_overflow(d, *borrow, &r);
+    *borrow = b1 | b2;
+    return r;
+}
+
+/* r = t - p if t >= p, else t (t < 2p) */
+static inline void fp_reduce_once(fp *r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3)
+{
+    uint64_t b = 0;
+    uint64_t s0 = sbb64(t0, P.l[0], &b);
+    uint64_t s1 = sbb64(t1, P.l[1], &b);
+    uint64_t s2 = sbb64(t2, P.l[2], &b);
+    uint64_t s3 = sbb64(t3, P.l[3], &b);
+    uint64_t keep = 0 - b; /* borrow: t < p, keep t */
+    r->l[0] = (t0 & keep) | (s0 & ~keep);
+    r->l[1] = (t1 & keep) | (s1 & ~keep);
+    r->l[2] = (t2 & keep) | (s2 & ~keep);
+    r->l[3] = (t3 & keep) | (s3 & ~keep);
 }
 
 /* p < 2^254, so the sum of two reduced elements never carries out of 256
  * bits and one conditional subtraction reduces it. */
 static inline void fp_add(fp *r, const fp *a, const fp *b)
 {
-    u256_add(r->l, a->l, b->l);
-    if (u256_geq(r->l, P.l))
-        u256_sub(r->l, r->l, P.l);
+    uint64_t c = 0;
+    uint64_t t0 = adc64(a->l[0], b->l[0], &c);
+    uint64_t t1 = adc64(a->l[1], b->l[1], &c);
+    uint64_t t2 = adc64(a->l[2], b->l[2], &c);
+    uint64_t t3 = adc64(a->l[3], b->l[3], &c);
+    fp_reduce_once(r, t0, t1, t2, t3);
 }
 
 static inline void fp_sub(fp *r, const fp *a, const fp *b)
 {
-    if (u256_sub(r->l, a->l, b->l))
-        u256_add(r->l, r->l, P.l);
+    uint64_t bw = 0, c = 0;
+    uint64_t t0 = sbb64(a->l[0], b->l[0], &bw);
+    uint64_t t1 = sbb64(a->l[1], b->l[1], &bw);
+    uint64_t t2 = sbb64(a->l[2], b->l[2], &bw);
+    uint64_t t3 = sbb64(a->l[3], b->l[3], &bw);
+    uint64_t mask = 0 - bw; /* add p back on borrow */
+    r->l[0] = adc64(t0, P.l[0] & mask, &c);
+    r->l[1] = adc64(t1, P.l[1] & mask, &c);
+    r->l[2] = adc64(t2, P.l[2] & mask, &c);
+    r->l[3] = adc64(t3, P.l[3] & mask, &c);
 }
 
 static inline void fp_dbl(fp *r, const fp *a)
@@ -178,44 +216,31 @@ static inline void fp_dbl(fp *r, const fp *a)
 
 static inline void fp_neg(fp *r, const fp *a)
 {
-    if (fp_is_zero(a))
-        *r = *a;
-    else
-        u256_sub(r->l, P.l, a->l);
+    fp z = {{0, 0, 0, 0}};
+    fp_sub(r, &z, a);
 }
 
-/* Montgomery product a * b / 2^256 mod p (CIOS: one reduction step per
- * limb of a, interleaved with the multiplication). */
+/* Montgomery product a * b / 2^256 mod p: CIOS with the reduction step of
+ * each row folded into the multiplication. The top limb of p is below
+ * 2^62, so the running value never needs a fifth limb (the "no-carry"
+ * variant of CIOS); the result is below 2p before the last subtraction. */
 static void fp_mul(fp *r, const fp *a, const fp *b)
 {
-    uint64_t t[6] = {0};
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
     for (int i = 0; i < 4; i++) {
-        uint64_t c = 0;
-        for (int j = 0; j < 4; j++) {
-            u128 s = (u128)a->l[i] * b->l[j] + t[j] + c;
-            t[j] = (uint64_t)s;
-            c = (uint64_t)(s >> 64);
-        }
-        u128 s = (u128)t[4] + c;
-        t[4] = (uint64_t)s;
-        t[5] = (uint64_t)(s >> 64);
-
-        uint64_t m = t[0] * P_INV;
-        s = (u128)m * P.l[0] + t[0];
-        c = (uint64_t)(s >> 64);
-        for (int j = 1; j < 4; j++) {
-            s = (u128)m * P.l[j] + t[j] + c;
-            t[j - 1] = (uint64_t)s;
-            c = (uint64_t)(s >> 64);
-        }
-        s = (u128)t[4] + c;
-        t[3] = (uint64_t)s;
-        t[4] = t[5] + (uint64_t)(s >> 64);
+        uint64_t bi = b->l[i], A, C, m, x;
+        t0 = mac(&A, a->l[0], bi, t0, 0);
+        m = t0 * P_INV;
+        mac(&C, m, P.l[0], t0, 0);
+        x = mac(&A, a->l[1], bi, t1, A);
+        t0 = mac(&C, m, P.l[1], x, C);
+        x = mac(&A, a->l[2], bi, t2, A);
+        t1 = mac(&C, m, P.l[2], x, C);
+        x = mac(&A, a->l[3], bi, t3, A);
+        t2 = mac(&C, m, P.l[3], x, C);
+        t3 = C + A;
     }
-    /* inputs < p < 2^254 keep t below 2p, so t[4] is 0 here */
-    memcpy(r->l, t, sizeof r->l);
-    if (t[4] || u256_geq(r->l, P.l))
-        u256_sub(r->l, r->l, P.l);
+    fp_reduce_once(r, t0, t1, t2, t3);
 }
 
 static inline void fp_sqr(fp *r, const fp *a)
@@ -615,13 +640,70 @@ static void fp12_mul_line(fp12 *f, const fp2 *l0, const fp2 *l1, const fp2 *l3)
     fp6_add(&f->c0, &t0, &t1);
 }
 
+/* Squaring in the cyclotomic subgroup (Granger, Scott, "Faster squaring
+ * in the cyclotomic subgroup of sixth degree extensions", PKC 2010). View
+ * Fp12 as Fp4[w]/(w^3 - s), Fp4 = Fp2[s]/(s^2 - xi), s = w^3: f = A + B w
+ * + C w^2 with A = (c_0, c_3), B = (c_1, c_4), C = (c_2, c_5) (c_j the
+ * coefficient of w^j). For f^(p^6 + 1) = 1 and f^(p^4 - p^2 + 1) = 1,
+ *   f^2 = (3 A^2 - 2 conj(A)) + (3 s C^2 + 2 conj(B)) w + (3 B^2 - 2 conj(C)) w^2
+ * where conj negates the s part: nine Fp2 squarings instead of a full
+ * Fp12 squaring. Only valid after the easy part of the final
+ * exponentiation. */
+
+/* (x + y s)^2 = (x^2 + xi y^2) + ((x + y)^2 - x^2 - y^2) s */
+static void fp4_sqr(fp2 *rx, fp2 *ry, const fp2 *x, const fp2 *y)
+{
+    fp2 t0, t1, t2;
+    fp2_sqr(&t0, x);
+    fp2_sqr(&t1, y);
+    fp2_add(&t2, x, y);
+    fp2_sqr(&t2, &t2);
+    fp2_sub(&t2, &t2, &t0);
+    fp2_sub(ry, &t2, &t1);
+    fp2_mul_xi(&t1, &t1);
+    fp2_add(rx, &t0, &t1);
+}
+
+/* r = 3 t - 2 c when sign > 0 (t = (A^2)_j part, c = f's part), or
+ * 3 t + 2 c when sign < 0 (conj flips the sign of the s part) */
+static void cyclo_term(fp2 *r, const fp2 *t, const fp2 *c, int sign)
+{
+    fp2 u;
+    if (sign > 0)
+        fp2_sub(&u, t, c);
+    else
+        fp2_add(&u, t, c);
+    fp2_dbl(&u, &u);
+    fp2_add(r, &u, t);
+}
+
+static void fp12_cyclo_sqr(fp12 *r, const fp12 *f)
+{
+    const fp2 *c0 = &f->c0.c0, *c1 = &f->c1.c0, *c2 = &f->c0.c1;
+    const fp2 *c3 = &f->c1.c1, *c4 = &f->c0.c2, *c5 = &f->c1.c2;
+    fp2 ax, ay, bx, by, cx, cy, t;
+    fp4_sqr(&ax, &ay, c0, c3); /* A^2 */
+    fp4_sqr(&bx, &by, c1, c4); /* B^2 */
+    fp4_sqr(&cx, &cy, c2, c5); /* C^2 */
+    /* s C^2 = (xi cy) + cx s */
+    fp2_mul_xi(&t, &cy);
+    fp12 o;
+    cyclo_term(&o.c0.c0, &ax, c0, 1);  /* 3 A^2 - 2 conj(A): x part */
+    cyclo_term(&o.c1.c1, &ay, c3, -1); /* s part: 3 ay + 2 c3 */
+    cyclo_term(&o.c1.c0, &t, c1, -1);  /* 3 s C^2 + 2 conj(B): x part */
+    cyclo_term(&o.c0.c2, &cx, c4, 1);  /* s part: 3 cx - 2 c4 */
+    cyclo_term(&o.c0.c1, &bx, c2, 1);  /* 3 B^2 - 2 conj(C): x part */
+    cyclo_term(&o.c1.c2, &by, c5, -1); /* s part: 3 by + 2 c5 */
+    *r = o;
+}
+
 /* r = a^e in the cyclotomic subgroup, e a 64-bit exponent */
 static void fp12_pow_u64(fp12 *r, const fp12 *a, uint64_t e)
 {
     fp12 acc = *a;
     int top = 63 - __builtin_clzll(e);
     for (int i = top - 1; i >= 0; i--) {
-        fp12_sqr(&acc, &acc);
+        fp12_cyclo_sqr(&acc, &acc);
         if ((e >> i) & 1)
             fp12_mul(&acc, &acc, a);
     }
@@ -666,18 +748,18 @@ static void final_exp(fp12 *r, const fp12 *f)
     fp12_conj(&y6, &a); /* f^(-u^3 - u^3 p) */
 
     /* the addition chain y0 y1^2 y2^6 y3^12 y4^18 y5^30 y6^36 */
-    fp12_sqr(&a, &y6);
+    fp12_cyclo_sqr(&a, &y6);
     fp12_mul(&a, &a, &y4);
     fp12_mul(&a, &a, &y5); /* T0 */
     fp12_mul(&b, &y3, &y5);
     fp12_mul(&b, &b, &a); /* T1 */
     fp12_mul(&a, &a, &y2);
-    fp12_sqr(&b, &b);
+    fp12_cyclo_sqr(&b, &b);
     fp12_mul(&b, &b, &a);
-    fp12_sqr(&b, &b);
+    fp12_cyclo_sqr(&b, &b);
     fp12_mul(&a, &b, &y1);
     fp12_mul(&b, &b, &y0);
-    fp12_sqr(&a, &a);
+    fp12_cyclo_sqr(&a, &a);
     fp12_mul(r, &a, &b);
 }
 
@@ -931,9 +1013,44 @@ static void g2_add(g2 *r, const g2 *p, const g2 *q)
     fp2_sub(&r->y, &t, &s1);
 }
 
-/* [r]Q == O. The twist group has order r * c with c > 1, so a point can be
- * on the twist and still outside G2; EIP-197 requires rejecting it. */
-static bool g2_in_subgroup(const g2 *q)
+/* psi = untwist, Frobenius, twist: an endomorphism of the twist that acts
+ * on G2 as multiplication by p. In Jacobian coordinates Z is conjugated
+ * along with X and Y, since x = X / Z^2. k = 1..3 applies psi^k. */
+static void g2_psi(g2 *r, const g2 *q, int k)
+{
+    if (k & 1) {
+        fp2_conj(&r->x, &q->x);
+        fp2_conj(&r->y, &q->y);
+        fp2_conj(&r->z, &q->z);
+    } else {
+        *r = *q;
+    }
+    fp2_mul(&r->x, &r->x, &GAMMA[k - 1][1]);
+    fp2_mul(&r->y, &r->y, &GAMMA[k - 1][2]);
+}
+
+static void g2_neg(g2 *r, const g2 *q)
+{
+    *r = *q;
+    fp2_neg(&r->y, &q->y);
+}
+
+/* r = [k]Q for a 64-bit k */
+static void g2_mul_u64(g2 *r, const g2 *q, uint64_t k)
+{
+    g2 acc;
+    g2_set_inf(&acc);
+    for (int i = 63; i >= 0; i--) {
+        g2_dbl(&acc, &acc);
+        if ((k >> i) & 1)
+            g2_add(&acc, &acc, q);
+    }
+    *r = acc;
+}
+
+#ifdef SEER_VERIFY_ENABLED
+/* the definition, [r]Q == O, to cross-check the fast test in test builds */
+static bool g2_in_subgroup_slow(const g2 *q)
 {
     g2 acc;
     g2_set_inf(&acc);
@@ -943,6 +1060,35 @@ static bool g2_in_subgroup(const g2 *q)
             g2_add(&acc, &acc, q);
     }
     return g2_is_inf(&acc);
+}
+#endif
+
+/* Q in G2 (order r)? The twist has r * c points with c > 1, so a point can
+ * be on the twist and still outside G2; EIP-197 requires rejecting it.
+ * Instead of [r]Q == O (a 254-bit multiplication) this tests
+ *   [u + 1]Q + psi([u]Q) + psi^2([u]Q) == psi^3([2u]Q)
+ * (Dai, Lin, Zhao, Zhou, "Fast subgroup membership testing for G1, G2 and
+ * GT on pairing-friendly curves", 2022): on G2 psi is [p], and
+ * (u + 1) + p u + p^2 u - 2 u p^3 = 0 mod r. The twist group is cyclic with
+ * squarefree order r * 10069 * 5864401 * 1875725156269 * (a 177-bit
+ * prime), and tests/test_bn254.c checks that a point of each prime order
+ * other than r fails the equation, which covers every point outside G2. */
+static bool g2_in_subgroup(const g2 *q)
+{
+    g2 xq, lhs, t;
+    g2_mul_u64(&xq, q, BN_U);
+    g2_add(&lhs, &xq, q);
+    g2_psi(&t, &xq, 1);
+    g2_add(&lhs, &lhs, &t);
+    g2_psi(&t, &xq, 2);
+    g2_add(&lhs, &lhs, &t);
+    g2_dbl(&t, &xq);
+    g2_psi(&t, &t, 3);
+    g2_neg(&t, &t);
+    g2_add(&lhs, &lhs, &t);
+    bool in = g2_is_inf(&lhs);
+    SEER_VERIFY(in == g2_in_subgroup_slow(q));
+    return in;
 }
 
 /* Decodes x_im|x_re|y_im|y_re (EIP-197 puts the imaginary part first).
