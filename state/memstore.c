@@ -214,6 +214,60 @@ static const code_entry *find_code(const seer_memstore *store, const seer_bytes3
     return c;
 }
 
+int seer_memstore_clone(seer_memstore **out, const seer_memstore *src)
+{
+    if (!out || !src)
+        return seer_err(SEER_EINVAL, "memstore_clone: NULL argument");
+    *out = NULL;
+    seer_memstore *dst;
+    int rc = seer_memstore_new(&dst);
+    if (rc)
+        return rc;
+    const acct_entry *a, *atmp;
+    HASH_ITER(hh, src->accounts, a, atmp)
+    {
+        acct_entry *na;
+        rc = get_or_create(dst, &na, &a->addr);
+        if (rc)
+            goto fail;
+        na->acct = a->acct;
+        na->root_valid = a->root_valid;
+        na->storage_root = a->storage_root;
+        na->hashed = a->hashed;
+        memcpy(na->haddr, a->haddr, 32);
+        const slot_entry *s, *stmp;
+        HASH_ITER(hh, a->slots, s, stmp)
+        {
+            u256 k;
+            u256_from_be32(&k, s->key);
+            rc = write_slot(na, &k, &s->value);
+            if (rc)
+                goto fail;
+        }
+        /* write_slot dropped the cached root; the slots are the same. */
+        na->root_valid = a->root_valid;
+    }
+    const code_entry *c, *ctmp;
+    HASH_ITER(hh, src->codes, c, ctmp)
+    {
+        rc = store_code(dst, &c->hash, c->code, c->len);
+        if (rc)
+            goto fail;
+    }
+    const bh_entry *b, *btmp;
+    HASH_ITER(hh, src->block_hashes, b, btmp)
+    {
+        rc = seer_memstore_set_block_hash(dst, b->number, &b->hash);
+        if (rc)
+            goto fail;
+    }
+    *out = dst;
+    return 0;
+fail:
+    seer_memstore_free(dst);
+    return rc;
+}
+
 /* ---- setters ---- */
 
 int seer_memstore_set_account(seer_memstore *store, const seer_address *addr, const seer_account *acct)

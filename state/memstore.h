@@ -35,6 +35,13 @@ typedef struct seer_memstore seer_memstore;
  *  Out:     *out: the store, freed with seer_memstore_free. */
 int seer_memstore_new(seer_memstore **out);
 
+/** Copies a store (accounts, storage, code, block hashes), e.g. to run
+ *  one pre-state several times.
+ *  Returns: 0, SEER_EINVAL (NULL argument), SEER_ENOMEM (nothing is
+ *           returned then).
+ *  Out:     *out: the copy, freed with seer_memstore_free. */
+int seer_memstore_clone(seer_memstore **out, const seer_memstore *src);
+
 /** Frees the store and everything it holds (NULL is a no-op). Readers and
  *  borrowed code pointers taken from it become invalid. */
 void seer_memstore_free(seer_memstore *store);

@@ -796,6 +796,25 @@ START_TEST(test_memstore_apply)
     ck_assert_int_eq(memcmp(seen[1].bytes, a2.bytes, 20), 0);
     ck_assert_int_eq(memcmp(seen[2].bytes, a3.bytes, 20), 0);
 
+    /* A clone has the same state, and changing it leaves the original be. */
+    seer_memstore *copy;
+    ck_assert_int_eq(seer_memstore_clone(&copy, s), 0);
+    seer_bytes32 cr;
+    ck_assert_int_eq(seer_memstore_state_root(copy, &cr), 0);
+    ck_assert(b32_eq(&cr, &after));
+    seer_state_reader crd = seer_memstore_reader(copy);
+    const uint8_t *ccode;
+    size_t ccode_len;
+    ck_assert_int_eq(crd.vt->get_code(crd.ctx, &ch[2].account.code_hash, &ccode, &ccode_len), 0);
+    ck_assert_mem_eq(ccode, code, sizeof code);
+    u256 k2 = u256_from_u64(2), v2 = u256_from_u64(5);
+    ck_assert_int_eq(seer_memstore_set_storage(copy, &a1, &k2, &v2), 0);
+    ck_assert_int_eq(seer_memstore_state_root(copy, &cr), 0);
+    ck_assert(!b32_eq(&cr, &after));
+    ck_assert_int_eq(seer_memstore_state_root(s, &cr), 0);
+    ck_assert(b32_eq(&cr, &after));
+    seer_memstore_free(copy);
+
     /* Deleting an account removes it and its storage from the root. */
     seer_account_change del;
     memset(&del, 0, sizeof del);
