@@ -15,9 +15,6 @@
 
 typedef unsigned __int128 u128;
 
-/* mpz_powm_ui takes the base's zero-tail length as an unsigned long. */
-_Static_assert(sizeof(unsigned long) >= sizeof(uint64_t), "unsigned long must hold 64 bits");
-
 /* Anything at or above this is more gas than an int64 budget can hold; all
  * products saturate here so no intermediate overflows. */
 #define GAS_CAP ((u128)1 << 100)
@@ -151,8 +148,8 @@ uint64_t seer_modexp_gas(seer_fork fork, const uint8_t *in, size_t in_len)
 }
 
 /* Loads `len` bytes at `off` of the zero-padded input as a big-endian
- * number. Only the part inside the input is touched: the zero tail is a
- * shift, returned in *tail_bytes (so the value is mpz * 256^tail_bytes). */
+ * number. Only the part inside the input is read: the zero tail is
+ * returned in *tail_bytes (the value is mpz * 256^tail_bytes). */
 static void load_num(mpz_t r, u128 *tail_bytes, const uint8_t *in, size_t in_len, u128 off, u128 len)
 {
     u128 avail = off < in_len ? in_len - off : 0;
@@ -196,29 +193,13 @@ int seer_modexp_run(uint8_t **out, size_t *out_len, const uint8_t *in, size_t in
     if (mpz_sgn(mod) == 0)
         goto done;
 
-    /* The base's zero tail: base = b * 256^t, reduced as
-     * (b mod m) * (256^t mod m) so a long zero tail costs no memory. */
+    /* The modulus comes last, so a nonzero modulus means the input reaches
+     * into it: base and exponent then lie wholly inside the input and are
+     * bounded by in_len, whatever lengths were declared. */
     load_num(base, &base_tail, in, in_len, h.base_off, h.base_len);
-    if (base_tail > 0 && mpz_sgn(base) != 0) {
-        mpz_set_ui(r, 256);
-        mpz_powm_ui(r, r, (unsigned long)base_tail, mod);
-        mpz_mul(base, base, r);
-    }
-    mpz_mod(base, base, mod);
-
-    /* The exponent's zero tail: e = x * 2^(8t), so base^e = (base^x)^(2^(8t)),
-     * i.e. 8t squarings after a normal powm. The loop stops at a fixed point
-     * (0 or 1), and a long tail is paid for by EIP-198/2565's 8 gas-units per
-     * exponent byte. */
     load_num(exp, &exp_tail, in, in_len, h.exp_off, h.exp_len);
+    SEER_VERIFY(base_tail == 0 && exp_tail == 0);
     mpz_powm(r, base, exp, mod);
-    if (exp_tail > 0 && mpz_sgn(exp) != 0) {
-        u128 squarings = exp_tail * 8; /* exp_tail <= LEN_CAP: no overflow */
-        for (u128 i = 0; i < squarings && mpz_cmp_ui(r, 1) > 0; i++) {
-            mpz_mul(r, r, r);
-            mpz_mod(r, r, mod);
-        }
-    }
 
     /* Output is left-padded to mod_len; r < mod fits. */
     size_t nbytes = (mpz_sizeinbase(r, 2) + 7) / 8;
