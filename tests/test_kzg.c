@@ -498,6 +498,11 @@ START_TEST(test_pairing_bilinear)
     }
     seer_bls_fp12_pow(&e2, &e1, r_le, 4);
     ck_assert(seer_bls_fp12_is_one(&e2));
+    /* pairing values lie in the cyclotomic subgroup, where the fast
+     * squaring must agree with the general one */
+    seer_bls_fp12_sqr(&e2, &e1);
+    seer_bls_fp12_cyclotomic_sqr(&e3, &e1);
+    ck_assert(seer_bls_fp12_eq(&e2, &e3));
 
     rand_scalar(k);
     seer_bls_g1_mul(&p, &g1, k);

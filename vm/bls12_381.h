@@ -83,6 +83,9 @@ bool seer_bls_fp12_eq(const seer_bls_fp12 *a, const seer_bls_fp12 *b);
 void seer_bls_fp12_mul(seer_bls_fp12 *r, const seer_bls_fp12 *a, const seer_bls_fp12 *b);
 void seer_bls_fp12_sqr(seer_bls_fp12 *r, const seer_bls_fp12 *a);
 void seer_bls_fp12_inv(seer_bls_fp12 *r, const seer_bls_fp12 *a);
+/** r = a^2 for a in the cyclotomic subgroup (order dividing p^4 - p^2 + 1,
+ *  e.g. any pairing value); wrong for other elements. */
+void seer_bls_fp12_cyclotomic_sqr(seer_bls_fp12 *r, const seer_bls_fp12 *a);
 /** r = a^e, e a little-endian array of n 64-bit limbs. */
 void seer_bls_fp12_pow(seer_bls_fp12 *r, const seer_bls_fp12 *a, const uint64_t *e, size_t n);
 
