@@ -192,40 +192,57 @@ static inline void from_b32(u256 *r, const seer_bytes32 *b)
     load_be(r, b->bytes, 32);
 }
 
-static inline void add256(u256 *r, const u256 *a, const u256 *b)
+/* Comparisons on the limbs directly. (u256_lt of common/u256.h goes
+ * through a u256 temporary, and GCC gives inlined temporaries of this
+ * computed-goto function their own stack slots, which the 1024-deep
+ * recursion pays for.) */
+static inline bool lt_(const u256 *a, const u256 *b)
 {
-    unsigned __int128 c = 0;
-    for (int i = 0; i < 4; i++) {
-        c += (unsigned __int128)a->w[i] + b->w[i];
-        r->w[i] = (uint64_t)c;
-        c >>= 64;
-    }
-}
-
-static inline void sub256(u256 *r, const u256 *a, const u256 *b)
-{
-    uint64_t borrow = 0;
-    for (int i = 0; i < 4; i++) {
-        unsigned __int128 t = (unsigned __int128)a->w[i] - b->w[i] - borrow;
-        r->w[i] = (uint64_t)t;
-        borrow = (uint64_t)(t >> 64) & 1;
-    }
-}
-
-static inline bool lt256(const u256 *a, const u256 *b)
-{
-    for (int i = 3; i > 0; i--)
-        if (a->w[i] != b->w[i])
-            return a->w[i] < b->w[i];
+    if (a->w[3] != b->w[3])
+        return a->w[3] < b->w[3];
+    if (a->w[2] != b->w[2])
+        return a->w[2] < b->w[2];
+    if (a->w[1] != b->w[1])
+        return a->w[1] < b->w[1];
     return a->w[0] < b->w[0];
 }
 
-static inline bool slt256(const u256 *a, const u256 *b)
+/* Signed: flipping the sign bits maps two's complement order onto unsigned. */
+static inline bool slt_(const u256 *a, const u256 *b)
 {
-    bool an = (int64_t)a->w[3] < 0, bn = (int64_t)b->w[3] < 0;
-    if (an != bn)
-        return an;
-    return lt256(a, b);
+    const uint64_t s = UINT64_C(1) << 63;
+    if (a->w[3] != b->w[3])
+        return (a->w[3] ^ s) < (b->w[3] ^ s);
+    if (a->w[2] != b->w[2])
+        return a->w[2] < b->w[2];
+    if (a->w[1] != b->w[1])
+        return a->w[1] < b->w[1];
+    return a->w[0] < b->w[0];
+}
+
+/* b += a and b = a - b in place, as carry chains the compiler keeps in
+ * registers (the header's versions go through temporaries that get stack
+ * slots in this function, see lt_). */
+static inline void add_to(u256 *b, const u256 *a)
+{
+    unsigned __int128 t = (unsigned __int128)a->w[0] + b->w[0];
+    b->w[0] = (uint64_t)t;
+    t = (unsigned __int128)a->w[1] + b->w[1] + (uint64_t)(t >> 64);
+    b->w[1] = (uint64_t)t;
+    t = (unsigned __int128)a->w[2] + b->w[2] + (uint64_t)(t >> 64);
+    b->w[2] = (uint64_t)t;
+    b->w[3] = a->w[3] + b->w[3] + (uint64_t)(t >> 64);
+}
+
+static inline void rsub_to(u256 *b, const u256 *a)
+{
+    unsigned __int128 t = (unsigned __int128)a->w[0] - b->w[0];
+    b->w[0] = (uint64_t)t;
+    t = (unsigned __int128)a->w[1] - b->w[1] - ((uint64_t)(t >> 64) & 1);
+    b->w[1] = (uint64_t)t;
+    t = (unsigned __int128)a->w[2] - b->w[2] - ((uint64_t)(t >> 64) & 1);
+    b->w[2] = (uint64_t)t;
+    b->w[3] = a->w[3] - b->w[3] - ((uint64_t)(t >> 64) & 1);
 }
 
 static inline void set_u64(u256 *r, uint64_t v)
@@ -278,16 +295,6 @@ static inline int mem_need(frame *f, int64_t *gas, const u256 *off, const u256 *
     if (!u256_fits_u64(off) || !u256_fits_u64(size) || (off->w[0] | size->w[0]) > MAX_BUF)
         return SEER_STATUS_OUT_OF_GAS;
     uint64_t end = off->w[0] + size->w[0];
-    if (end > f->mem_size)
-        return mem_grow(f, gas, end);
-    return 0;
-}
-
-static inline int mem_need_fixed(frame *f, int64_t *gas, const u256 *off, uint64_t size)
-{
-    if (!u256_fits_u64(off) || off->w[0] > MAX_BUF)
-        return SEER_STATUS_OUT_OF_GAS;
-    uint64_t end = off->w[0] + size;
     if (end > f->mem_size)
         return mem_grow(f, gas, end);
     return 0;
@@ -668,7 +675,7 @@ static __attribute__((noinline)) int op_call(frame *f, u256 *sp, uint8_t op)
     if (has_value) {
         u256 bal;
         h->vt->get_balance(h->ctx, &bal, &pm->recipient);
-        if (lt256(&bal, &value))
+        if (u256_lt(&bal, &value))
             return 0;
     }
 
@@ -750,7 +757,7 @@ static __attribute__((noinline)) int op_create(frame *f, u256 *sp, uint8_t op)
     if (!u256_is_zero(&value)) {
         u256 bal;
         h->vt->get_balance(h->ctx, &bal, &pm->recipient);
-        if (lt256(&bal, &value))
+        if (u256_lt(&bal, &value))
             return 0;
     }
     seer_message m;
@@ -856,6 +863,23 @@ static __attribute__((noinline)) int op_return(frame *f, u256 *sp)
     return 0;
 }
 
+static __attribute__((noinline)) void op_calldataload(frame *f, u256 *t)
+{
+    size_t isz = f->msg->input_size;
+    if (u256_fits_u64(t) && t->w[0] < isz) {
+        size_t off = (size_t)t->w[0], n = isz - off;
+        if (n >= 32) {
+            load_be(t, f->msg->input_data + off, 32);
+        } else {
+            uint8_t buf[32] = {0};
+            memcpy(buf, f->msg->input_data + off, n);
+            load_be(t, buf, 32);
+        }
+    } else {
+        set_u64(t, 0);
+    }
+}
+
 static __attribute__((noinline)) void trace_step(frame *f, const uint8_t *ip, const u256 *sp, int64_t gas)
 {
     uint8_t op = *ip;
@@ -954,6 +978,21 @@ static int interp_loop(frame *f)
         if (SEER_UNLIKELY(st))                                                                               \
             goto L_HALT;                                                                                     \
     } while (0)
+    /* MLOAD/MSTORE/MSTORE8: the gas local must not have its address taken
+     * (it would live in memory), so growth syncs through the frame. */
+#define MEM_FIXED(offp, n)                                                                                   \
+    do {                                                                                                     \
+        const u256 *o_ = (offp);                                                                             \
+        if (SEER_UNLIKELY(!u256_fits_u64(o_) || o_->w[0] > MAX_BUF))                                         \
+            goto L_OOG;                                                                                      \
+        if (SEER_UNLIKELY(o_->w[0] + (n) > f->mem_size)) {                                                   \
+            SYNC();                                                                                          \
+            st = mem_grow(f, &f->gas, o_->w[0] + (n));                                                       \
+            RELOAD();                                                                                        \
+            if (st)                                                                                          \
+                goto L_HALT;                                                                                 \
+        }                                                                                                    \
+    } while (0)
 #define BINOP(nm, expr)                                                                                      \
     BEGIN(nm)                                                                                                \
     {                                                                                                        \
@@ -970,12 +1009,13 @@ L_TRACE:
     goto *real[*ip];
 
     BEGIN(STOP)
+    st = SEER_STATUS_SUCCESS;
     goto L_HALT;
 }
 
-BINOP(ADD, add256(b, a, b))
+BINOP(ADD, add_to(b, a))
 BINOP(MUL, u256_mul(b, a, b))
-BINOP(SUB, sub256(b, a, b))
+BINOP(SUB, rsub_to(b, a))
 BINOP(DIV, u256_div(b, a, b))
 BINOP(SDIV, u256_sdiv(b, a, b))
 BINOP(MOD, u256_mod(b, a, b))
@@ -993,10 +1033,10 @@ HELPER(op_exp(f, sp));
 sp--;
 NEXT()
 BINOP(SIGNEXTEND, u256_signextend(b, a, b))
-BINOP(LT, set_u64(b, lt256(a, b)))
-BINOP(GT, set_u64(b, lt256(b, a)))
-BINOP(SLT, set_u64(b, slt256(a, b)))
-BINOP(SGT, set_u64(b, slt256(b, a)))
+BINOP(LT, set_u64(b, lt_(a, b)))
+BINOP(GT, set_u64(b, lt_(b, a)))
+BINOP(SLT, set_u64(b, slt_(a, b)))
+BINOP(SGT, set_u64(b, slt_(b, a)))
 BINOP(EQ, set_u64(b, u256_eq(a, b)))
 BEGIN(ISZERO)
 set_u64(&sp[-1], u256_is_zero(&sp[-1]));
@@ -1034,22 +1074,7 @@ BEGIN(CALLVALUE)
 *sp++ = f->msg->value;
 NEXT()
 BEGIN(CALLDATALOAD)
-{
-    u256 *t = &sp[-1];
-    size_t isz = f->msg->input_size;
-    if (u256_fits_u64(t) && t->w[0] < isz) {
-        size_t off = (size_t)t->w[0], n = isz - off;
-        if (n >= 32) {
-            load_be(t, f->msg->input_data + off, 32);
-        } else {
-            uint8_t buf[32] = {0};
-            memcpy(buf, f->msg->input_data + off, n);
-            load_be(t, buf, 32);
-        }
-    } else {
-        set_u64(t, 0);
-    }
-}
+op_calldataload(f, &sp[-1]);
 NEXT()
 BEGIN(CALLDATASIZE)
 set_u64(sp++, f->msg->input_size);
@@ -1124,19 +1149,16 @@ BEGIN(POP)
 sp--;
 NEXT()
 BEGIN(MLOAD)
-if (SEER_UNLIKELY((st = mem_need_fixed(f, &gas, &sp[-1], 32)) != 0))
-    goto L_HALT;
+MEM_FIXED(&sp[-1], 32);
 load_be(&sp[-1], f->mem + sp[-1].w[0], 32);
 NEXT()
 BEGIN(MSTORE)
-if (SEER_UNLIKELY((st = mem_need_fixed(f, &gas, &sp[-1], 32)) != 0))
-    goto L_HALT;
+MEM_FIXED(&sp[-1], 32);
 store_be32(f->mem + sp[-1].w[0], &sp[-2]);
 sp -= 2;
 NEXT()
 BEGIN(MSTORE8)
-if (SEER_UNLIKELY((st = mem_need_fixed(f, &gas, &sp[-1], 1)) != 0))
-    goto L_HALT;
+MEM_FIXED(&sp[-1], 1);
 f->mem[sp[-1].w[0]] = (uint8_t)sp[-2].w[0];
 sp -= 2;
 NEXT()
@@ -1363,6 +1385,7 @@ return st;
 #undef NEXT
 #undef HELPER
 #undef BINOP
+#undef MEM_FIXED
 #undef PUSH_OP
 #undef DUP_OP
 #undef SWAP_OP
