@@ -66,6 +66,8 @@ int seer_tx_signing_hash(seer_bytes32 *out, const seer_tx *tx);
  *  SEER_ESIG with detail (invalid v, r or s out of range, recovery
  *  failure). */
 int seer_tx_recover_sender(seer_tx *tx, seer_fork fork);
+/* Thread-safe: every thread shares one secp256k1 context, created on first
+ * use (pthread_once) and kept for the life of the process. */
 
 /** Intrinsic gas under `fork`: 21000 (53000 for creation from Homestead),
  *  calldata 4/68 (16 from Istanbul, EIP-2028), access list (EIP-2930),
@@ -73,9 +75,10 @@ int seer_tx_recover_sender(seer_tx *tx, seer_fork fork);
 bool seer_tx_intrinsic_gas(uint64_t *out, const seer_tx *tx, seer_fork fork);
 
 /** Static validity (no state needed): the type is allowed under the fork,
- *  intrinsic gas <= gas limit, max_priority_fee <= max_fee, initcode size
- *  (EIP-3860), blob count 1..6 and version bytes 0x01 (EIP-4844), blob tx
- *  not a creation. Returns 0 or SEER_ETX with *exception set to the
+ *  nonce below 2^64-1 (EIP-2681), max_priority_fee <= max_fee, gas limit *
+ *  max fee within 256 bits, blob tx not a creation, blob count 1..6 and
+ *  version bytes 0x01 (EIP-4844), initcode size (EIP-3860), intrinsic gas
+ *  <= gas limit, checked in that order. Returns 0 or SEER_ETX with *exception set to the
  *  ethereum/tests exception name (e.g. "TransactionException.
  *  INTRINSIC_GAS_TOO_LOW"), a static string. */
 int seer_tx_check_static(const seer_tx *tx, seer_fork fork, const char **exception);
@@ -96,7 +99,8 @@ extern const char *const seer_txex_nonce_mismatch_too_low;
 extern const char *const seer_txex_nonce_mismatch_too_high;
 extern const char *const seer_txex_nonce_is_max; /* EIP-2681: account nonce 2^64-1 */
 extern const char *const seer_txex_invalid_chainid;
-extern const char *const seer_txex_blob_gas_allowance_exceeded; /* EIP-4844 block blob gas */
+/* EIP-4844 block blob gas; the same name as seer_txex_type_3_blob_count_exceeded */
+extern const char *const seer_txex_blob_gas_allowance_exceeded;
 /* The static ones seer_tx_check_static reports. */
 extern const char *const seer_txex_type_not_supported;
 extern const char *const seer_txex_intrinsic_gas_too_low;
@@ -130,8 +134,11 @@ bool seer_tx_type_allowed(uint8_t type, seer_fork fork);
 int seer_tx_check_chain_id(const seer_tx *tx, uint64_t chain_id, const char **exception);
 
 /** The whole admission of a network-encoded transaction under `fork` on
- *  chain `chain_id`, in the order clients apply it: the type exists, strict
- *  decoding, the chain id, sender recovery, then seer_tx_check_static.
+ *  chain `chain_id`, in the order clients apply it: strict decoding (a
+ *  malformed encoding is refused as such), the type exists under the fork
+ *  (a field too wide for its type in a not-yet-valid type reads as
+ *  TYPE_NOT_SUPPORTED), the chain id, sender recovery, then
+ *  seer_tx_check_static.
  *  Returns 0 with tx decoded and its sender set, or the first error with
  *  *exception its ethereum/tests name and *tx cleared. The state-dependent
  *  rules (nonce, balance, base fee, block gas) remain the executor's. */
