@@ -556,6 +556,33 @@ START_TEST(test_pairing_check_product)
     ck_assert(seer_bls_pairing_check(ps + 2, qs + 2, 1));
     ck_assert(seer_bls_pairing_check(ps, qs, 0));
     ck_assert(!seer_bls_pairing_check(ps, qs, 1));
+
+    /* prepared G2 points give the same answers */
+    static seer_bls_g2_prepared prep[3];
+    const seer_bls_g2_prepared *pp[3] = {&prep[0], &prep[1], &prep[2]};
+    rand_scalar(k);
+    seer_bls_g2_mul(&qs[0], &qs[0], k);
+    seer_bls_g1_neg(&ps[1], &ps[0]);
+    qs[1] = qs[0];
+    for (int i = 0; i < 3; i++)
+        seer_bls_g2_prepare(&prep[i], &qs[i]);
+    ck_assert(seer_bls_pairing_check_prepared(ps, pp, 2));
+    ck_assert(seer_bls_pairing_check(ps, qs, 2));
+    ps[1] = ps[0];
+    ck_assert(!seer_bls_pairing_check_prepared(ps, pp, 2));
+    ck_assert(seer_bls_pairing_check_prepared(ps + 2, pp + 2, 1));
+    /* e(aP, Q) e(P, -aQ) = 1 with both sides prepared */
+    uint8_t a[32];
+    rand_scalar(a);
+    seer_bls_g1_mul(&ps[1], &ps[0], a);
+    seer_bls_g2_mul(&qs[1], &qs[0], a);
+    seer_bls_g2_neg(&qs[1], &qs[1]);
+    seer_bls_g2_prepare(&prep[0], &qs[0]);
+    seer_bls_g2_prepare(&prep[1], &qs[1]);
+    const seer_bls_g2_prepared *swapped[2] = {&prep[1], &prep[0]};
+    seer_bls_g1 pa[2] = {ps[0], ps[1]};
+    ck_assert(seer_bls_pairing_check_prepared(pa, swapped, 2));
+    ck_assert(!seer_bls_pairing_check_prepared(pa, pp, 2));
 }
 END_TEST
 

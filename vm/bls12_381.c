@@ -1297,61 +1297,50 @@ void seer_bls_fp12_cyclotomic_sqr(fp12 *r, const fp12 *f)
  * xT) is multiplied by w^3 and by a factor in Fp2; both lie in proper
  * subfields of Fp12 and vanish under the final exponentiation, leaving the
  * sparse element a0 + a2 w^2 + a3 w^3 = (a0, a2, 0) + (0, a3, 0) w. */
-static void line_to_fp12(fp12 *l, const fp2 *a0, const fp2 *a2, const fp2 *a3)
-{
-    memset(l, 0, sizeof *l);
-    l->c0.c0 = *a0;
-    l->c0.c1 = *a2;
-    l->c1.c1 = *a3;
-}
+/* A line's coefficients before P is known: the line at P is
+ * (a0, b2 xP, 0) + (0, b3 yP, 0) w. Keeping P out lets a fixed Q's lines be
+ * computed once (seer_bls_g2_prepare). */
+typedef seer_bls_line line_coeffs;
 
 /* T = 2T; line tangent at T (Jacobian X, Y, Z): lambda' = 3X^2 / (2YZ);
  * scaled by 2YZ^3: a0 = 3X^3 - 2Y^2, a2 = -3X^2 Z^2 xP, a3 = 2YZ^3 yP. */
-static void miller_dbl(fp12 *l, seer_bls_g2 *t, const fp *xp, const fp *yp)
+static void miller_dbl(line_coeffs *l, seer_bls_g2 *t)
 {
-    fp2 x2, x3, y2, z2, a0, a2, a3, tmp;
+    fp2 x2, x3, y2, z2, tmp;
     seer_bls_fp2_sqr(&x2, &t->x);
     seer_bls_fp2_mul(&x3, &x2, &t->x);
     seer_bls_fp2_sqr(&y2, &t->y);
     seer_bls_fp2_sqr(&z2, &t->z);
-    /* a0 */
-    fp2_dbl(&a0, &x3);
-    seer_bls_fp2_add(&a0, &a0, &x3);
+    fp2_dbl(&l->a0, &x3);
+    seer_bls_fp2_add(&l->a0, &l->a0, &x3);
     fp2_dbl(&tmp, &y2);
-    seer_bls_fp2_sub(&a0, &a0, &tmp);
-    /* a2 */
+    seer_bls_fp2_sub(&l->a0, &l->a0, &tmp);
     fp2_dbl(&tmp, &x2);
     seer_bls_fp2_add(&tmp, &tmp, &x2);
     seer_bls_fp2_mul(&tmp, &tmp, &z2);
-    fp2_mul_fp(&tmp, &tmp, xp);
-    seer_bls_fp2_neg(&a2, &tmp);
-    /* a3 = Z3 Z^2 yP with Z3 = 2YZ */
+    seer_bls_fp2_neg(&l->b2, &tmp);
+    /* b3 = Z3 Z^2 with Z3 = 2YZ */
     seer_bls_g2_dbl(t, t);
-    seer_bls_fp2_mul(&a3, &t->z, &z2);
-    fp2_mul_fp(&a3, &a3, yp);
-    line_to_fp12(l, &a0, &a2, &a3);
+    seer_bls_fp2_mul(&l->b3, &t->z, &z2);
 }
 
 /* T = T + Q (Q affine): H = xQ Z^2 - X, R = yQ Z^3 - Y, lambda' = R / (HZ);
  * the line through Q scaled by HZ: a0 = R xQ - yQ HZ, a2 = -R xP,
  * a3 = HZ yP. */
-static void miller_add(fp12 *l, seer_bls_g2 *t, const fp2 *xq, const fp2 *yq, const fp *xp, const fp *yp)
+static void miller_add(line_coeffs *l, seer_bls_g2 *t, const fp2 *xq, const fp2 *yq)
 {
-    fp2 z2, z3, h, r, hz, a0, a2, a3, tmp;
+    fp2 z2, z3, h, r, tmp;
     seer_bls_fp2_sqr(&z2, &t->z);
     seer_bls_fp2_mul(&z3, &z2, &t->z);
     seer_bls_fp2_mul(&h, xq, &z2);
     seer_bls_fp2_sub(&h, &h, &t->x);
     seer_bls_fp2_mul(&r, yq, &z3);
     seer_bls_fp2_sub(&r, &r, &t->y);
-    seer_bls_fp2_mul(&hz, &h, &t->z);
-    seer_bls_fp2_mul(&a0, &r, xq);
-    seer_bls_fp2_mul(&tmp, yq, &hz);
-    seer_bls_fp2_sub(&a0, &a0, &tmp);
-    fp2_mul_fp(&tmp, &r, xp);
-    seer_bls_fp2_neg(&a2, &tmp);
-    fp2_mul_fp(&a3, &hz, yp);
-    line_to_fp12(l, &a0, &a2, &a3);
+    seer_bls_fp2_mul(&l->b3, &h, &t->z);
+    seer_bls_fp2_mul(&l->a0, &r, xq);
+    seer_bls_fp2_mul(&tmp, yq, &l->b3);
+    seer_bls_fp2_sub(&l->a0, &l->a0, &tmp);
+    seer_bls_fp2_neg(&l->b2, &r);
     /* T + Q never meets the doubling or inverse case here: T = [k]Q with
      * 1 < k < |x| < r, so the generic addition is exact */
     seer_bls_g2 q;
@@ -1359,6 +1348,15 @@ static void miller_add(fp12 *l, seer_bls_g2 *t, const fp2 *xq, const fp2 *yq, co
     q.y = *yq;
     seer_bls_fp2_one(&q.z);
     seer_bls_g2_add(t, t, &q);
+}
+
+/* f *= line(P) */
+static void line_mul(fp12 *f, const line_coeffs *l, const fp *xp, const fp *yp)
+{
+    fp2 a2, a3;
+    fp2_mul_fp(&a2, &l->b2, xp);
+    fp2_mul_fp(&a3, &l->b3, yp);
+    fp12_mul_line(f, &l->a0, &a2, &a3);
 }
 
 #define PAIRING_MAX 4
@@ -1384,21 +1382,77 @@ static void miller_loop(fp12 *f, const seer_bls_g1 *ps, const seer_bls_g2 *qs, s
     seer_bls_fp12_one(f);
     if (m == 0)
         return;
-    fp12 l;
+    line_coeffs l;
     for (int b = 62; b >= 0; b--) {
         seer_bls_fp12_sqr(f, f);
         for (size_t i = 0; i < m; i++) {
-            miller_dbl(&l, &t[i], &xp[i], &yp[i]);
-            fp12_mul_line(f, &l.c0.c0, &l.c0.c1, &l.c1.c1);
+            miller_dbl(&l, &t[i]);
+            line_mul(f, &l, &xp[i], &yp[i]);
         }
         if ((BLS_X_ABS >> b) & 1) {
             for (size_t i = 0; i < m; i++) {
-                miller_add(&l, &t[i], &xq[i], &yq[i], &xp[i], &yp[i]);
-                fp12_mul_line(f, &l.c0.c0, &l.c0.c1, &l.c1.c1);
+                miller_add(&l, &t[i], &xq[i], &yq[i]);
+                line_mul(f, &l, &xp[i], &yp[i]);
             }
         }
     }
     fp12_conj(f, f);
+}
+
+static void final_exp(fp12 *r, const fp12 *f);
+
+void seer_bls_g2_prepare(seer_bls_g2_prepared *out, const seer_bls_g2 *q)
+{
+    out->inf = seer_bls_g2_is_inf(q);
+    if (out->inf)
+        return;
+    fp2 xq, yq;
+    g2_to_affine(&xq, &yq, q);
+    seer_bls_g2 t;
+    t.x = xq;
+    t.y = yq;
+    seer_bls_fp2_one(&t.z);
+    size_t k = 0;
+    for (int b = 62; b >= 0; b--) {
+        miller_dbl(&out->lines[k++], &t);
+        if ((BLS_X_ABS >> b) & 1)
+            miller_add(&out->lines[k++], &t, &xq, &yq);
+    }
+    SEER_VERIFY(k == SEER_BLS_MILLER_LINES);
+}
+
+bool seer_bls_pairing_check_prepared(const seer_bls_g1 *ps, const seer_bls_g2_prepared *const *qs, size_t n)
+{
+    fp xp[PAIRING_MAX], yp[PAIRING_MAX];
+    const seer_bls_g2_prepared *pq[PAIRING_MAX];
+    fp12 acc, f, r;
+    seer_bls_fp12_one(&acc);
+    for (size_t base = 0; base < n; base += PAIRING_MAX) {
+        size_t m = 0, end = n - base < PAIRING_MAX ? n : base + PAIRING_MAX;
+        for (size_t i = base; i < end; i++) {
+            if (seer_bls_g1_is_inf(&ps[i]) || qs[i]->inf)
+                continue;
+            g1_to_affine(&xp[m], &yp[m], &ps[i]);
+            pq[m++] = qs[i];
+        }
+        seer_bls_fp12_one(&f);
+        size_t k = 0;
+        for (int b = 62; b >= 0 && m > 0; b--) {
+            seer_bls_fp12_sqr(&f, &f);
+            for (size_t i = 0; i < m; i++)
+                line_mul(&f, &pq[i]->lines[k], &xp[i], &yp[i]);
+            k++;
+            if ((BLS_X_ABS >> b) & 1) {
+                for (size_t i = 0; i < m; i++)
+                    line_mul(&f, &pq[i]->lines[k], &xp[i], &yp[i]);
+                k++;
+            }
+        }
+        fp12_conj(&f, &f);
+        seer_bls_fp12_mul(&acc, &acc, &f);
+    }
+    final_exp(&r, &acc);
+    return seer_bls_fp12_is_one(&r);
 }
 
 /* g^|x| by square-and-multiply over the 64 bits of |x| (6 of them set);

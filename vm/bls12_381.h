@@ -139,4 +139,24 @@ void seer_bls_pairing(seer_bls_fp12 *r, const seer_bls_g1 *p, const seer_bls_g2 
  *  final exponentiation. Points must be in their subgroups. */
 bool seer_bls_pairing_check(const seer_bls_g1 *ps, const seer_bls_g2 *qs, size_t n);
 
+/** One Miller-loop line with the G1 point left out: at P it is
+ *  (a0 + b2 xP v) + (b3 yP v) w. */
+typedef struct seer_bls_line {
+    seer_bls_fp2 a0, b2, b3;
+} seer_bls_line;
+
+/** The loop over |x| below its top bit: 63 doublings and 5 additions. */
+#define SEER_BLS_MILLER_LINES 68
+
+/** A G2 point with its Miller-loop lines computed once, for a point that
+ *  takes part in many pairings (the KZG setup point, -G2); about 20 KiB. */
+typedef struct seer_bls_g2_prepared {
+    bool inf;
+    seer_bls_line lines[SEER_BLS_MILLER_LINES];
+} seer_bls_g2_prepared;
+
+void seer_bls_g2_prepare(seer_bls_g2_prepared *out, const seer_bls_g2 *q);
+/** As seer_bls_pairing_check, with prepared G2 points. */
+bool seer_bls_pairing_check_prepared(const seer_bls_g1 *ps, const seer_bls_g2_prepared *const *qs, size_t n);
+
 #endif

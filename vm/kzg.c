@@ -29,18 +29,21 @@ static const uint8_t TAU_G2_COMPRESSED[96] = {
 #define VERSIONED_HASH_VERSION_KZG 0x01
 
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
-static seer_bls_g2 tau_g2;
-static seer_bls_g2 neg_g2;
+static seer_bls_g2_prepared tau_g2;
+static seer_bls_g2_prepared neg_g2;
 static bool setup_ok;
 
 /* Decoding and the subgroup check of the setup point cost about as much as
  * one verification: do them once per process. */
 static void setup_init(void)
 {
-    seer_bls_g2 g;
+    seer_bls_g2 g, tau;
     seer_bls_g2_generator(&g);
-    seer_bls_g2_neg(&neg_g2, &g);
-    setup_ok = seer_bls_g2_decompress(&tau_g2, TAU_G2_COMPRESSED) == 0;
+    seer_bls_g2_neg(&g, &g);
+    seer_bls_g2_prepare(&neg_g2, &g);
+    setup_ok = seer_bls_g2_decompress(&tau, TAU_G2_COMPRESSED) == 0;
+    if (setup_ok)
+        seer_bls_g2_prepare(&tau_g2, &tau);
 }
 
 const uint8_t *seer_kzg_tau_g2_compressed(void)
@@ -103,7 +106,8 @@ bool seer_kzg_point_evaluation(uint8_t out[64], const uint8_t *in, size_t in_len
      * same equation is the product check
      *   e(C - [y]G1 + [z]pi, -G2) * e(pi, [tau]G2) == 1,
      * which needs G1 scalar multiplications only (a third of the cost of a
-     * G2 one) and both G2 points are fixed. */
+     * G2 one) and both G2 points are fixed, their Miller-loop lines
+     * computed once. */
     uint8_t neg_y[32];
     scalar_neg(neg_y, y);
     seer_bls_g1 g1, ps[2];
@@ -111,11 +115,9 @@ bool seer_kzg_point_evaluation(uint8_t out[64], const uint8_t *in, size_t in_len
     seer_bls_g1_mul2(&ps[0], &g1, neg_y, &pi, z);
     seer_bls_g1_add(&ps[0], &ps[0], &c);
     ps[1] = pi;
-    seer_bls_g2 qs[2];
-    qs[0] = neg_g2;
-    qs[1] = tau_g2;
+    const seer_bls_g2_prepared *qs[2] = {&neg_g2, &tau_g2};
 
-    if (!seer_bls_pairing_check(ps, qs, 2))
+    if (!seer_bls_pairing_check_prepared(ps, qs, 2))
         return false;
 
     memset(out, 0, 64);
