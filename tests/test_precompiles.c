@@ -1066,6 +1066,25 @@ START_TEST(test_bn254_dispatch)
     ck_assert_mem_eq(r.output, zeros, 64);
     free(r.output);
 
+    /* G + G through ECADD equals 2 * G through ECMUL, with G = (1, 2). */
+    uint8_t in[128] = {0};
+    in[31] = 1;
+    in[63] = 2;
+    in[95] = 1;
+    in[127] = 2;
+    r = run_pc(SEER_FORK_CANCUN, 6, in, 128, 150);
+    ck_assert_int_eq(r.status, SEER_PRECOMPILE_SUCCESS);
+    ck_assert_uint_eq(r.output_len, 64);
+    in[95] = 2; /* scalar 2 */
+    seer_precompile_result r2 = run_pc(SEER_FORK_CANCUN, 7, in, 96, 6000);
+    ck_assert_int_eq(r2.status, SEER_PRECOMPILE_SUCCESS);
+    ck_assert_uint_eq(r2.output_len, 64);
+    ck_assert_mem_eq(r.output, r2.output, 64);
+    ck_assert(memcmp(r.output, zeros, 64) != 0);
+    ck_assert(memcmp(r.output, in, 64) != 0);
+    free(r.output);
+    free(r2.output);
+
     /* (1, 3) is not on y^2 = x^3 + 3: FAILURE consumes all gas. */
     uint8_t bad[128] = {0};
     bad[31] = 1;
@@ -1101,6 +1120,35 @@ START_TEST(test_kzg_dispatch)
     ck_assert_int_eq(r.status, SEER_PRECOMPILE_FAILURE);
     ck_assert_int_eq(r.gas_used, 50000);
     ck_assert_uint_eq(r.output_len, 0);
+
+    /* A valid proof built by hand: the zero polynomial's commitment and
+     * proof are both the point at infinity (compressed: 0xc0, then zeros)
+     * and it evaluates to y = 0 at any z. The versioned hash is
+     * 0x01 | sha256(commitment)[1:] (EIP-4844). */
+    uint8_t in[192] = {0};
+    in[32 + 31] = 42; /* z */
+    in[96] = 0xc0;    /* commitment */
+    in[144] = 0xc0;   /* proof */
+    struct sha256_ctx sctx;
+    sha256_init(&sctx);
+    sha256_update(&sctx, 48, in + 96);
+    sha256_digest(&sctx, 32, in);
+    in[0] = 0x01;
+    r = run_pc(SEER_FORK_CANCUN, 0x0a, in, 192, 50000);
+    ck_assert_int_eq(r.status, SEER_PRECOMPILE_SUCCESS);
+    ck_assert_int_eq(r.gas_used, 50000);
+    ck_assert_uint_eq(r.output_len, 64);
+    /* FIELD_ELEMENTS_PER_BLOB (4096) | BLS_MODULUS, big-endian words. */
+    uint8_t want[64] = {0};
+    want[30] = 0x10;
+    unhex(want + 32, 32, "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001");
+    ck_assert_mem_eq(r.output, want, 64);
+    free(r.output);
+    /* The same input with y = 1 does not verify. */
+    in[64 + 31] = 1;
+    r = run_pc(SEER_FORK_CANCUN, 0x0a, in, 192, 50000);
+    ck_assert_int_eq(r.status, SEER_PRECOMPILE_FAILURE);
+    ck_assert_int_eq(r.gas_used, 50000);
 }
 END_TEST
 
