@@ -186,35 +186,32 @@ void seer_bls_fp_neg(fp *r, const fp *a)
     }
 }
 
-/* Montgomery product a b R^-1 mod p, coarsely integrated operand scanning
- * (CIOS) */
+/* Montgomery product a b R^-1 mod p by operand scanning, interleaving each
+ * row's product with its reduction. p's top limb is below 2^62, so the
+ * running value stays below 2p < 2^382 and needs no seventh word (the
+ * "no-carry" variant of CIOS, e.g. gnark-crypto's): every row ends with
+ * t[5] = C + A, which cannot overflow. */
 void seer_bls_fp_mul(fp *r, const fp *a, const fp *b)
 {
-    uint64_t t[8] = {0};
+    uint64_t t[6] = {0};
     for (int i = 0; i < 6; i++) {
-        uint64_t carry = 0;
         uint64_t bi = b->l[i];
-        for (int j = 0; j < 6; j++) {
-            u128 s = (u128)a->l[j] * bi + t[j] + carry;
-            t[j] = (uint64_t)s;
-            carry = (uint64_t)(s >> 64);
-        }
-        u128 s = (u128)t[6] + carry;
-        t[6] = (uint64_t)s;
-        t[7] = (uint64_t)(s >> 64);
+        u128 s = (u128)a->l[0] * bi + t[0];
+        uint64_t A = (uint64_t)(s >> 64);
+        t[0] = (uint64_t)s;
         uint64_t m = t[0] * N0;
-        s = (u128)m * P[0] + t[0];
-        carry = (uint64_t)(s >> 64);
+        u128 c = (u128)m * P[0] + t[0];
+        uint64_t C = (uint64_t)(c >> 64);
         for (int j = 1; j < 6; j++) {
-            s = (u128)m * P[j] + t[j] + carry;
-            t[j - 1] = (uint64_t)s;
-            carry = (uint64_t)(s >> 64);
+            s = (u128)a->l[j] * bi + t[j] + A;
+            A = (uint64_t)(s >> 64);
+            c = (u128)m * P[j] + (uint64_t)s + C;
+            C = (uint64_t)(c >> 64);
+            t[j - 1] = (uint64_t)c;
         }
-        s = (u128)t[6] + carry;
-        t[5] = (uint64_t)s;
-        t[6] = t[7] + (uint64_t)(s >> 64);
+        t[5] = C + A;
     }
-    if (t[6] != 0 || limbs_geq_p(t))
+    if (limbs_geq_p(t))
         limbs_sub_p(t);
     memcpy(r->l, t, sizeof r->l);
 }
