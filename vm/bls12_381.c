@@ -141,16 +141,21 @@ bool seer_bls_fp_eq(const fp *a, const fp *b)
 
 void seer_bls_fp_add(fp *r, const fp *a, const fp *b)
 {
-    /* p < 2^381, so a + b < 2^382 never overflows six limbs */
-    uint64_t t[6], carry = 0;
+    /* p < 2^381, so a + b < 2^382 never overflows six limbs; subtract p
+     * and keep the difference unless it borrowed (no compare loop: adds
+     * outnumber products in the tower arithmetic) */
+    uint64_t t[6], u[6], carry = 0, borrow = 0;
     for (int i = 0; i < 6; i++) {
         u128 s = (u128)a->l[i] + b->l[i] + carry;
         t[i] = (uint64_t)s;
         carry = (uint64_t)(s >> 64);
     }
-    if (limbs_geq_p(t))
-        limbs_sub_p(t);
-    memcpy(r->l, t, sizeof t);
+    for (int i = 0; i < 6; i++) {
+        u128 d = (u128)t[i] - P[i] - borrow;
+        u[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+    memcpy(r->l, borrow ? t : u, sizeof r->l);
 }
 
 void seer_bls_fp_sub(fp *r, const fp *a, const fp *b)
@@ -161,15 +166,13 @@ void seer_bls_fp_sub(fp *r, const fp *a, const fp *b)
         t[i] = (uint64_t)d;
         borrow = (uint64_t)(d >> 64) & 1;
     }
-    if (borrow) {
-        uint64_t carry = 0;
-        for (int i = 0; i < 6; i++) {
-            u128 s = (u128)t[i] + P[i] + carry;
-            t[i] = (uint64_t)s;
-            carry = (uint64_t)(s >> 64);
-        }
+    /* add p back when the difference went negative: p masked by the borrow */
+    uint64_t mask = 0 - borrow, carry = 0;
+    for (int i = 0; i < 6; i++) {
+        u128 s = (u128)t[i] + (P[i] & mask) + carry;
+        r->l[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
     }
-    memcpy(r->l, t, sizeof t);
 }
 
 void seer_bls_fp_neg(fp *r, const fp *a)
