@@ -83,6 +83,16 @@ START_TEST(test_fp_inverse_and_ring)
         seer_bls_fp_add(&t, &t, &a);
         ck_assert(seer_bls_fp_is_zero(&t));
     }
+    /* edges of the reduction: (p - 1) + 1 = 0, 0 - 1 = p - 1, (p - 1)^2 = 1 */
+    seer_bls_fp m1, z;
+    seer_bls_fp_neg(&m1, &one);
+    seer_bls_fp_add(&t, &m1, &one);
+    ck_assert(seer_bls_fp_is_zero(&t));
+    seer_bls_fp_zero(&z);
+    seer_bls_fp_sub(&t, &z, &one);
+    ck_assert(seer_bls_fp_eq(&t, &m1));
+    seer_bls_fp_sqr(&t, &m1);
+    ck_assert(seer_bls_fp_eq(&t, &one));
     /* small integers: 3 * 5 = 15, and 2^-1 * 2 = 1 */
     seer_bls_fp_set_u64(&a, 3);
     seer_bls_fp_set_u64(&b, 5);
@@ -436,6 +446,19 @@ START_TEST(test_g2_group)
         seer_bls_g2_neg(&p, &p);
         ck_assert(seer_bls_g2_eq(&p, &q));
     }
+    /* flags: no compression bit, infinity with x bits, infinity with sign */
+    uint8_t bad[96];
+    seer_bls_g2_compress(bad, &g);
+    bad[0] &= 0x7f;
+    ck_assert_int_eq(seer_bls_g2_decompress(&q, bad), SEER_EPARSE);
+    bad[0] |= 0xc0;
+    ck_assert_int_eq(seer_bls_g2_decompress(&q, bad), SEER_EPARSE);
+    memset(bad, 0, sizeof bad);
+    bad[0] = 0xe0;
+    ck_assert_int_eq(seer_bls_g2_decompress(&q, bad), SEER_EPARSE);
+    bad[0] = 0xc0;
+    ck_assert_int_eq(seer_bls_g2_decompress(&q, bad), 0);
+    ck_assert(seer_bls_g2_is_inf(&q));
     /* a twist point outside the subgroup is rejected */
     int found = 0;
     for (uint64_t x = 1; x < 1000 && !found; x++) {
