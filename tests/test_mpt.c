@@ -522,7 +522,7 @@ static int cmp_str(const void *a, const void *b)
 
 START_TEST(test_trie_fixtures)
 {
-    char dirpath[4096];
+    char dirpath[8192];
     snprintf(dirpath, sizeof dirpath, "%s", test_fixture_path("ethereum-tests/TrieTests"));
     DIR *d = opendir(dirpath);
     ck_assert_msg(d != NULL, "cannot open %s (set SEER_FIXTURES)", dirpath);
@@ -539,7 +539,7 @@ START_TEST(test_trie_fixtures)
     ck_assert_uint_ge(nfiles, 6);
     int total = 0, passed = 0;
     for (size_t f = 0; f < nfiles; f++) {
-        char path[4200];
+        char path[8512];
         snprintf(path, sizeof path, "%s/%s", dirpath, names[f]);
         json_object *doc;
         int rc = seer_json_parse_file(&doc, path);
@@ -993,6 +993,120 @@ START_TEST(test_memstore_random_apply)
 }
 END_TEST
 
+/* ---- out of memory ---- */
+
+/* Allocation failure injection: the executable's malloc/calloc/realloc
+ * interpose libc's and fail the n-th call once armed. Not under ASan,
+ * which owns the allocator. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_NO_MALLOC_HOOK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_NO_MALLOC_HOOK 1
+#endif
+#endif
+
+#ifndef TEST_NO_MALLOC_HOOK
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+static long fail_at = -1; /* allocations left before the failing one; -1: off */
+
+static bool inject_failure(void)
+{
+    if (fail_at < 0)
+        return false;
+    return fail_at-- == 0;
+}
+
+void *malloc(size_t n)
+{
+    return inject_failure() ? NULL : __libc_malloc(n);
+}
+void *calloc(size_t n, size_t m)
+{
+    return inject_failure() ? NULL : __libc_calloc(n, m);
+}
+void *realloc(void *p, size_t n)
+{
+    return inject_failure() ? NULL : __libc_realloc(p, n);
+}
+
+/* Everything a state-test run does with these modules, given a parsed pre
+ * object; returns the first error. */
+static int oom_workload(json_object *pre, const seer_changeset *cs, seer_bytes32 *root)
+{
+    seer_memstore *s = NULL, *copy = NULL;
+    int rc = seer_memstore_new(&s);
+    if (rc == 0)
+        rc = seer_json_load_pre(s, pre, "oom.json");
+    if (rc == 0)
+        rc = seer_memstore_state_root(s, root);
+    if (rc == 0)
+        rc = seer_memstore_apply(s, cs);
+    if (rc == 0)
+        rc = seer_memstore_clone(&copy, s);
+    if (rc == 0)
+        rc = seer_memstore_state_root(copy, root);
+    seer_memstore_free(copy);
+    seer_memstore_free(s);
+    return rc;
+}
+
+START_TEST(test_out_of_memory)
+{
+    json_object *pre = json_tokener_parse(
+        "{\"0x1000000000000000000000000000000000000001\": {\"balance\": \"0x10\", \"nonce\": \"0x1\", "
+        "\"code\": \"0x600160015500\", \"storage\": {\"0x01\": \"0x02\", \"0x03\": \"0x04\", \"0x05\": "
+        "\"0x06\"}},"
+        "\"0x2000000000000000000000000000000000000002\": {\"balance\": \"0x20\", \"nonce\": \"0x0\", "
+        "\"code\": "
+        "\"0x\", \"storage\": {}},"
+        "\"0x3000000000000000000000000000000000000003\": {\"balance\": \"0x30\", \"nonce\": \"0x0\", "
+        "\"code\": "
+        "\"0x\", \"storage\": {\"0x07\": \"0x08\"}}}");
+    ck_assert_ptr_nonnull(pre);
+    const uint8_t code[] = {0x60, 0x00, 0xf3};
+    seer_slot_change sl[2] = {{u256_from_u64(1), U256_ZERO}, {u256_from_u64(9), u256_from_u64(10)}};
+    seer_account_change ch[2];
+    memset(ch, 0, sizeof ch);
+    ch[0].addr.bytes[0] = 0x10;
+    ch[0].addr.bytes[19] = 0x01;
+    ch[0].account = (seer_account){
+        .balance = u256_from_u64(1), .nonce = 2, .exists = true, .code_hash = SEER_EMPTY_CODE_HASH};
+    ch[0].storage_cleared = true;
+    ch[0].slots = sl;
+    ch[0].nslots = 2;
+    ch[1].addr.bytes[0] = 0x40;
+    ch[1].account = (seer_account){.nonce = 1, .exists = true, .code_hash = keccak_of(code, sizeof code)};
+    ch[1].code_changed = true;
+    ch[1].code = code;
+    ch[1].code_len = sizeof code;
+    seer_changeset cs = {ch, 2};
+    seer_bytes32 want, got;
+    ck_assert_int_eq(oom_workload(pre, &cs, &want), 0);
+    int failures = 0;
+    for (long k = 0;; k++) {
+        fail_at = k;
+        int rc = oom_workload(pre, &cs, &got);
+        bool fired = fail_at < 0;
+        fail_at = -1;
+        if (!fired) {
+            ck_assert_int_eq(rc, 0);
+            ck_assert(b32_eq(&got, &want));
+            break;
+        }
+        ck_assert_msg(rc == SEER_ENOMEM, "allocation %ld failed: rc %d, want SEER_ENOMEM", k, rc);
+        failures++;
+        ck_assert_int_lt(k, 100000);
+    }
+    printf("out of memory: %d injected allocation failures, each gave SEER_ENOMEM\n", failures);
+    ck_assert_int_gt(failures, 10);
+    json_object_put(pre);
+}
+END_TEST
+#endif
+
 /* ---- json helpers ---- */
 
 /* Loads a `pre` object from text and returns the error code; the detail is
@@ -1194,7 +1308,7 @@ static void walk_json_files(const char *dir, void (*fn)(const char *path, void *
     closedir(d);
     qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
-        char path[4096];
+        char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         size_t l = strlen(names[i]);
         DIR *sub = opendir(path);
@@ -1352,7 +1466,7 @@ typedef struct mainnet_ctx {
  * through the reader, code included (keccak = code_hash). */
 static void mainnet_block(const char *dir, mainnet_ctx *m)
 {
-    char path[4600];
+    char path[8960];
     snprintf(path, sizeof path, "%s/pre_state.json", dir);
     json_object *pre;
     ck_assert_msg(seer_json_parse_file(&pre, path) == 0, "%s", seer_error_detail());
@@ -1399,7 +1513,7 @@ static void mainnet_block(const char *dir, mainnet_ctx *m)
 
 START_TEST(test_mainnet_pre_states)
 {
-    char bc_path[4096], blocks[4096];
+    char bc_path[8192], blocks[8192];
     snprintf(bc_path, sizeof bc_path, "%s", test_fixture_path("mainnet/bytecodes.json"));
     snprintf(blocks, sizeof blocks, "%s", test_fixture_path("mainnet/blocks"));
     mainnet_ctx m = {NULL, bc_path, 0, 0, 0, 0};
@@ -1410,7 +1524,7 @@ START_TEST(test_mainnet_pre_states)
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue;
-        char dir[4400];
+        char dir[8704];
         snprintf(dir, sizeof dir, "%s/%s", blocks, de->d_name);
         mainnet_block(dir, &m);
     }
@@ -1465,6 +1579,9 @@ static Suite *mpt_suite(void)
     tcase_add_test(tc, test_memstore_root_single);
     tcase_add_test(tc, test_memstore_apply);
     tcase_add_test(tc, test_memstore_random_apply);
+#ifndef TEST_NO_MALLOC_HOOK
+    tcase_add_test(tc, test_out_of_memory);
+#endif
     suite_add_tcase(s, tc);
 
     tc = tcase_create("json");
