@@ -52,6 +52,14 @@ int seer_err_wrap(int code, const char *fmt, ...)
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
     memcpy(old, err_detail, sizeof old);
-    snprintf(err_detail, sizeof err_detail, "%s%s", prefix, old);
+    size_t n = strlen(prefix);
+    if (n >= sizeof err_detail)
+        n = sizeof err_detail - 1;
+    memcpy(err_detail, prefix, n);
+    size_t rest = sizeof err_detail - 1 - n, ol = strlen(old);
+    if (ol > rest)
+        ol = rest;
+    memcpy(err_detail + n, old, ol);
+    err_detail[n + ol] = 0;
     return code;
 }

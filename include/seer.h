@@ -9,5 +9,9 @@
 
 #include "seer/common.h"
 #include "seer/conformance.h"
+#include "seer/state.h"
+#include "seer/block.h"
+#include "seer/analyzer.h"
+#include "seer/scheduler.h"
 
 #endif

@@ -966,25 +966,28 @@ static seer_result h_call(void *ctx, const seer_message *msg)
 
 static void free_overlay(seer_world *w)
 {
+    /* The table lives in the accounts' handles: clear it before they go. */
+    HASH_CLEAR(hh, w->accts);
     wacct *a = w->all_accts;
     while (a) {
         wacct *next = a->next_all;
-        wslot *s, *tmp;
-        HASH_ITER(hh, a->slots, s, tmp)
-        {
-            HASH_DEL(a->slots, s);
+        wslot *s, *all = a->slots, *tall = a->tslots;
+        HASH_CLEAR(hh, a->slots);
+        HASH_CLEAR(hh, a->tslots);
+        for (s = all; s;) {
+            wslot *n = s->hh.next;
             free(s);
+            s = n;
         }
-        HASH_ITER(hh, a->tslots, s, tmp)
-        {
-            HASH_DEL(a->tslots, s);
+        for (s = tall; s;) {
+            wslot *n = s->hh.next;
             free(s);
+            s = n;
         }
         free(a->new_code);
         free(a);
         a = next;
     }
-    HASH_CLEAR(hh, w->accts);
     w->all_accts = NULL;
     for (size_t i = 0; i < w->nlogs; i++)
         log_free(&w->logs[i]);
@@ -1090,15 +1093,6 @@ void seer_blob_base_fee(u256 *out, const u256 *excess_blob_gas)
     u256_div(out, &output, &denom);
 }
 
-static const char *const EXC_NONCE_MAX = "TransactionException.NONCE_IS_MAX";
-static const char *const EXC_NONCE_LOW = "TransactionException.NONCE_MISMATCH_TOO_LOW";
-static const char *const EXC_NONCE_HIGH = "TransactionException.NONCE_MISMATCH_TOO_HIGH";
-static const char *const EXC_NOT_EOA = "TransactionException.SENDER_NOT_EOA";
-static const char *const EXC_FUNDS = "TransactionException.INSUFFICIENT_ACCOUNT_FUNDS";
-static const char *const EXC_ALLOWANCE = "TransactionException.GAS_ALLOWANCE_EXCEEDED";
-static const char *const EXC_MAX_FEE = "TransactionException.INSUFFICIENT_MAX_FEE_PER_GAS";
-static const char *const EXC_BLOB_FEE = "TransactionException.INSUFFICIENT_MAX_FEE_PER_BLOB_GAS";
-
 /* a * b + c with overflow detection (a 257+-bit cost is unaffordable). */
 static bool mul_add_overflows(u256 *r, const u256 *a, const u256 *b, const u256 *c)
 {
@@ -1176,7 +1170,7 @@ int seer_world_execute_tx(seer_world *w, seer_tx_result *out, const seer_tx *tx,
     }
     uint64_t intrinsic = 0;
     if (!seer_tx_intrinsic_gas(&intrinsic, tx, fork) || intrinsic > tx->gas_limit) {
-        out->exception = "TransactionException.INTRINSIC_GAS_TOO_LOW";
+        out->exception = seer_txex_intrinsic_gas_too_low;
         return 0;
     }
     wacct *sender = acct_get(w, &tx->sender);
@@ -1191,7 +1185,7 @@ int seer_world_execute_tx(seer_world *w, seer_tx_result *out, const seer_tx *tx,
     u256 price = tx->gas_price, priority = tx->gas_price;
     if (fork >= SEER_FORK_LONDON) {
         if (u256_lt(&tx->max_fee, &w->env.base_fee))
-            exc = EXC_MAX_FEE;
+            exc = seer_txex_insufficient_max_fee_per_gas;
         u256 headroom;
         u256_sub(&headroom, &tx->max_fee, &w->env.base_fee);
         priority = u256_lt(&tx->max_priority_fee, &headroom) ? tx->max_priority_fee : headroom;
@@ -1208,19 +1202,19 @@ int seer_world_execute_tx(seer_world *w, seer_tx_result *out, const seer_tx *tx,
         overflow = mul_add_overflows(&max_cost, &blob_gas_u, &tx->max_fee_per_blob_gas, &max_cost);
 
     if (!exc && sender->nonce == UINT64_MAX)
-        exc = EXC_NONCE_MAX;
+        exc = seer_txex_nonce_is_max;
     else if (!exc && tx->nonce < sender->nonce)
-        exc = EXC_NONCE_LOW;
+        exc = seer_txex_nonce_mismatch_too_low;
     else if (!exc && tx->nonce > sender->nonce)
-        exc = EXC_NONCE_HIGH;
+        exc = seer_txex_nonce_mismatch_too_high;
     if (!exc && sender->code_len > 0) /* EIP-3607 */
-        exc = EXC_NOT_EOA;
+        exc = seer_txex_sender_not_eoa;
     if (!exc && tx->gas_limit > w->env.gas_limit - (block_gas_used < w->env.gas_limit ? block_gas_used : w->env.gas_limit))
-        exc = EXC_ALLOWANCE;
+        exc = seer_txex_gas_allowance_exceeded;
     if (!exc && tx->type == 3 && u256_lt(&tx->max_fee_per_blob_gas, &w->blob_base_fee))
-        exc = EXC_BLOB_FEE;
+        exc = seer_txex_insufficient_max_fee_per_blob_gas;
     if (!exc && (overflow || u256_lt(&sender->balance, &max_cost)))
-        exc = EXC_FUNDS;
+        exc = seer_txex_insufficient_account_funds;
     if (exc) {
         free_overlay(w);
         out->exception = exc;
