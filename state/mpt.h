@@ -61,8 +61,8 @@ int seer_mpt_secure_root(seer_bytes32 *out, const seer_mpt_kv *kvs, size_t n);
 int seer_mpt_index_root(seer_bytes32 *out, const uint8_t *const *vals, const size_t *lens, size_t n);
 
 /** Sorts pairs into trie (nibble-path) order: byte-wise by key, a key that
- *  is a prefix of another first. Stable only in the sense that equal keys
- *  stay adjacent.
+ *  is a prefix of another first. Not stable: equal keys end up adjacent in
+ *  any order.
  *
  *  In/Out:  kvs[0..n). */
 void seer_mpt_sort(seer_mpt_kv *kvs, size_t n);

@@ -255,6 +255,17 @@ START_TEST(test_errors)
     ck_assert_int_eq(seer_mpt_root(&r, NULL, 1), SEER_EINVAL);
     seer_mpt_kv bad = {NULL, 3, (const uint8_t *)"x", 1};
     ck_assert_int_eq(seer_mpt_root(&r, &bad, 1), SEER_EINVAL);
+    /* Keys nested as prefixes ("a", "aa", ...) need two nodes per key: past
+     * SEER_MPT_MAX_DEPTH the builder refuses instead of recursing on. */
+    enum { NEST = SEER_MPT_MAX_DEPTH / 2 + 8 };
+    static uint8_t nested[NEST];
+    static seer_mpt_kv nkv[NEST];
+    memset(nested, 'a', sizeof nested);
+    for (size_t i = 0; i < NEST; i++)
+        nkv[i] = (seer_mpt_kv){nested, i + 1, (const uint8_t *)"v", 1};
+    ck_assert_int_eq(seer_mpt_root(&r, nkv, NEST), SEER_ELIMIT);
+    ck_assert_int_eq(seer_mpt_root(&r, nkv, 100), 0);
+
     const uint8_t *vals[1] = {(const uint8_t *)"x"};
     size_t lens[1] = {0};
     ck_assert_int_eq(seer_mpt_index_root(&r, vals, lens, 1), SEER_EINVAL);
