@@ -1571,6 +1571,7 @@ static Suite *mpt_suite(void)
 {
     Suite *s = suite_create("mpt");
     TCase *tc = tcase_create("mpt_unit");
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_empty_root);
     tcase_add_test(tc, test_single_key);
     tcase_add_test(tc, test_inline_boundary);
@@ -1586,6 +1587,7 @@ static Suite *mpt_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("memstore");
+    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_memstore_basic);
     tcase_add_test(tc, test_memstore_root_single);
     tcase_add_test(tc, test_memstore_apply);
