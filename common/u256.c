@@ -1,9 +1,11 @@
 /* 256-bit EVM arithmetic: the operations too large to inline (see u256.h).
  *
  * Limbs are 64 bits, least significant first. Products and carries use
- * unsigned __int128; division is Knuth's algorithm D (TAOCP vol. 2, 4.3.1)
- * over 64-bit digits, shared by DIV/MOD (256/256), ADDMOD (257/256) and
- * MULMOD (512/256). */
+ * unsigned __int128. Division is Knuth's algorithm D (TAOCP vol. 2, 4.3.1)
+ * over 64-bit digits with Moller-Granlund reciprocals for the quotient
+ * digits, shared by DIV/MOD (256/256), ADDMOD (257/256) and MULMOD
+ * (512/256). tests/test_u256.c checks everything against GMP;
+ * bench/bench_u256.c times it against GMP. */
 #include "common/u256.h"
 
 #include "common/util.h"
@@ -400,8 +402,8 @@ static inline void u256_abs(u256 *r, const u256 *a)
 void u256_sdiv(u256 *r, const u256 *a, const u256 *b)
 {
     /* Divide magnitudes, then negate when the signs differ. -2^255 / -1
-     * overflows to 2^255, which wraps back to -2^255 as the EVM requires
-     * (EIP-145's companion rule in the yellow paper's SDIV). */
+     * overflows to 2^255, which reads back as -2^255: exactly the result
+     * the yellow paper's SDIV prescribes for that case. */
     bool neg = u256_is_neg(a) != u256_is_neg(b);
     u256 x, y;
     u256_abs(&x, a);
