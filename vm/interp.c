@@ -23,6 +23,9 @@
 #include "vm/opcodes.h"
 
 #include <pthread.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,6 +226,33 @@ static inline bool slt_(const u256 *a, const u256 *b)
 /* b += a and b = a - b in place, as carry chains the compiler keeps in
  * registers (the header's versions go through temporaries that get stack
  * slots in this function, see lt_). */
+#if defined(__x86_64__)
+static inline void add_to(u256 *b, const u256 *a)
+{
+    unsigned long long r0, r1, r2, r3;
+    unsigned char c = _addcarry_u64(0, a->w[0], b->w[0], &r0);
+    c = _addcarry_u64(c, a->w[1], b->w[1], &r1);
+    c = _addcarry_u64(c, a->w[2], b->w[2], &r2);
+    (void)_addcarry_u64(c, a->w[3], b->w[3], &r3);
+    b->w[0] = r0;
+    b->w[1] = r1;
+    b->w[2] = r2;
+    b->w[3] = r3;
+}
+
+static inline void rsub_to(u256 *b, const u256 *a)
+{
+    unsigned long long r0, r1, r2, r3;
+    unsigned char c = _subborrow_u64(0, a->w[0], b->w[0], &r0);
+    c = _subborrow_u64(c, a->w[1], b->w[1], &r1);
+    c = _subborrow_u64(c, a->w[2], b->w[2], &r2);
+    (void)_subborrow_u64(c, a->w[3], b->w[3], &r3);
+    b->w[0] = r0;
+    b->w[1] = r1;
+    b->w[2] = r2;
+    b->w[3] = r3;
+}
+#else
 static inline void add_to(u256 *b, const u256 *a)
 {
     unsigned __int128 t = (unsigned __int128)a->w[0] + b->w[0];
@@ -244,6 +274,7 @@ static inline void rsub_to(u256 *b, const u256 *a)
     b->w[2] = (uint64_t)t;
     b->w[3] = a->w[3] - b->w[3] - ((uint64_t)(t >> 64) & 1);
 }
+#endif
 
 static inline void set_u64(u256 *r, uint64_t v)
 {
