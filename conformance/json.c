@@ -281,15 +281,22 @@ static int load_balance_nonce(seer_account *acct, json_object *a, const char *fi
 
 int seer_json_load_pre(seer_memstore *store, json_object *pre, const char *file)
 {
+    return seer_json_load_state(store, pre, file, "pre");
+}
+
+int seer_json_load_state(seer_memstore *store, json_object *pre, const char *file, const char *label)
+{
     if (!store)
-        return seer_err(SEER_EINVAL, "json_load_pre: NULL store");
-    int rc = expect_object(pre, file, "pre");
+        return seer_err(SEER_EINVAL, "json_load_state: NULL store");
+    if (!label)
+        label = "state";
+    int rc = expect_object(pre, file, label);
     if (rc)
         return rc;
     char prefix[PREFIX_MAX], field[FIELD_MAX];
     json_object_object_foreach(pre, key, a)
     {
-        snprintf(prefix, sizeof prefix, "pre.%.100s", key);
+        snprintf(prefix, sizeof prefix, "%.20s.%.100s", label, key);
         seer_address addr;
         rc = seer_json_parse_address(&addr, key, file, prefix);
         if (rc)

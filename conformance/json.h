@@ -76,6 +76,10 @@ int seer_json_parse_u64(uint64_t *out, const char *s, const char *file, const ch
  *           SEER_ENOMEM. On failure the store holds a part of the state. */
 int seer_json_load_pre(seer_memstore *store, json_object *pre, const char *file);
 
+/** As seer_json_load_pre, with `label` naming the object in messages
+ *  ("postState.0x...87.balance"; NULL gives "state"). */
+int seer_json_load_state(seer_memstore *store, json_object *state, const char *file, const char *label);
+
 /** Loads a mainnet pre_state.json object ({address: {balance, nonce (a
  *  number), code_hash?, storage}}) with its code from a bytecodes.json
  *  object ({code_hash: code}); only the codes the accounts name are

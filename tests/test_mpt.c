@@ -1175,6 +1175,16 @@ START_TEST(test_json_errors)
                       seer_error_detail());
     }
 
+    /* The label names the object: a postState error says postState. */
+    json_object *post = json_tokener_parse("{" A ": {\"balance\": \"1\", \"nonce\": \"0xq\"}}");
+    seer_memstore *ps;
+    ck_assert_int_eq(seer_memstore_new(&ps), 0);
+    ck_assert_int_eq(seer_json_load_state(ps, post, "bc.json", "postState"), SEER_EPARSE);
+    ck_assert_ptr_nonnull(strstr(
+        seer_error_detail(), "bc.json: field 'postState.0x095e7baea6a6c7c4c2dfeb977efac326af552d87.nonce'"));
+    seer_memstore_free(ps);
+    json_object_put(post);
+
     /* Typed getters. */
     json_object *doc =
         json_tokener_parse("{\"n\": 42, \"h\": \"0x000000000000000000000000000000000000000000000000"
@@ -1225,12 +1235,12 @@ static char *read_text(const char *path)
     return p;
 }
 
-static bool state_root_of(seer_bytes32 *out, json_object *state, const char *file)
+static bool state_root_of(seer_bytes32 *out, json_object *state, const char *file, const char *label)
 {
     seer_memstore *s;
     if (seer_memstore_new(&s))
         return false;
-    int rc = seer_json_load_pre(s, state, file);
+    int rc = seer_json_load_state(s, state, file, label);
     if (rc == 0)
         rc = seer_memstore_state_root(s, out);
     if (rc)
@@ -1282,7 +1292,7 @@ START_TEST(test_statetest_invalid_tx_roots)
                     if (!seer_json_get_opt(e, "expectException"))
                         continue;
                     if (!have_root) {
-                        root_ok = state_root_of(&root, seer_json_get_opt(t, "pre"), rel);
+                        root_ok = state_root_of(&root, seer_json_get_opt(t, "pre"), rel, "pre");
                         have_root = true;
                     }
                     cases++;
@@ -1409,7 +1419,7 @@ static void bc_file(const char *path, void *arg)
         c->tests++;
         json_object *genesis = seer_json_get_opt(t, "genesisBlockHeader");
         seer_bytes32 r;
-        if (state_root_of(&r, seer_json_get_opt(t, "pre"), path) &&
+        if (state_root_of(&r, seer_json_get_opt(t, "pre"), path, "pre") &&
             hex_eq(&r, seer_json_get_opt(genesis, "stateRoot")))
             c->pre_ok++;
         else
@@ -1437,7 +1447,7 @@ static void bc_file(const char *path, void *arg)
                 want = seer_json_get_opt(h, "stateRoot");
         }
         c->post_cases++;
-        if (want && state_root_of(&r, post, path) && hex_eq(&r, want))
+        if (want && state_root_of(&r, post, path, "postState") && hex_eq(&r, want))
             c->post_ok++;
         else
             printf("  %s/%s: postState root differs from the head's stateRoot%s\n", path, name,
