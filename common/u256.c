@@ -28,7 +28,7 @@ static inline unsigned clz64(uint64_t x)
 static inline uint64_t div_2by1(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
 {
     SEER_VERIFY(hi < d);
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SEER_U256_PORTABLE)
     uint64_t q, r;
     __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d) : "cc");
     *rem = r;

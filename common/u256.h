@@ -40,42 +40,84 @@ static inline bool u256_eq(const u256 *a, const u256 *b)
 /* Arithmetic (mod 2^256).
  *
  * The cheap operations are static inline: the interpreter executes them for
- * nearly every instruction and a call would cost more than the work. The
- * carry chains use unsigned __int128 so the compiler emits add/adc. */
-typedef unsigned __int128 u256_u128_;
+ * nearly every instruction and a call would cost more than the work. */
+
+/* One limb of a carry chain. On x86-64 the compiler builtins behind
+ * _addcarry_u64/_subborrow_u64 make GCC and clang emit a plain add/adc
+ * (sub/sbb) chain; <immintrin.h> itself is avoided because it would add
+ * half a second to every file that includes this header. Elsewhere,
+ * __builtin_*_overflow is the portable form. SEER_U256_PORTABLE forces it
+ * (and the portable division in u256.c) so those paths can be tested on
+ * x86-64 too. */
+#undef U256_ADC_
+#if defined(__x86_64__) && !defined(SEER_U256_PORTABLE) && defined(__has_builtin)
+#if __has_builtin(__builtin_ia32_addcarryx_u64) && __has_builtin(__builtin_ia32_sbb_u64)
+#define U256_ADC_         1 /* GCC */
+#define U256_SBB_BUILTIN_ __builtin_ia32_sbb_u64
+#elif __has_builtin(__builtin_ia32_addcarryx_u64) && __has_builtin(__builtin_ia32_subborrow_u64)
+#define U256_ADC_         1 /* clang */
+#define U256_SBB_BUILTIN_ __builtin_ia32_subborrow_u64
+#endif
+#endif
+
+static inline uint64_t u256_adc_(uint64_t a, uint64_t b, unsigned char *carry)
+{
+#ifdef U256_ADC_
+    unsigned long long s;
+    *carry = __builtin_ia32_addcarryx_u64(*carry, a, b, &s);
+    return (uint64_t)s;
+#else
+    uint64_t s;
+    bool c1 = __builtin_add_overflow(a, b, &s);
+    bool c2 = __builtin_add_overflow(s, (uint64_t)*carry, &s);
+    *carry = (unsigned char)(c1 | c2);
+    return s;
+#endif
+}
+
+static inline uint64_t u256_sbb_(uint64_t a, uint64_t b, unsigned char *borrow)
+{
+#ifdef U256_ADC_
+    unsigned long long s;
+    *borrow = U256_SBB_BUILTIN_(*borrow, a, b, &s);
+    return (uint64_t)s;
+#else
+    uint64_t s;
+    bool c1 = __builtin_sub_overflow(a, b, &s);
+    bool c2 = __builtin_sub_overflow(s, (uint64_t)*borrow, &s);
+    *borrow = (unsigned char)(c1 | c2);
+    return s;
+#endif
+}
 
 /** Returns the carry out of a + b (0 or 1). */
 static inline int u256_add_carry(u256 *r, const u256 *a, const u256 *b)
 {
-    u256_u128_ t = (u256_u128_)a->w[0] + b->w[0];
-    uint64_t r0 = (uint64_t)t;
-    t = (u256_u128_)a->w[1] + b->w[1] + (uint64_t)(t >> 64);
-    uint64_t r1 = (uint64_t)t;
-    t = (u256_u128_)a->w[2] + b->w[2] + (uint64_t)(t >> 64);
-    uint64_t r2 = (uint64_t)t;
-    t = (u256_u128_)a->w[3] + b->w[3] + (uint64_t)(t >> 64);
+    unsigned char c = 0;
+    uint64_t r0 = u256_adc_(a->w[0], b->w[0], &c);
+    uint64_t r1 = u256_adc_(a->w[1], b->w[1], &c);
+    uint64_t r2 = u256_adc_(a->w[2], b->w[2], &c);
+    uint64_t r3 = u256_adc_(a->w[3], b->w[3], &c);
     r->w[0] = r0;
     r->w[1] = r1;
     r->w[2] = r2;
-    r->w[3] = (uint64_t)t;
-    return (int)(t >> 64);
+    r->w[3] = r3;
+    return c;
 }
 
 /** Returns the borrow out of a - b (0 or 1). */
 static inline int u256_sub_borrow(u256 *r, const u256 *a, const u256 *b)
 {
-    u256_u128_ t = (u256_u128_)a->w[0] - b->w[0];
-    uint64_t r0 = (uint64_t)t;
-    t = (u256_u128_)a->w[1] - b->w[1] - (uint64_t)(t >> 127);
-    uint64_t r1 = (uint64_t)t;
-    t = (u256_u128_)a->w[2] - b->w[2] - (uint64_t)(t >> 127);
-    uint64_t r2 = (uint64_t)t;
-    t = (u256_u128_)a->w[3] - b->w[3] - (uint64_t)(t >> 127);
+    unsigned char c = 0;
+    uint64_t r0 = u256_sbb_(a->w[0], b->w[0], &c);
+    uint64_t r1 = u256_sbb_(a->w[1], b->w[1], &c);
+    uint64_t r2 = u256_sbb_(a->w[2], b->w[2], &c);
+    uint64_t r3 = u256_sbb_(a->w[3], b->w[3], &c);
     r->w[0] = r0;
     r->w[1] = r1;
     r->w[2] = r2;
-    r->w[3] = (uint64_t)t;
-    return (int)(t >> 127);
+    r->w[3] = r3;
+    return c;
 }
 
 static inline void u256_add(u256 *r, const u256 *a, const u256 *b)
@@ -156,14 +198,13 @@ static inline bool u256_is_neg(const u256 *a)
     return (a->w[3] >> 63) != 0;
 } /* bit 255 set */
 /** Signed a < b: flipping the sign bit of both maps two's complement order
- *  onto unsigned order. */
+ *  onto unsigned order, so this is one borrow chain without branches. */
 static inline bool u256_slt(const u256 *a, const u256 *b)
 {
     const uint64_t s = UINT64_C(1) << 63;
-    if ((a->w[3] ^ s) != (b->w[3] ^ s))
-        return (a->w[3] ^ s) < (b->w[3] ^ s);
     u256 x = *a, y = *b;
-    x.w[3] = y.w[3] = 0;
+    x.w[3] ^= s;
+    y.w[3] ^= s;
     return u256_lt(&x, &y);
 }
 static inline bool u256_sgt(const u256 *a, const u256 *b)
