@@ -61,7 +61,8 @@ static void t_str(tbuf *b, const uint8_t *d, size_t n)
         b->p[b->n++] = 0xb8;
         b->p[b->n++] = (uint8_t)n;
     }
-    memcpy(b->p + b->n, d, n);
+    if (n)
+        memcpy(b->p + b->n, d, n);
     b->n += n;
 }
 
