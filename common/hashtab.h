@@ -22,21 +22,26 @@
 
 #include <stdbool.h>
 
+/* uthash reads these settings once, at its first inclusion: an earlier
+ * #include <uthash.h> would silently bring back exit(-1) on OOM. */
+#ifdef UTHASH_H
+#error "include common/hashtab.h instead of <uthash.h>, and before anything that includes it"
+#endif
 #define HASH_NONFATAL_OOM 1
 /* The flag the next SEER_HASH_ADD reports into; per thread. */
 extern _Thread_local bool *seer_hash_oom_flag;
-#define uthash_nonfatal_oom(obj)                                               \
-    do {                                                                       \
-        if (seer_hash_oom_flag)                                                \
-            *seer_hash_oom_flag = true;                                        \
+#define uthash_nonfatal_oom(obj)                                                                             \
+    do {                                                                                                     \
+        if (seer_hash_oom_flag)                                                                              \
+            *seer_hash_oom_flag = true;                                                                      \
     } while (0)
 #include <uthash.h>
 
-#define SEER_HASH_ADD(hh, head, keyfield_ptr, keylen, elt, oomp)               \
-    do {                                                                       \
-        seer_hash_oom_flag = (oomp);                                           \
-        HASH_ADD_KEYPTR(hh, head, keyfield_ptr, keylen, elt);                  \
-        seer_hash_oom_flag = NULL;                                             \
+#define SEER_HASH_ADD(hh, head, keyfield_ptr, keylen, elt, oomp)                                             \
+    do {                                                                                                     \
+        seer_hash_oom_flag = (oomp);                                                                         \
+        HASH_ADD_KEYPTR(hh, head, keyfield_ptr, keylen, elt);                                                \
+        seer_hash_oom_flag = NULL;                                                                           \
     } while (0)
 
 #endif
