@@ -14,6 +14,9 @@
 #include "common/util.h"
 
 #include <string.h>
+#if defined(__x86_64__) && !defined(SEER_BN254_PORTABLE)
+#include <immintrin.h>
+#endif
 
 typedef unsigned __int128 u128;
 
@@ -148,34 +151,52 @@ static inline uint64_t mac(uint64_t *hi, uint64_t a, uint64_t b, uint64_t c, uin
 
 /* 64-bit add and subtract with carry, for chains written out limb by limb:
  * GCC at -O2 neither unrolls 4-iteration limb loops nor keeps their arrays
- * in registers, which made field additions cost as much as products. */
-static inline uint64_t adc64(uint64_t a, uint64_t b, uint64_t *carry)
+ * in registers, and it turns overflow builtins into setb chains; the x86-64
+ * intrinsics become plain adc/sbb in both GCC and clang. */
+typedef unsigned char carry_t;
+#if defined(__x86_64__) && !defined(SEER_BN254_PORTABLE)
+static inline uint64_t adc64(uint64_t a, uint64_t b, carry_t *carry)
+{
+    unsigned long long r;
+    *carry = _addcarry_u64(*carry, a, b, &r);
+    return r;
+}
+
+static inline uint64_t sbb64(uint64_t a, uint64_t b, carry_t *borrow)
+{
+    unsigned long long r;
+    *borrow = _subborrow_u64(*borrow, a, b, &r);
+    return r;
+}
+#else
+static inline uint64_t adc64(uint64_t a, uint64_t b, carry_t *carry)
 {
     uint64_t s, r;
-    uint64_t c1 = __builtin_add_overflow(a, b, &s);
-    uint64_t c2 = __builtin_add_overflow(s, *carry, &r);
+    carry_t c1 = __builtin_add_overflow(a, b, &s);
+    carry_t c2 = __builtin_add_overflow(s, (uint64_t)*carry, &r);
     *carry = c1 | c2;
     return r;
 }
 
-static inline uint64_t sbb64(uint64_t a, uint64_t b, uint64_t *borrow)
+static inline uint64_t sbb64(uint64_t a, uint64_t b, carry_t *borrow)
 {
     uint64_t d, r;
-    uint64_t b1 = __builtin_sub_overflow(a, b, &d);
-    uint64_t b2 = __builtin_sub_overflow(d, *borrow, &r);
+    carry_t b1 = __builtin_sub_overflow(a, b, &d);
+    carry_t b2 = __builtin_sub_overflow(d, (uint64_t)*borrow, &r);
     *borrow = b1 | b2;
     return r;
 }
+#endif
 
 /* r = t - p if t >= p, else t (t < 2p) */
 static inline void fp_reduce_once(fp *r, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3)
 {
-    uint64_t b = 0;
+    carry_t b = 0;
     uint64_t s0 = sbb64(t0, P.l[0], &b);
     uint64_t s1 = sbb64(t1, P.l[1], &b);
     uint64_t s2 = sbb64(t2, P.l[2], &b);
     uint64_t s3 = sbb64(t3, P.l[3], &b);
-    uint64_t keep = 0 - b; /* borrow: t < p, keep t */
+    uint64_t keep = (uint64_t)0 - b; /* borrow: t < p, keep t */
     r->l[0] = (t0 & keep) | (s0 & ~keep);
     r->l[1] = (t1 & keep) | (s1 & ~keep);
     r->l[2] = (t2 & keep) | (s2 & ~keep);
@@ -186,7 +207,7 @@ static inline void fp_reduce_once(fp *r, uint64_t t0, uint64_t t1, uint64_t t2, 
  * bits and one conditional subtraction reduces it. */
 static inline void fp_add(fp *r, const fp *a, const fp *b)
 {
-    uint64_t c = 0;
+    carry_t c = 0;
     uint64_t t0 = adc64(a->l[0], b->l[0], &c);
     uint64_t t1 = adc64(a->l[1], b->l[1], &c);
     uint64_t t2 = adc64(a->l[2], b->l[2], &c);
@@ -196,12 +217,12 @@ static inline void fp_add(fp *r, const fp *a, const fp *b)
 
 static inline void fp_sub(fp *r, const fp *a, const fp *b)
 {
-    uint64_t bw = 0, c = 0;
+    carry_t bw = 0, c = 0;
     uint64_t t0 = sbb64(a->l[0], b->l[0], &bw);
     uint64_t t1 = sbb64(a->l[1], b->l[1], &bw);
     uint64_t t2 = sbb64(a->l[2], b->l[2], &bw);
     uint64_t t3 = sbb64(a->l[3], b->l[3], &bw);
-    uint64_t mask = 0 - bw; /* add p back on borrow */
+    uint64_t mask = (uint64_t)0 - bw; /* add p back on borrow */
     r->l[0] = adc64(t0, P.l[0] & mask, &c);
     r->l[1] = adc64(t1, P.l[1] & mask, &c);
     r->l[2] = adc64(t2, P.l[2] & mask, &c);
@@ -250,7 +271,8 @@ static inline void fp_sqr(fp *r, const fp *a)
 /* x / 2 mod p: (x + p) / 2 when x is odd; x + p < 2^255 fits */
 static inline void fp_half(fp *x)
 {
-    uint64_t c = 0, m = 0 - (x->l[0] & 1);
+    carry_t c = 0;
+    uint64_t m = (uint64_t)0 - (x->l[0] & 1);
     uint64_t t0 = adc64(x->l[0], P.l[0] & m, &c);
     uint64_t t1 = adc64(x->l[1], P.l[1] & m, &c);
     uint64_t t2 = adc64(x->l[2], P.l[2] & m, &c);
@@ -271,7 +293,7 @@ static inline void u256_shr1(uint64_t *u)
 
 static inline void u256_sub_in(uint64_t *u, const uint64_t *v)
 {
-    uint64_t b = 0;
+    carry_t b = 0;
     u[0] = sbb64(u[0], v[0], &b);
     u[1] = sbb64(u[1], v[1], &b);
     u[2] = sbb64(u[2], v[2], &b);
