@@ -13,5 +13,6 @@
 #include "seer/block.h"
 #include "seer/analyzer.h"
 #include "seer/scheduler.h"
+#include "seer/bench.h"
 
 #endif

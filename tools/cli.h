@@ -11,6 +11,8 @@
 typedef int (*seer_cmd_fn)(int argc, char **argv);
 
 int cmd_statetest(int argc, char **argv);
+/** `seer bench vm` (the `bench` command dispatches its `vm` mode here). */
+int cmd_bench_vm(int argc, char **argv);
 
 /** Prints "seer: <what>: <strerror>[: <detail>]" to stderr. */
 void cli_error(const char *what, int err);
