@@ -972,14 +972,20 @@ int seer_lmdb_state_root(seer_lmdb *store, seer_bytes32 *out)
             if ((err = work_reserve(&sw, ns + 1)))
                 goto cleanup;
             seer_keccak256(sw.keys + 32 * ns, (const uint8_t *)sk.mv_data + 20, 32);
-            size_t vl = slot_rlp(sw.vals + 33 * ns, sv.mv_data);
-            sw.kvs[ns] = (seer_mpt_kv){sw.keys + 32 * ns, 32, sw.vals + 33 * ns, vl};
+            /* the length goes into kvs now, the pointers once the buffers
+             * stop moving */
+            sw.kvs[ns].val_len = slot_rlp(sw.vals + 33 * ns, sv.mv_data);
             ns++;
             src = mdb_cursor_get(sc, &sk, &sv, MDB_NEXT);
         }
         if (src && src != MDB_NOTFOUND) {
             rc = src;
             goto cleanup;
+        }
+        for (size_t i = 0; i < ns; i++) {
+            sw.kvs[i].key = sw.keys + 32 * i;
+            sw.kvs[i].key_len = 32;
+            sw.kvs[i].val = sw.vals + 33 * i;
         }
         seer_bytes32 sroot = SEER_EMPTY_TRIE_ROOT;
         if (ns && (err = seer_mpt_root(&sroot, sw.kvs, ns))) /* keys already keccak'd */

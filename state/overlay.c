@@ -334,10 +334,15 @@ int seer_overlay_changeset(seer_overlay *ov, seer_changeset *out)
         c->addr = a->addr;
         c->account = a->acct;
         c->storage_cleared = a->storage_cleared;
-        if (a->acct.exists && a->code_changed && a->code) {
+        /* Code by the account's final hash, not by the last code_changed:
+         * a later transaction may have set another hash (re-creation). */
+        ov_code *code = NULL;
+        if (a->acct.exists && a->code_changed)
+            HASH_FIND(hh, ov->codes, a->acct.code_hash.bytes, 32, code);
+        if (code) {
             c->code_changed = true;
-            c->code = a->code->bytes;
-            c->code_len = a->code->len;
+            c->code = code->bytes;
+            c->code_len = code->len;
         }
         c->slots = ov->cs_slots + si;
         if (a->acct.exists) {
