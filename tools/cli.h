@@ -11,6 +11,7 @@
 typedef int (*seer_cmd_fn)(int argc, char **argv);
 
 int cmd_statetest(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_asm(int argc, char **argv);
 int cmd_run(int argc, char **argv);

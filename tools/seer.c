@@ -11,6 +11,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"statetest", cmd_statetest, "run ethereum/tests GeneralStateTests files (geth evm statetest compatible)"},
+    {"analyze", cmd_analyze, "predict storage keys from bytecode: a contract's templates, a block's access sets"},
     {"run", cmd_run, "replay mainnet fixture blocks serially and check them against their headers"},
     {"analyze", cmd_analyze, "predict storage keys from bytecode: a contract's templates, a block's access sets"},
     {"gen", cmd_gen, "generate a synthetic block (transfers, ERC-20, swaps, mints, adversarial patterns)"},

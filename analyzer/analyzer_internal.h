@@ -1,0 +1,196 @@
+/* The analyzer's internals: per-contract summaries (abstract interpretation
+ * of bytecode into access templates) and their per-transaction
+ * instantiation (internal).
+ *
+ * A summary holds a hash-consed expression DAG whose leaves are the inputs
+ * of a frame (calldata words, caller, origin, call value, the storage
+ * context's own address, block fields), values read from storage (tier 2)
+ * and opaque unknowns; and a list of templates (a storage read or write, a
+ * balance/code touch, an outgoing call, a creation, an unexplored region),
+ * each guarded by a node of the path-condition graph. Instantiation walks
+ * the condition graph from its root with the concrete inputs, keeps the
+ * templates whose guard may hold, and evaluates their expressions; what
+ * does not evaluate becomes a wildcard. */
+#ifndef SEER_ANALYZER_INTERNAL_H
+#define SEER_ANALYZER_INTERNAL_H
+
+#include "common/state_iface.h"
+#include "common/u256.h"
+#include "seer/analyzer.h"
+#include "vm/tx.h"
+#include "vm/world.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- expression nodes ---- */
+typedef enum an_kind {
+    AN_CONST = 1,
+    AN_CALLDATA, /* a: offset node; the 32-byte word there */
+    AN_CDSIZE,
+    AN_CALLER,
+    AN_ORIGIN,
+    AN_CALLVALUE,
+    AN_SELF,    /* the storage context's address (ADDRESS) */
+    AN_ENV,     /* op: the block/tx opcode (TIMESTAMP, NUMBER, ...) */
+    AN_SLOAD,   /* a: slot node; the pre-state value (tier 2) */
+    AN_OP,      /* op: an EVM arithmetic opcode over a, b, c */
+    AN_KECCAK,  /* args[a .. a+b): 32-byte words, hashed together */
+    AN_UNKNOWN, /* k: a tag (pc, kind): never evaluates */
+    AN_LOOPVAR, /* a widened loop variable: never evaluates */
+} an_kind;
+
+typedef struct an_node {
+    uint8_t kind;
+    uint8_t op;
+    uint16_t depth; /* expression height, bounded so evaluation is shallow */
+    uint32_t a, b, c;
+    u256 k;
+} an_node;
+
+/* ---- templates ---- */
+typedef enum an_tkind {
+    AT_SLOAD = 1,    /* a: slot */
+    AT_SSTORE,       /* a: slot */
+    AT_BALANCE,      /* a: address */
+    AT_SELFBALANCE,  /* the context's balance */
+    AT_CODE,         /* a: address (EXTCODESIZE/EXTCODECOPY) */
+    AT_CODEHASH,     /* a: address (EXTCODEHASH: code and existence) */
+    AT_CALL,         /* call: index into calls */
+    AT_CREATE,       /* call: index into calls (op CREATE/CREATE2) */
+    AT_SELFDESTRUCT, /* a: beneficiary */
+    AT_UNKNOWN,      /* an unexplored region (budget, symbolic jump, ...) */
+} an_tkind;
+
+typedef struct an_template {
+    uint8_t kind;
+    uint8_t pad[3];
+    uint32_t a;
+    uint32_t call;
+    uint32_t guard; /* condition-graph node */
+} an_template;
+
+#define AN_ARGS_UNKNOWN UINT32_MAX
+
+typedef struct an_call {
+    uint8_t op;       /* CALL, CALLCODE, DELEGATECALL, STATICCALL, CREATE, CREATE2 */
+    uint32_t target;  /* node (0 for CREATE*) */
+    uint32_t value;   /* node (0: none) */
+    uint32_t salt;    /* CREATE2 */
+    uint32_t args;    /* first word in args[], or AN_ARGS_UNKNOWN */
+    uint32_t nargs;   /* words */
+    uint32_t argsize; /* node: the input size in bytes */
+} an_call;
+
+/* The condition graph: node 0 is the root (always feasible). A node holds
+ * when its condition may hold and one of its parents holds. */
+typedef struct an_guard {
+    uint32_t cond;    /* node; 0 for a merge point */
+    uint8_t polarity; /* 1: cond != 0 on this path; 0: cond == 0 */
+    uint8_t pad[3];
+    uint32_t parent; /* first parent */
+    uint32_t extra;  /* head of further parents in guard_links, 0 none */
+} an_guard;
+
+typedef struct an_link {
+    uint32_t parent;
+    uint32_t next;
+} an_link;
+
+/* A summary of one contract's code. Immutable once built, so shared by
+ * threads. */
+typedef struct an_summary {
+    seer_bytes32 code_hash;
+    an_node *nodes;
+    uint32_t nnodes, nodes_cap;
+    uint32_t *args;
+    uint32_t nargs, args_cap;
+    an_template *tpl;
+    uint32_t ntpl, tpl_cap;
+    an_call *calls;
+    uint32_t ncalls, calls_cap;
+    an_guard *guards;
+    uint32_t nguards, guards_cap;
+    an_link *links;
+    uint32_t nlinks, links_cap;
+    /* forward edges of the guard graph (CSR), built at the end */
+    uint32_t *gchild_start, *gchild;
+    /* entry points: selectors the dispatcher compares against */
+    uint32_t *selectors;
+    uint32_t nselectors;
+    /* statistics */
+    uint32_t nblocks;   /* basic blocks reached */
+    uint32_t nedges;    /* jump edges resolved */
+    uint64_t steps;     /* abstract instructions executed */
+    uint32_t truncated; /* paths cut short (budget, symbolic jump, ...) */
+    uint32_t widened;   /* loop heads widened */
+    bool budget_hit;
+    double build_us;
+} an_summary;
+
+/** Builds the summary of `code`. Never fails on hostile input: what the
+ *  budgets cut becomes AT_UNKNOWN templates. Returns 0 or SEER_ENOMEM. */
+int an_summary_build(an_summary **out, const uint8_t *code, size_t len, const seer_analyzer_options *opts);
+void an_summary_free(an_summary *s);
+
+/** The selector a guard path enforces (the first EQ against a 4-byte
+ *  constant on the first-parent chain), or -1. For display. */
+int64_t an_guard_selector(const an_summary *s, uint32_t guard);
+
+/** Applies an EVM arithmetic opcode (ADD..SAR) to constants; false for
+ *  any other opcode. a is the first operand popped. */
+bool an_apply_op(u256 *r, unsigned op, const u256 *a, const u256 *b, const u256 *c);
+
+/** Formats a node as text ("keccak(calldata[4], 0x1)") into buf. */
+void an_node_format(const an_summary *s, uint32_t id, char *buf, size_t cap);
+
+/* ---- prediction ---- */
+
+/** Provenance of a predicted key. */
+typedef enum seer_pred_tier {
+    SEER_PRED_TX = 0,     /* implied by the transaction itself (sender, recipient) */
+    SEER_PRED_STATIC = 1, /* tier 1: bytecode templates over the tx's inputs */
+    SEER_PRED_STATE = 2,  /* tier 2: resolved with a value from the pre-block state */
+} seer_pred_tier;
+
+typedef struct seer_pred_key {
+    seer_key key;
+    uint8_t write;
+    uint8_t tier;
+    uint8_t pad[6];
+} seer_pred_key;
+
+/** A transaction's predicted access set. Reads include every key the
+ *  transaction may observe, writes every key it may change. `all_slots`
+ *  lists addresses whose every slot may be read and written; `unknown`
+ *  means it may touch anything. */
+typedef struct seer_prediction {
+    seer_pred_key *keys; /* sorted by key then write flag, no duplicates */
+    size_t nkeys, keys_cap;
+    seer_address *all_slots;
+    size_t nall_slots, all_slots_cap;
+    bool unknown;
+    const char *unknown_why; /* static string: the first reason */
+    uint32_t frames;         /* call frames instantiated */
+} seer_prediction;
+
+void seer_prediction_clear(seer_prediction *p);
+
+/** Predicts the access set of `tx` (sender set) as the next transaction of
+ *  the block `env`, over the pre-block state `reader`. Thread-safe: the
+ *  summary cache is locked; each call uses its own scratch.
+ *  Returns 0 or SEER_ENOMEM / SEER_EINVAL; I/O failures of the reader are
+ *  passed up. */
+int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_tx *tx,
+                             const seer_block_env *env, const seer_state_reader *reader);
+
+/** Looks up or builds the summary of a code (the cache owns it). */
+int seer_analyzer_summary(seer_analyzer *a, const an_summary **out, const seer_bytes32 *code_hash,
+                          const uint8_t *code, size_t len);
+
+/** True when the prediction covers the key as a read (write=false) or a
+ *  write (write=true). */
+bool seer_prediction_covers(const seer_prediction *p, const seer_key *k, bool write);
+
+#endif

@@ -1,0 +1,633 @@
+/* Reports: one contract's entry points and templates (seer analyze --code)
+ * and a block's predictions, optionally compared with the access sets that
+ * serial execution records (seer analyze BLOCK --compare).
+ *
+ * The block runner (chain/) is not in the tree yet, so the block is read
+ * here from its JSON-RPC form with the fixture helpers of conformance/json.h
+ * and executed with vm/world.h over an in-memory pre-state: a measurement
+ * harness only, to be replaced by chain/ when it lands. It applies no block
+ * reward, withdrawals or system calls (the fixtures' pre-state holds the
+ * transactions' reads only). */
+#include "analyzer/analyzer_internal.h"
+
+#include "common/hex.h"
+#include "common/keccak.h"
+#include "common/util.h"
+#include "conformance/json.h"
+#include "state/memstore.h"
+#include "vm/opcodes.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static const char *tkind_name(uint8_t k)
+{
+    switch (k) {
+    case AT_SLOAD: return "sload";
+    case AT_SSTORE: return "sstore";
+    case AT_BALANCE: return "balance";
+    case AT_SELFBALANCE: return "selfbalance";
+    case AT_CODE: return "code";
+    case AT_CODEHASH: return "codehash";
+    case AT_CALL: return "call";
+    case AT_CREATE: return "create";
+    case AT_SELFDESTRUCT: return "selfdestruct";
+    case AT_UNKNOWN: return "unknown";
+    default: return "?";
+    }
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* One template as text: "sstore storage[keccak(caller, 0x0)]". */
+static void tpl_text(const an_summary *s, const an_template *t, char *buf, size_t cap)
+{
+    char x[512], y[512];
+    switch (t->kind) {
+    case AT_SLOAD:
+    case AT_SSTORE:
+        an_node_format(s, t->a, x, sizeof x);
+        snprintf(buf, cap, "%s storage[%s]", tkind_name(t->kind), x);
+        break;
+    case AT_BALANCE:
+    case AT_CODE:
+    case AT_CODEHASH:
+    case AT_SELFDESTRUCT:
+        an_node_format(s, t->a, x, sizeof x);
+        snprintf(buf, cap, "%s %s", tkind_name(t->kind), x);
+        break;
+    case AT_CALL:
+    case AT_CREATE: {
+        const an_call *c = &s->calls[t->call];
+        const char *nm = seer_opcode_name(c->op);
+        if (c->target)
+            an_node_format(s, c->target, x, sizeof x);
+        else
+            snprintf(x, sizeof x, "new");
+        size_t o = (size_t)snprintf(y, sizeof y, "(");
+        if (c->args == AN_ARGS_UNKNOWN) {
+            snprintf(y + o, sizeof y - o, "?)");
+        } else {
+            for (uint32_t i = 0; i < c->nargs && i < 6 && o < sizeof y - 1; i++) {
+                char w[160];
+                an_node_format(s, s->args[c->args + i], w, sizeof w);
+                o += (size_t)snprintf(y + o, sizeof y - o, "%s%s", i ? ", " : "", w);
+            }
+            if (o < sizeof y - 1)
+                snprintf(y + o, sizeof y - o, "%s)", c->nargs > 6 ? ", ..." : "");
+        }
+        snprintf(buf, cap, "%s %s%s", nm ? nm : "call", x, y);
+        break;
+    }
+    default: snprintf(buf, cap, "%s", tkind_name(t->kind)); break;
+    }
+}
+
+/* Entry points: templates grouped by the selector their guard enforces
+ * (first-parent chain), -1 for those outside any selector. */
+int seer_analyzer_describe_code(seer_analyzer *a, FILE *f, const uint8_t *code, size_t len,
+                                seer_analyzer_format format)
+{
+    if (!a || !f || (!code && len))
+        return SEER_EINVAL;
+    seer_bytes32 h;
+    seer_keccak256(h.bytes, code, len);
+    const an_summary *s;
+    int rc = seer_analyzer_summary(a, &s, &h, code, len);
+    if (rc < 0)
+        return rc;
+    int64_t *sel = malloc(((size_t)s->ntpl + 1) * sizeof *sel);
+    char *seen = NULL;
+    if (!sel)
+        return seer_err(SEER_ENOMEM, "describe");
+    for (uint32_t i = 0; i < s->ntpl; i++)
+        sel[i] = an_guard_selector(s, s->tpl[i].guard);
+    /* Entry list: -1 then each selector. */
+    size_t nent = s->nselectors + 1;
+    bool json = format == SEER_ANALYZER_JSON;
+    char hex[67];
+    seer_hex_encode(hex, h.bytes, 32, true);
+    if (json) {
+        fprintf(f,
+                "{\"code_hash\":\"%s\",\"size\":%zu,\"blocks\":%u,\"edges\":%u,\"steps\":%llu,"
+                "\"nodes\":%u,\"paths_cut\":%u,\"loops_widened\":%u,\"budget_hit\":%s,\"build_us\":%.0f,"
+                "\"entries\":[",
+                hex, len, s->nblocks, s->nedges, (unsigned long long)s->steps, s->nnodes, s->truncated,
+                s->widened, s->budget_hit ? "true" : "false", s->build_us);
+    } else {
+        fprintf(f, "code %s (%zu bytes)\n", hex, len);
+        fprintf(
+            f,
+            "  %u basic blocks reached, %u jump edges resolved, %llu abstract steps, %u nodes, %u paths cut, "
+            "%u loops widened%s, %.0f us\n",
+            s->nblocks, s->nedges, (unsigned long long)s->steps, s->nnodes, s->truncated, s->widened,
+            s->budget_hit ? ", BUDGET HIT" : "", s->build_us);
+    }
+    seen = calloc(s->ntpl + 1, 1);
+    if (!seen) {
+        free(sel);
+        return seer_err(SEER_ENOMEM, "describe");
+    }
+    for (size_t e = 0; e < nent; e++) {
+        int64_t want = e == 0 ? -1 : (int64_t)s->selectors[e - 1];
+        if (json) {
+            fprintf(f, "%s{\"selector\":", e ? "," : "");
+            if (want < 0)
+                fprintf(f, "null");
+            else
+                fprintf(f, "\"0x%08llx\"", (unsigned long long)want);
+            fprintf(f, ",\"templates\":[");
+        }
+        if (!json)
+            fprintf(f, want < 0 ? "  entry (any / fallback):\n" : "  entry 0x%08llx:\n",
+                    (unsigned long long)want);
+        /* Print each distinct text once per entry. */
+        unsigned printed = 0;
+        char **texts = NULL;
+        for (uint32_t i = 0; i < s->ntpl; i++) {
+            if (sel[i] != want)
+                continue;
+            char buf[1200];
+            tpl_text(s, &s->tpl[i], buf, sizeof buf);
+            bool dup = false;
+            for (unsigned j = 0; j < printed && !dup; j++)
+                dup = !strcmp(texts[j], buf);
+            if (dup)
+                continue;
+            char **nt = realloc(texts, (printed + 1) * sizeof *nt);
+            if (!nt)
+                break;
+            texts = nt;
+            texts[printed] = strdup(buf);
+            if (!texts[printed])
+                break;
+            if (json) {
+                fprintf(f, "%s", printed ? "," : "");
+                json_str(f, buf);
+            } else {
+                fprintf(f, "    %s\n", buf);
+            }
+            printed++;
+        }
+        for (unsigned j = 0; j < printed; j++)
+            free(texts[j]);
+        free(texts);
+        if (json)
+            fprintf(f, "]}");
+    }
+    if (json)
+        fprintf(f, "]}\n");
+    free(seen);
+    free(sel);
+    return ferror(f) ? seer_err(SEER_EIO, "describe: write failed") : 0;
+}
+
+/* ---- blocks ---- */
+
+static int jhex_u64(uint64_t *out, json_object *o, const char *file, const char *field)
+{
+    json_object *v = json_object_object_get(o, field);
+    if (!v) {
+        *out = 0;
+        return 0;
+    }
+    return seer_json_u64(out, v, file, field);
+}
+
+static int jhex_u256(u256 *out, json_object *o, const char *file, const char *field)
+{
+    json_object *v = json_object_object_get(o, field);
+    if (!v) {
+        *out = U256_ZERO;
+        return 0;
+    }
+    return seer_json_u256(out, v, file, field);
+}
+
+/* A transaction from its JSON-RPC form; the sender is the published
+ * `from` (tests/test_tx.c checks that recovery agrees). */
+static int tx_from_rpc(seer_tx *tx, json_object *t, const char *file)
+{
+    memset(tx, 0, sizeof *tx);
+    uint64_t type = 0;
+    int rc = jhex_u64(&type, t, file, "type");
+    tx->type = (uint8_t)type;
+    if (rc == 0)
+        rc = jhex_u64(&tx->nonce, t, file, "nonce");
+    if (rc == 0)
+        rc = jhex_u64(&tx->gas_limit, t, file, "gas");
+    if (rc == 0)
+        rc = jhex_u256(&tx->value, t, file, "value");
+    if (rc == 0 && tx->type >= 2) {
+        rc = jhex_u256(&tx->max_fee, t, file, "maxFeePerGas");
+        if (rc == 0)
+            rc = jhex_u256(&tx->max_priority_fee, t, file, "maxPriorityFeePerGas");
+        tx->gas_price = tx->max_fee;
+    } else if (rc == 0) {
+        rc = jhex_u256(&tx->gas_price, t, file, "gasPrice");
+        tx->max_fee = tx->max_priority_fee = tx->gas_price;
+    }
+    if (rc == 0 && tx->type >= 1) {
+        tx->has_chain_id = true;
+        rc = jhex_u64(&tx->chain_id, t, file, "chainId");
+    }
+    json_object *v = json_object_object_get(t, "to");
+    if (rc == 0 && v && json_object_get_type(v) == json_type_string) {
+        tx->has_to = true;
+        rc = seer_json_address(&tx->to, v, file, "to");
+    }
+    if (rc == 0)
+        rc = seer_json_bytes(&tx->data, &tx->data_len, json_object_object_get(t, "input"), file, "input");
+    if (rc == 0)
+        rc = seer_json_address(&tx->sender, json_object_object_get(t, "from"), file, "from");
+    tx->has_sender = rc == 0;
+    json_object *al = json_object_object_get(t, "accessList");
+    if (rc == 0 && al && json_object_get_type(al) == json_type_array) {
+        tx->access_list_len = json_object_array_length(al);
+        tx->access_list = calloc(tx->access_list_len + 1, sizeof *tx->access_list);
+        if (!tx->access_list)
+            rc = SEER_ENOMEM;
+        for (size_t i = 0; rc == 0 && i < tx->access_list_len; i++) {
+            json_object *e = json_object_array_get_idx(al, i);
+            json_object *keys = json_object_object_get(e, "storageKeys");
+            rc = seer_json_address(&tx->access_list[i].addr, json_object_object_get(e, "address"), file,
+                                   "accessList.address");
+            size_t nk = keys ? json_object_array_length(keys) : 0;
+            tx->access_list[i].keys = calloc(nk + 1, sizeof(seer_bytes32));
+            if (!tx->access_list[i].keys)
+                rc = SEER_ENOMEM;
+            tx->access_list[i].nkeys = nk;
+            for (size_t k = 0; rc == 0 && k < nk; k++)
+                rc = seer_json_bytes32(&tx->access_list[i].keys[k], json_object_array_get_idx(keys, k), file,
+                                       "storageKeys");
+        }
+    }
+    json_object *bh = json_object_object_get(t, "blobVersionedHashes");
+    if (rc == 0 && bh && json_object_get_type(bh) == json_type_array) {
+        rc = jhex_u256(&tx->max_fee_per_blob_gas, t, file, "maxFeePerBlobGas");
+        tx->nblob_hashes = json_object_array_length(bh);
+        tx->blob_hashes = calloc(tx->nblob_hashes + 1, sizeof *tx->blob_hashes);
+        if (!tx->blob_hashes)
+            rc = SEER_ENOMEM;
+        for (size_t i = 0; rc == 0 && i < tx->nblob_hashes; i++)
+            rc = seer_json_bytes32(&tx->blob_hashes[i], json_object_array_get_idx(bh, i), file,
+                                   "blobVersionedHashes");
+    }
+    if (rc < 0)
+        seer_tx_clear(tx);
+    return rc;
+}
+
+static seer_fork mainnet_fork(uint64_t number, uint64_t ts)
+{
+    if (ts >= 1710338135)
+        return SEER_FORK_CANCUN;
+    if (ts >= 1681338455)
+        return SEER_FORK_SHANGHAI;
+    static const struct {
+        uint64_t n;
+        seer_fork f;
+    } t[] = {{15537394, SEER_FORK_PARIS},          {12965000, SEER_FORK_LONDON},
+             {12244000, SEER_FORK_BERLIN},         {9069000, SEER_FORK_ISTANBUL},
+             {7280000, SEER_FORK_PETERSBURG},      {4370000, SEER_FORK_BYZANTIUM},
+             {2675000, SEER_FORK_SPURIOUS_DRAGON}, {2463000, SEER_FORK_TANGERINE_WHISTLE},
+             {1150000, SEER_FORK_HOMESTEAD}};
+    for (size_t i = 0; i < SEER_ARRAY_LEN(t); i++)
+        if (number >= t[i].n)
+            return t[i].f;
+    return SEER_FORK_FRONTIER;
+}
+
+static int env_from_rpc(seer_block_env *env, json_object *blk, const char *file)
+{
+    memset(env, 0, sizeof *env);
+    env->chain_id = 1;
+    int rc = jhex_u64(&env->number, blk, file, "number");
+    if (rc == 0)
+        rc = jhex_u64(&env->timestamp, blk, file, "timestamp");
+    if (rc == 0)
+        rc = jhex_u64(&env->gas_limit, blk, file, "gasLimit");
+    if (rc == 0)
+        rc = jhex_u256(&env->base_fee, blk, file, "baseFeePerGas");
+    if (rc == 0)
+        rc = jhex_u256(&env->excess_blob_gas, blk, file, "excessBlobGas");
+    if (rc == 0)
+        rc = seer_json_address(&env->coinbase, json_object_object_get(blk, "miner"), file, "miner");
+    env->fork = mainnet_fork(env->number, env->timestamp);
+    if (rc == 0)
+        rc = jhex_u256(&env->prev_randao, blk, file, env->fork >= SEER_FORK_PARIS ? "mixHash" : "difficulty");
+    return rc;
+}
+
+static void print_key(FILE *f, const seer_key *k)
+{
+    static const char *names[] = {"balance", "nonce", "code", "", "exists"};
+    char a[43];
+    seer_hex_encode(a, k->addr, 20, true);
+    if (k->field == SEER_KEY_STORAGE) {
+        char sl[67];
+        seer_hex_encode(sl, k->slot, 32, true);
+        fprintf(f, "%s:%s", a, sl);
+    } else {
+        fprintf(f, "%s:%s", a, k->field < 5 ? names[k->field] : "?");
+    }
+}
+
+typedef struct tx_cmp {
+    size_t actual, predicted, hit, missed, over;
+    bool covered, exact;
+} tx_cmp;
+
+/* Distinct keys of the prediction (read or write). */
+static size_t pred_distinct(const seer_prediction *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->nkeys; i++)
+        if (i == 0 || memcmp(&p->keys[i].key, &p->keys[i - 1].key, sizeof(seer_key)))
+            n++;
+    return n;
+}
+
+static bool pred_has_key(const seer_prediction *p, const seer_key *k)
+{
+    size_t lo = 0, hi = p->nkeys;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = memcmp(&p->keys[mid].key, k, sizeof *k);
+        if (c == 0)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+static void compare_tx(tx_cmp *c, const seer_prediction *p, const seer_key *rd, size_t nr, const seer_key *wr,
+                       size_t nw, FILE *f, bool show_missed)
+{
+    memset(c, 0, sizeof *c);
+    c->covered = true;
+    c->predicted = pred_distinct(p);
+    /* actual distinct keys: merge of the two sorted lists */
+    size_t i = 0, j = 0;
+    while (i < nr || j < nw) {
+        const seer_key *k;
+        bool is_w = false, is_r = false;
+        int cmp = i < nr && j < nw ? memcmp(&rd[i], &wr[j], sizeof *rd) : (i < nr ? -1 : 1);
+        if (cmp == 0) {
+            k = &rd[i++];
+            j++;
+            is_r = is_w = true;
+        } else if (cmp < 0) {
+            k = &rd[i++];
+            is_r = true;
+        } else {
+            k = &wr[j++];
+            is_w = true;
+        }
+        c->actual++;
+        if (pred_has_key(p, k))
+            c->hit++;
+        bool ok =
+            (!is_r || seer_prediction_covers(p, k, false)) && (!is_w || seer_prediction_covers(p, k, true));
+        if (!ok) {
+            c->covered = false;
+            c->missed++;
+            if (f && show_missed) {
+                fprintf(f, "      missed %s ", is_w ? "write" : "read");
+                print_key(f, k);
+                fputc('\n', f);
+            }
+        }
+    }
+    c->over = c->predicted - c->hit;
+    c->exact = c->covered && !p->unknown && p->nall_slots == 0 && c->over == 0;
+}
+
+int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stats, FILE *f,
+                               const seer_analyzer_block_options *o)
+{
+    if (!a || !o || !o->block || !o->pre || !o->codes || o->version != SEER_ANALYZER_BLOCK_OPTIONS_VERSION)
+        return SEER_EINVAL;
+    json_object *blk = NULL, *pre = NULL, *codes = NULL, *hashes = NULL;
+    seer_memstore *ms = NULL;
+    seer_world *w = NULL;
+    seer_tx *txs = NULL;
+    seer_prediction *preds = NULL;
+    size_t ntx = 0;
+    seer_analyzer_block_stats st;
+    memset(&st, 0, sizeof st);
+    int rc = seer_json_parse_file(&blk, o->block);
+    if (rc == 0)
+        rc = seer_json_parse_file(&pre, o->pre);
+    if (rc == 0)
+        rc = seer_json_parse_file(&codes, o->codes);
+    if (rc == 0 && o->hashes)
+        rc = seer_json_parse_file(&hashes, o->hashes);
+    if (rc == 0)
+        rc = seer_memstore_new(&ms);
+    if (rc == 0)
+        rc = seer_json_load_mainnet_pre(ms, pre, o->pre, codes, o->codes);
+    if (rc == 0 && hashes)
+        rc = seer_json_load_block_hashes(ms, hashes, o->hashes);
+    if (rc < 0)
+        goto cleanup;
+    json_object *b = json_object_object_get(blk, "result") ? json_object_object_get(blk, "result") : blk;
+    seer_block_env env;
+    rc = env_from_rpc(&env, b, o->block);
+    if (rc < 0)
+        goto cleanup;
+    json_object *jt = json_object_object_get(b, "transactions");
+    ntx = jt ? json_object_array_length(jt) : 0;
+    txs = calloc(ntx + 1, sizeof *txs);
+    preds = calloc(ntx + 1, sizeof *preds);
+    if (!txs || !preds) {
+        rc = seer_err(SEER_ENOMEM, "block report");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < ntx && rc == 0; i++)
+        rc = tx_from_rpc(&txs[i], json_object_array_get_idx(jt, i), o->block);
+    if (rc < 0)
+        goto cleanup;
+    seer_state_reader reader = seer_memstore_reader(ms);
+    /* Cold: empty cache; warm: the same predictions again. */
+    seer_analyzer_cache_clear(a);
+    double t0 = now_s();
+    for (size_t i = 0; i < ntx && rc == 0; i++)
+        rc = seer_analyzer_predict_tx(a, &preds[i], &txs[i], &env, &reader);
+    st.analysis_cold_s = now_s() - t0;
+    for (size_t i = 0; i < ntx && rc == 0; i++) {
+        seer_prediction tmp;
+        if (i == 0)
+            t0 = now_s();
+        rc = seer_analyzer_predict_tx(a, &tmp, &txs[i], &env, &reader);
+        seer_prediction_clear(&tmp);
+    }
+    st.analysis_warm_s = ntx ? now_s() - t0 : 0;
+    if (rc < 0)
+        goto cleanup;
+    st.txs = ntx;
+    bool json = o->format == SEER_ANALYZER_JSON;
+    if (f && json)
+        fprintf(f, "{\"block\":%llu,\"fork\":\"%s\",\"txs\":[", (unsigned long long)env.number,
+                seer_fork_name(env.fork));
+    else if (f)
+        fprintf(f, "block %llu (%s), %zu transactions%s\n", (unsigned long long)env.number,
+                seer_fork_name(env.fork), ntx,
+                o->compare ? "; executed serially without block reward, withdrawals or system calls" : "");
+    if (o->compare) {
+        rc = seer_world_create(&w, &reader, &env);
+        if (rc < 0)
+            goto cleanup;
+    }
+    uint64_t gas_used = 0;
+    for (size_t i = 0; i < ntx; i++) {
+        seer_prediction *p = &preds[i];
+        tx_cmp c;
+        memset(&c, 0, sizeof c);
+        c.predicted = pred_distinct(p);
+        if (p->unknown)
+            st.with_unknown++;
+        if (p->nall_slots)
+            st.with_all_slots++;
+        if (o->compare) {
+            seer_tx_result res;
+            memset(&res, 0, sizeof res);
+            seer_world_reset(w);
+            double e0 = now_s();
+            rc = seer_world_execute_tx(w, &res, &txs[i], gas_used);
+            const seer_changeset *cs = NULL;
+            if (rc == 0)
+                rc = seer_world_changeset(w, &cs);
+            if (rc == 0)
+                rc = seer_memstore_apply(ms, cs);
+            st.execution_s += now_s() - e0;
+            gas_used += res.gas_used;
+            const seer_key *rd, *wr;
+            size_t nr, nw;
+            if (rc == 0)
+                rc = seer_world_access_set(w, &rd, &nr, &wr, &nw);
+            seer_tx_result_clear(&res);
+            if (rc < 0)
+                goto cleanup;
+            bool show = f && o->per_tx && !json;
+            if (show)
+                fprintf(f, "  tx %zu:", i);
+            compare_tx(&c, p, rd, nr, wr, nw, NULL, false);
+            if (show) {
+                fprintf(f, " %s%s actual %zu predicted %zu hit %zu over %zu missed %zu%s%s%s%s\n",
+                        c.covered ? "covered" : "MISSED", c.exact ? " exact" : "", c.actual, c.predicted,
+                        c.hit, c.over, c.missed, p->nall_slots ? " all-slots" : "",
+                        p->unknown ? " UNKNOWN(" : "", p->unknown ? p->unknown_why : "",
+                        p->unknown ? ")" : "");
+                if (!c.covered)
+                    compare_tx(&c, p, rd, nr, wr, nw, f, true);
+            }
+            st.covered += c.covered;
+            st.covered_no_unknown += c.covered && !p->unknown;
+            st.exact += c.exact;
+            st.actual_keys += c.actual;
+            st.hit_keys += c.hit;
+            st.missed_keys += c.missed;
+        } else if (f && o->per_tx && !json) {
+            fprintf(f, "  tx %zu: predicted %zu keys%s%s%s\n", i, c.predicted,
+                    p->nall_slots ? " all-slots" : "", p->unknown ? " UNKNOWN: " : "",
+                    p->unknown ? p->unknown_why : "");
+        }
+        st.predicted_keys += c.predicted;
+        if (f && json) {
+            fprintf(f, "%s{\"index\":%zu,\"keys\":[", i ? "," : "", i);
+            for (size_t k = 0; k < p->nkeys; k++) {
+                fprintf(f, "%s{\"key\":\"", k ? "," : "");
+                print_key(f, &p->keys[k].key);
+                fprintf(f, "\",\"write\":%s,\"tier\":%u}", p->keys[k].write ? "true" : "false",
+                        p->keys[k].tier);
+            }
+            fprintf(f, "],\"all_slots\":[");
+            for (size_t k = 0; k < p->nall_slots; k++) {
+                char hx[43];
+                seer_hex_encode(hx, p->all_slots[k].bytes, 20, true);
+                fprintf(f, "%s\"%s\"", k ? "," : "", hx);
+            }
+            fprintf(f, "],\"unknown\":%s", p->unknown ? "true" : "false");
+            if (o->compare)
+                fprintf(f, ",\"covered\":%s,\"exact\":%s,\"actual\":%zu,\"hit\":%zu,\"missed\":%zu",
+                        c.covered ? "true" : "false", c.exact ? "true" : "false", c.actual, c.hit, c.missed);
+            fprintf(f, "}");
+        }
+    }
+    st.precision = st.predicted_keys ? (double)st.hit_keys / (double)st.predicted_keys : 1.0;
+    st.recall = st.actual_keys ? (double)st.hit_keys / (double)st.actual_keys : 1.0;
+    if (f && json) {
+        fprintf(f,
+                "],\"summary\":{\"txs\":%llu,\"with_unknown\":%llu,\"with_all_slots\":%llu,"
+                "\"analysis_cold_s\":%.6f,\"analysis_warm_s\":%.6f",
+                (unsigned long long)st.txs, (unsigned long long)st.with_unknown,
+                (unsigned long long)st.with_all_slots, st.analysis_cold_s, st.analysis_warm_s);
+        if (o->compare)
+            fprintf(f,
+                    ",\"covered\":%llu,\"covered_no_unknown\":%llu,\"exact\":%llu,\"precision\":%.4f,"
+                    "\"recall\":%.4f,\"missed_keys\":%llu,\"execution_s\":%.6f",
+                    (unsigned long long)st.covered, (unsigned long long)st.covered_no_unknown,
+                    (unsigned long long)st.exact, st.precision, st.recall, (unsigned long long)st.missed_keys,
+                    st.execution_s);
+        fprintf(f, "}}\n");
+    } else if (f) {
+        fprintf(f,
+                "total: %llu txs, %llu with unknown, %llu with all-slots wildcards; analysis %.3f ms cold, "
+                "%.3f ms "
+                "warm",
+                (unsigned long long)st.txs, (unsigned long long)st.with_unknown,
+                (unsigned long long)st.with_all_slots, st.analysis_cold_s * 1e3, st.analysis_warm_s * 1e3);
+        if (o->compare)
+            fprintf(
+                f,
+                "\n  covered %llu, covered without unknown %llu (%.1f%%), exact %llu; keys: actual %llu, "
+                "predicted %llu, hit %llu, missed %llu; precision %.3f recall %.3f; serial execution %.3f ms "
+                "(analysis %.1f%% cold, %.1f%% warm)",
+                (unsigned long long)st.covered, (unsigned long long)st.covered_no_unknown,
+                st.txs ? 100.0 * (double)st.covered_no_unknown / (double)st.txs : 0.0,
+                (unsigned long long)st.exact, (unsigned long long)st.actual_keys,
+                (unsigned long long)st.predicted_keys, (unsigned long long)st.hit_keys,
+                (unsigned long long)st.missed_keys, st.precision, st.recall, st.execution_s * 1e3,
+                st.execution_s > 0 ? 100.0 * st.analysis_cold_s / st.execution_s : 0.0,
+                st.execution_s > 0 ? 100.0 * st.analysis_warm_s / st.execution_s : 0.0);
+        fprintf(f, "\n");
+    }
+    if (stats)
+        *stats = st;
+cleanup:
+    for (size_t i = 0; i < ntx && txs; i++)
+        seer_tx_clear(&txs[i]);
+    for (size_t i = 0; i < ntx && preds; i++)
+        seer_prediction_clear(&preds[i]);
+    free(txs);
+    free(preds);
+    seer_world_free(w);
+    seer_memstore_free(ms);
+    json_object_put(blk);
+    json_object_put(pre);
+    json_object_put(codes);
+    json_object_put(hashes);
+    return rc;
+}

@@ -1,0 +1,1417 @@
+/* Per-contract analysis: abstract interpretation of EVM bytecode into
+ * access templates.
+ *
+ * Paths are explored depth first from pc 0. Jump targets are resolved by
+ * constant propagation (every value is an expression node; constants fold),
+ * so the control-flow graph is discovered as it is walked; a conditional
+ * jump whose condition is not constant forks. Two devices keep this
+ * bounded:
+ * - at every JUMPDEST the state (pc, stack, memory) is looked up in a
+ *   visited table: an identical state has an identical continuation, so the
+ *   path stops and its guard is linked into the first arrival's merge
+ *   point (the guard graph is a DAG with merges, so a template reached by
+ *   several paths holds when any of them holds);
+ * - a loop head visited `loop_unroll` times on one path is widened: the
+ *   stack slots and memory words that changed since the previous visit
+ *   become loop variables (never evaluated), and iteration goes on until
+ *   the widened state repeats. A revisit whose stack differs in a
+ *   constant jump destination (a return address) is an internal function
+ *   called again, not a loop, and is not widened.
+ * Whatever a budget cuts (steps per contract and per entry point, nodes,
+ * pending paths) or cannot be followed (a symbolic jump target) becomes an
+ * AT_UNKNOWN template under the path's guard: instantiation turns it into
+ * the "unknown" wildcard, so nothing is silently dropped. */
+#include "analyzer/analyzer_internal.h"
+
+#include "common/keccak.h"
+#include "common/util.h"
+#include "vm/analysis.h"
+#include "vm/opcodes.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MEMCAP         48
+#define SNAPCAP        8
+#define STACK_MAX      1024
+#define MAX_DEPTH      200    /* expression height */
+#define MAX_HASH_WORDS 32     /* keccak / call-argument words tracked */
+#define MAX_TEMPLATES  200000 /* per contract */
+
+typedef struct mem_ent {
+    uint32_t off;
+    uint32_t v;
+} mem_ent;
+
+typedef struct astate {
+    uint32_t pc;
+    uint32_t guard;
+    uint32_t bucket; /* budget bucket: 0 = before dispatch, else selector index + 1 */
+    uint32_t height;
+    uint32_t nmem;
+    uint32_t clobbered;
+    mem_ent mem[MEMCAP];
+    uint8_t visits[64];
+    struct {
+        uint32_t pc, snap;
+    } snaps[SNAPCAP];
+    uint32_t nsnaps;
+    uint32_t stack[STACK_MAX];
+} astate;
+
+typedef struct vent {
+    uint64_t key;
+    uint32_t pc;
+    uint32_t guard; /* 0: empty slot (guard 0 is the root, never a merge) */
+} vent;
+
+typedef struct builder {
+    an_summary *s;
+    const seer_code *code;
+    const seer_analyzer_options *o;
+    uint32_t *htab; /* node ids, open addressing */
+    uint32_t hcap;
+    uint64_t *ttab; /* template dedupe: hash values, 0 empty */
+    uint32_t tcap, tcount;
+    vent *vtab;
+    uint32_t vcap, vcount;
+    astate **work;
+    uint32_t nwork;
+    astate **snaps;
+    uint32_t nsnaps, snaps_cap;
+    uint64_t *bucket_steps; /* per selector bucket */
+    uint32_t nbuckets;
+    uint8_t *block_seen; /* bitmap over pcs of reached JUMPDESTs */
+    uint32_t unk;        /* the generic unknown node */
+    bool oom;
+    bool incomplete;
+} builder;
+
+static uint64_t mix64(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 33);
+}
+
+static bool grow(void **p, uint32_t *cap, uint32_t need, size_t elt)
+{
+    if (need <= *cap)
+        return true;
+    uint32_t nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *q = realloc(*p, (size_t)nc * elt);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = nc;
+    return true;
+}
+
+/* ---- nodes ---- */
+
+static uint64_t node_hash(const an_node *n, const uint32_t *args)
+{
+    uint64_t h = mix64(n->kind, ((uint64_t)n->op << 32) | n->a);
+    h = mix64(h, ((uint64_t)n->b << 32) | n->c);
+    for (int i = 0; i < 4; i++)
+        h = mix64(h, n->k.w[i]);
+    if (n->kind == AN_KECCAK)
+        for (uint32_t i = 0; i < n->b; i++)
+            h = mix64(h, args[n->a + i]);
+    return h;
+}
+
+static bool node_eq(const an_summary *s, const an_node *x, const an_node *y, const uint32_t *yargs)
+{
+    if (x->kind != y->kind || x->op != y->op || !u256_eq(&x->k, &y->k))
+        return false;
+    if (x->kind == AN_KECCAK)
+        return x->b == y->b && memcmp(&s->args[x->a], yargs + y->a, y->b * sizeof(uint32_t)) == 0;
+    return x->a == y->a && x->b == y->b && x->c == y->c;
+}
+
+static bool htab_rehash(builder *b, uint32_t ncap)
+{
+    uint32_t *t = calloc(ncap, sizeof *t);
+    if (!t)
+        return false;
+    an_summary *s = b->s;
+    for (uint32_t id = 1; id < s->nnodes; id++) {
+        uint64_t h = node_hash(&s->nodes[id], s->args);
+        uint32_t i = (uint32_t)h & (ncap - 1);
+        while (t[i])
+            i = (i + 1) & (ncap - 1);
+        t[i] = id;
+    }
+    free(b->htab);
+    b->htab = t;
+    b->hcap = ncap;
+    return true;
+}
+
+/* Interns a node; `args` holds the KECCAK words (n->a indexes into it). */
+static uint32_t intern(builder *b, an_node n, const uint32_t *args)
+{
+    an_summary *s = b->s;
+    if (b->oom)
+        return b->unk;
+    uint64_t h = node_hash(&n, args);
+    uint32_t i = (uint32_t)h & (b->hcap - 1);
+    while (b->htab[i]) {
+        if (node_eq(s, &s->nodes[b->htab[i]], &n, args))
+            return b->htab[i];
+        i = (i + 1) & (b->hcap - 1);
+    }
+    if (s->nnodes >= b->o->max_nodes) {
+        b->incomplete = true; /* later nodes collapse into the unknown */
+        return b->unk;
+    }
+    if (n.kind == AN_KECCAK) {
+        if (!grow((void **)&s->args, &s->args_cap, s->nargs + n.b, sizeof *s->args)) {
+            b->oom = true;
+            return b->unk;
+        }
+        memcpy(&s->args[s->nargs], args + n.a, n.b * sizeof(uint32_t));
+        n.a = s->nargs;
+        s->nargs += n.b;
+    }
+    if (!grow((void **)&s->nodes, &s->nodes_cap, s->nnodes + 1, sizeof *s->nodes)) {
+        b->oom = true;
+        return b->unk;
+    }
+    uint32_t id = s->nnodes++;
+    s->nodes[id] = n;
+    b->htab[i] = id;
+    if ((uint64_t)s->nnodes * 2 > b->hcap && !htab_rehash(b, b->hcap * 2))
+        b->oom = true;
+    return id;
+}
+
+static uint32_t mk(builder *b, an_kind kind, unsigned op, uint32_t x, uint32_t y, uint32_t z, const u256 *k)
+{
+    an_node n;
+    memset(&n, 0, sizeof n);
+    n.kind = (uint8_t)kind;
+    n.op = (uint8_t)op;
+    n.a = x;
+    n.b = y;
+    n.c = z;
+    if (k)
+        n.k = *k;
+    if (kind != AN_KECCAK) {
+        unsigned d = 0;
+        uint32_t ch[3] = {x, y, z};
+        if (kind == AN_CALLDATA || kind == AN_SLOAD || kind == AN_OP)
+            for (int i = 0; i < 3; i++)
+                if (ch[i] && b->s->nodes[ch[i]].depth > d)
+                    d = b->s->nodes[ch[i]].depth;
+        if (d + 1 > MAX_DEPTH)
+            return b->unk;
+        n.depth = (uint16_t)(d + 1);
+    }
+    return intern(b, n, NULL);
+}
+
+static uint32_t mk_const(builder *b, const u256 *v)
+{
+    return mk(b, AN_CONST, 0, 0, 0, 0, v);
+}
+
+static uint32_t mk_const64(builder *b, uint64_t v)
+{
+    u256 k = u256_from_u64(v);
+    return mk_const(b, &k);
+}
+
+static uint32_t mk_unknown(builder *b, uint64_t tag)
+{
+    u256 k = u256_from_u64(tag);
+    return mk(b, AN_UNKNOWN, 0, 0, 0, 0, &k);
+}
+
+static uint32_t mk_keccak(builder *b, const uint32_t *words, uint32_t n)
+{
+    an_node nd;
+    memset(&nd, 0, sizeof nd);
+    nd.kind = AN_KECCAK;
+    nd.a = 0;
+    nd.b = n;
+    unsigned d = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (b->s->nodes[words[i]].depth > d)
+            d = b->s->nodes[words[i]].depth;
+    if (d + 1 > MAX_DEPTH)
+        return b->unk;
+    nd.depth = (uint16_t)(d + 1);
+    return intern(b, nd, words);
+}
+
+static const u256 *cval(const builder *b, uint32_t id)
+{
+    const an_node *n = &b->s->nodes[id];
+    return n->kind == AN_CONST ? &n->k : NULL;
+}
+
+static bool cval_u32(const builder *b, uint32_t id, uint32_t *out)
+{
+    const u256 *v = cval(b, id);
+    if (!v || !u256_fits_u64(v) || v->w[0] > UINT32_MAX)
+        return false;
+    *out = (uint32_t)v->w[0];
+    return true;
+}
+
+bool an_apply_op(u256 *r, unsigned op, const u256 *a, const u256 *b, const u256 *c)
+{
+    switch (op) {
+    case SEER_OP_ADD: u256_add(r, a, b); return true;
+    case SEER_OP_MUL: u256_mul(r, a, b); return true;
+    case SEER_OP_SUB: u256_sub(r, a, b); return true;
+    case SEER_OP_DIV: u256_div(r, a, b); return true;
+    case SEER_OP_SDIV: u256_sdiv(r, a, b); return true;
+    case SEER_OP_MOD: u256_mod(r, a, b); return true;
+    case SEER_OP_SMOD: u256_smod(r, a, b); return true;
+    case SEER_OP_ADDMOD: u256_addmod(r, a, b, c); return true;
+    case SEER_OP_MULMOD: u256_mulmod(r, a, b, c); return true;
+    case SEER_OP_EXP: u256_exp(r, a, b); return true;
+    case SEER_OP_SIGNEXTEND: u256_signextend(r, a, b); return true;
+    case SEER_OP_LT: *r = u256_from_u64(u256_lt(a, b)); return true;
+    case SEER_OP_GT: *r = u256_from_u64(u256_gt(a, b)); return true;
+    case SEER_OP_SLT: *r = u256_from_u64(u256_slt(a, b)); return true;
+    case SEER_OP_SGT: *r = u256_from_u64(u256_sgt(a, b)); return true;
+    case SEER_OP_EQ: *r = u256_from_u64(u256_eq(a, b)); return true;
+    case SEER_OP_ISZERO: *r = u256_from_u64(u256_is_zero(a)); return true;
+    case SEER_OP_AND: u256_and(r, a, b); return true;
+    case SEER_OP_OR: u256_or(r, a, b); return true;
+    case SEER_OP_XOR: u256_xor(r, a, b); return true;
+    case SEER_OP_NOT: u256_not(r, a); return true;
+    case SEER_OP_BYTE: u256_byte(r, a, b); return true;
+    case SEER_OP_SHL: u256_shl(r, a, b); return true;
+    case SEER_OP_SHR: u256_shr(r, a, b); return true;
+    case SEER_OP_SAR: u256_sar(r, a, b); return true;
+    default: return false;
+    }
+}
+
+/* An arithmetic node; folds constants and a few identities so that
+ * equal values get equal nodes. */
+static uint32_t mk_op(builder *b, unsigned op, uint32_t x, uint32_t y, uint32_t z)
+{
+    const u256 *cx = cval(b, x), *cy = y ? cval(b, y) : NULL, *cz = z ? cval(b, z) : NULL;
+    unsigned nin = (op == SEER_OP_ADDMOD || op == SEER_OP_MULMOD) ? 3
+                   : (op == SEER_OP_ISZERO || op == SEER_OP_NOT)  ? 1
+                                                                  : 2;
+    if (cx && (nin < 2 || cy) && (nin < 3 || cz)) {
+        u256 r;
+        an_apply_op(&r, op, cx, cy ? cy : &U256_ZERO, cz ? cz : &U256_ZERO);
+        return mk_const(b, &r);
+    }
+    if (nin == 2) {
+        if ((op == SEER_OP_ADD || op == SEER_OP_OR || op == SEER_OP_XOR) && cx && u256_is_zero(cx))
+            return y;
+        if ((op == SEER_OP_ADD || op == SEER_OP_OR || op == SEER_OP_XOR || op == SEER_OP_SUB) && cy &&
+            u256_is_zero(cy))
+            return x;
+        if (op == SEER_OP_MUL && cx && u256_eq(cx, &U256_ONE))
+            return y;
+        if (op == SEER_OP_AND && cx && u256_eq(cx, &U256_MAX))
+            return y;
+        if (op == SEER_OP_AND && cy && u256_eq(cy, &U256_MAX))
+            return x;
+        /* Commutative ops: constants first, so x+1 and 1+x are one node. */
+        if ((op == SEER_OP_ADD || op == SEER_OP_MUL || op == SEER_OP_AND || op == SEER_OP_OR ||
+             op == SEER_OP_XOR || op == SEER_OP_EQ) &&
+            cy && !cx) {
+            uint32_t t = x;
+            x = y;
+            y = t;
+        }
+    }
+    return mk(b, AN_OP, op, x, nin >= 2 ? y : 0, nin >= 3 ? z : 0, NULL);
+}
+
+/* ---- templates ---- */
+
+static void emit(builder *b, an_tkind kind, uint32_t a, uint32_t call, uint32_t guard)
+{
+    an_summary *s = b->s;
+    if (b->oom)
+        return;
+    if (kind != AT_CALL && kind != AT_CREATE) {
+        uint64_t h = mix64(mix64(kind, a), guard) | 1;
+        uint32_t i = (uint32_t)h & (b->tcap - 1);
+        while (b->ttab[i]) {
+            if (b->ttab[i] == h)
+                return; /* a 64-bit hash of (kind, a, guard): duplicates only */
+            i = (i + 1) & (b->tcap - 1);
+        }
+        b->ttab[i] = h;
+        if (++b->tcount * 2 > b->tcap) {
+            uint32_t nc = b->tcap * 2;
+            uint64_t *t = calloc(nc, sizeof *t);
+            if (!t) {
+                b->oom = true;
+                return;
+            }
+            for (uint32_t j = 0; j < b->tcap; j++)
+                if (b->ttab[j]) {
+                    uint32_t k = (uint32_t)b->ttab[j] & (nc - 1);
+                    while (t[k])
+                        k = (k + 1) & (nc - 1);
+                    t[k] = b->ttab[j];
+                }
+            free(b->ttab);
+            b->ttab = t;
+            b->tcap = nc;
+        }
+    }
+    if (s->ntpl >= MAX_TEMPLATES) {
+        b->incomplete = true;
+        return;
+    }
+    if (!grow((void **)&s->tpl, &s->tpl_cap, s->ntpl + 1, sizeof *s->tpl)) {
+        b->oom = true;
+        return;
+    }
+    an_template *t = &s->tpl[s->ntpl++];
+    memset(t, 0, sizeof *t);
+    t->kind = (uint8_t)kind;
+    t->a = a;
+    t->call = call;
+    t->guard = guard;
+}
+
+static uint32_t new_guard(builder *b, uint32_t cond, bool polarity, uint32_t parent)
+{
+    an_summary *s = b->s;
+    if (!grow((void **)&s->guards, &s->guards_cap, s->nguards + 1, sizeof *s->guards)) {
+        b->oom = true;
+        return parent;
+    }
+    an_guard *g = &s->guards[s->nguards];
+    memset(g, 0, sizeof *g);
+    g->cond = cond;
+    g->polarity = polarity;
+    g->parent = parent;
+    return s->nguards++;
+}
+
+static void link_guard(builder *b, uint32_t merge, uint32_t parent)
+{
+    an_summary *s = b->s;
+    if (s->guards[merge].parent == parent)
+        return;
+    if (!grow((void **)&s->links, &s->links_cap, s->nlinks + 1, sizeof *s->links)) {
+        b->oom = true;
+        return;
+    }
+    uint32_t l = s->nlinks++;
+    s->links[l].parent = parent;
+    s->links[l].next = s->guards[merge].extra;
+    s->guards[merge].extra = l;
+}
+
+/* ---- memory ---- */
+
+static void mem_clobber(astate *st)
+{
+    st->nmem = 0;
+    st->clobbered = 1;
+}
+
+static void mem_store(builder *b, astate *st, uint32_t off, uint32_t v)
+{
+    bool found = false;
+    for (uint32_t i = 0; i < st->nmem; i++) {
+        mem_ent *e = &st->mem[i];
+        if (e->off == off) {
+            e->v = v;
+            found = true;
+        } else if (e->off < off + 32 && off < e->off + 32) {
+            e->v = b->unk; /* partly overwritten */
+        }
+    }
+    if (found)
+        return;
+    if (st->nmem == MEMCAP) {
+        mem_clobber(st);
+        return;
+    }
+    st->mem[st->nmem].off = off;
+    st->mem[st->nmem].v = v;
+    st->nmem++;
+}
+
+static uint32_t mem_load(builder *b, const astate *st, uint32_t off)
+{
+    uint32_t exact = 0;
+    for (uint32_t i = 0; i < st->nmem; i++) {
+        const mem_ent *e = &st->mem[i];
+        if (e->off == off)
+            exact = e->v;
+        else if (e->off < off + 32 && off < e->off + 32)
+            return b->unk;
+    }
+    if (exact)
+        return exact;
+    return st->clobbered ? b->unk : mk_const64(b, 0);
+}
+
+/* Marks [off, off+len) unknown; symbolic or huge regions clobber all. */
+static void mem_unknown(builder *b, astate *st, uint32_t offn, uint32_t lenn)
+{
+    uint32_t off, len;
+    if (!cval_u32(b, lenn, &len)) {
+        mem_clobber(st);
+        return;
+    }
+    if (len == 0)
+        return;
+    if (!cval_u32(b, offn, &off) || len > 32 * 16 || off > UINT32_MAX - 1024) {
+        mem_clobber(st);
+        return;
+    }
+    for (uint32_t i = 0; i < len; i += 32)
+        mem_store(b, st, off + i, b->unk);
+}
+
+/* Reads the words of a constant region; false when not derivable. */
+static bool mem_words(builder *b, const astate *st, uint32_t offn, uint32_t lenn, uint32_t *words,
+                      uint32_t *n)
+{
+    uint32_t off, len;
+    if (!cval_u32(b, offn, &off) || !cval_u32(b, lenn, &len) || len > 32 * MAX_HASH_WORDS ||
+        off > UINT32_MAX - 2048)
+        return false;
+    *n = (len + 31) / 32;
+    for (uint32_t i = 0; i < *n; i++)
+        words[i] = mem_load(b, st, off + 32 * i);
+    return true;
+}
+
+/* ---- selectors ---- */
+
+static bool is_cd0(const builder *b, uint32_t id)
+{
+    const an_node *n = &b->s->nodes[id];
+    if (n->kind != AN_CALLDATA)
+        return false;
+    const u256 *o = cval(b, n->a);
+    return o && u256_is_zero(o);
+}
+
+static bool is_selector_expr(const builder *b, uint32_t id, int depth)
+{
+    const an_node *n = &b->s->nodes[id];
+    if (depth > 3 || n->kind != AN_OP)
+        return false;
+    const u256 *ca = cval(b, n->a), *cb = n->b ? cval(b, n->b) : NULL;
+    switch (n->op) {
+    case SEER_OP_SHR: return ca && u256_fits_u64(ca) && ca->w[0] == 224 && is_cd0(b, n->b);
+    case SEER_OP_DIV: return cb && is_cd0(b, n->a);
+    case SEER_OP_AND:
+        return (ca && is_selector_expr(b, n->b, depth + 1)) || (cb && is_selector_expr(b, n->a, depth + 1)) ||
+               (ca && is_cd0(b, n->b));
+    default: return false;
+    }
+}
+
+/* If cond is EQ(selector, C) returns true with *sel = C. */
+static bool cond_selector(const builder *b, uint32_t cond, uint32_t *sel)
+{
+    const an_node *n = &b->s->nodes[cond];
+    if (n->kind != AN_OP || n->op != SEER_OP_EQ)
+        return false;
+    const u256 *c = cval(b, n->a);
+    uint32_t other = n->b;
+    if (!c) {
+        c = cval(b, n->b);
+        other = n->a;
+    }
+    if (!c || !u256_fits_u64(c) || c->w[0] > UINT32_MAX || !is_selector_expr(b, other, 0))
+        return false;
+    *sel = (uint32_t)c->w[0];
+    return true;
+}
+
+static uint32_t selector_bucket(builder *b, uint32_t sel)
+{
+    an_summary *s = b->s;
+    for (uint32_t i = 0; i < s->nselectors; i++)
+        if (s->selectors[i] == sel)
+            return i + 1;
+    uint32_t *p = realloc(s->selectors, (s->nselectors + 1) * sizeof *p);
+    uint64_t *q = realloc(b->bucket_steps, (s->nselectors + 2) * sizeof *q);
+    if (p)
+        s->selectors = p;
+    if (q)
+        b->bucket_steps = q;
+    if (!p || !q) {
+        b->oom = true;
+        return 0;
+    }
+    s->selectors[s->nselectors] = sel;
+    b->bucket_steps[s->nselectors + 1] = 0;
+    return ++s->nselectors;
+}
+
+int64_t an_guard_selector(const an_summary *s, uint32_t guard)
+{
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.s = (an_summary *)s;
+    for (uint32_t steps = 0; guard != 0 && steps < 100000; steps++) {
+        const an_guard *g = &s->guards[guard];
+        uint32_t sel;
+        if (g->cond && g->polarity && cond_selector(&b, g->cond, &sel))
+            return sel;
+        guard = g->parent;
+    }
+    return -1;
+}
+
+/* ---- states ---- */
+
+static astate *state_new(void)
+{
+    return malloc(sizeof(astate));
+}
+
+static astate *state_copy(const astate *st)
+{
+    astate *c = state_new();
+    if (!c)
+        return NULL;
+    size_t head = offsetof(astate, stack);
+    memcpy(c, st, head + st->height * sizeof(uint32_t));
+    return c;
+}
+
+static uint64_t state_hash(const astate *st)
+{
+    uint64_t h = mix64(st->pc, ((uint64_t)st->height << 32) | st->clobbered);
+    for (uint32_t i = 0; i < st->height; i++)
+        h = mix64(h, st->stack[i]);
+    /* Memory as a set: order-independent combination of its entries. */
+    uint64_t m = 0;
+    for (uint32_t i = 0; i < st->nmem; i++)
+        m += mix64(st->mem[i].off, st->mem[i].v);
+    return mix64(h, m);
+}
+
+static uint32_t *visited_find(builder *b, uint32_t pc, uint64_t key, bool *found)
+{
+    uint32_t i = (uint32_t)(key ^ pc) & (b->vcap - 1);
+    while (b->vtab[i].guard) {
+        if (b->vtab[i].key == key && b->vtab[i].pc == pc) {
+            *found = true;
+            return &b->vtab[i].guard;
+        }
+        i = (i + 1) & (b->vcap - 1);
+    }
+    *found = false;
+    b->vtab[i].key = key;
+    b->vtab[i].pc = pc;
+    return &b->vtab[i].guard;
+}
+
+static bool visited_grow(builder *b)
+{
+    if ((b->vcount + 1) * 2 <= b->vcap)
+        return true;
+    uint32_t nc = b->vcap * 2;
+    vent *t = calloc(nc, sizeof *t);
+    if (!t)
+        return false;
+    for (uint32_t j = 0; j < b->vcap; j++)
+        if (b->vtab[j].guard) {
+            uint32_t k = (uint32_t)(b->vtab[j].key ^ b->vtab[j].pc) & (nc - 1);
+            while (t[k].guard)
+                k = (k + 1) & (nc - 1);
+            t[k] = b->vtab[j];
+        }
+    free(b->vtab);
+    b->vtab = t;
+    b->vcap = nc;
+    return true;
+}
+
+/* Registers the state at a JUMPDEST. Returns false when an identical state
+ * was explored already (its guard is linked there; the path stops). */
+static bool visit(builder *b, astate *st)
+{
+    if (!visited_grow(b)) {
+        b->oom = true;
+        return false;
+    }
+    bool found;
+    uint32_t *slot = visited_find(b, st->pc, state_hash(st), &found);
+    if (found) {
+        link_guard(b, *slot, st->guard);
+        return false;
+    }
+    uint32_t g = new_guard(b, 0, 1, st->guard);
+    *slot = g;
+    b->vcount++;
+    st->guard = g;
+    return true;
+}
+
+static int snap_find(const astate *st, uint32_t pc)
+{
+    for (uint32_t i = 0; i < st->nsnaps; i++)
+        if (st->snaps[i].pc == pc)
+            return (int)i;
+    return -1;
+}
+
+static bool snap_save(builder *b, astate *st, int slot)
+{
+    astate *c = state_copy(st);
+    if (!c || !grow((void **)&b->snaps, &b->snaps_cap, b->nsnaps + 1, sizeof *b->snaps)) {
+        free(c);
+        b->oom = true;
+        return false;
+    }
+    b->snaps[b->nsnaps] = c;
+    if (slot < 0) {
+        if (st->nsnaps == SNAPCAP) {
+            /* Evict the oldest head: it is re-snapshotted if visited again. */
+            memmove(&st->snaps[0], &st->snaps[1], (SNAPCAP - 1) * sizeof st->snaps[0]);
+            st->nsnaps--;
+        }
+        slot = (int)st->nsnaps++;
+    }
+    st->snaps[slot].pc = st->pc;
+    st->snaps[slot].snap = b->nsnaps++;
+    return true;
+}
+
+/* Loop handling at a JUMPDEST. Returns false when the path stops. The
+ * visit counters are hashed by pc, so a count may belong to another head:
+ * without a snapshot of this pc the count restarts here. */
+static bool loop_head(builder *b, astate *st)
+{
+    uint8_t *cnt = &st->visits[st->pc & 63];
+    if (*cnt < 255)
+        (*cnt)++;
+    uint32_t unroll = b->o->loop_unroll < 2 ? 2 : b->o->loop_unroll;
+    int si = snap_find(st, st->pc);
+    if (*cnt < unroll || si < 0) {
+        if (*cnt >= unroll - 1 || si < 0) {
+            if (*cnt >= unroll)
+                *cnt = (uint8_t)(unroll - 1);
+            if (*cnt == unroll - 1)
+                snap_save(b, st, si);
+        }
+        return true;
+    }
+    const astate *sn = b->snaps[st->snaps[si].snap];
+    if (sn->height != st->height) {
+        emit(b, AT_UNKNOWN, 0, 0, st->guard); /* the stack grows per iteration */
+        b->s->truncated++;
+        return false;
+    }
+    for (uint32_t i = 0; i < st->height; i++) {
+        const u256 *x = cval(b, sn->stack[i]), *y = cval(b, st->stack[i]);
+        if (x && y && !u256_eq(x, y) &&
+            ((u256_fits_u64(x) && seer_code_is_jumpdest(b->code, x->w[0])) ||
+             (u256_fits_u64(y) && seer_code_is_jumpdest(b->code, y->w[0])))) {
+            /* Another return address: a repeated internal call. */
+            *cnt = (uint8_t)(unroll > 1 ? unroll - 1 : 0);
+            snap_save(b, st, si);
+            return true;
+        }
+    }
+    /* Widen: whatever changed becomes a loop variable of this head. */
+    uint32_t pc = st->pc;
+    for (uint32_t i = 0; i < st->height; i++)
+        if (sn->stack[i] != st->stack[i])
+            st->stack[i] = mk(b, AN_LOOPVAR, 0, pc, i, 0, NULL);
+    mem_ent merged[MEMCAP];
+    uint32_t nm = 0;
+    bool clob = sn->clobbered || st->clobbered;
+    for (uint32_t i = 0; i < st->nmem && !clob; i++) {
+        uint32_t other = 0;
+        for (uint32_t j = 0; j < sn->nmem; j++)
+            if (sn->mem[j].off == st->mem[i].off)
+                other = sn->mem[j].v;
+        merged[nm].off = st->mem[i].off;
+        merged[nm].v = other == st->mem[i].v ? other : mk(b, AN_LOOPVAR, 1, pc, st->mem[i].off, 0, NULL);
+        nm++;
+    }
+    for (uint32_t j = 0; j < sn->nmem && !clob; j++) {
+        bool have = false;
+        for (uint32_t i = 0; i < st->nmem; i++)
+            have |= sn->mem[j].off == st->mem[i].off;
+        if (!have) {
+            if (nm == MEMCAP) {
+                clob = true;
+                break;
+            }
+            merged[nm].off = sn->mem[j].off;
+            merged[nm].v = mk(b, AN_LOOPVAR, 1, pc, sn->mem[j].off, 0, NULL);
+            nm++;
+        }
+    }
+    if (clob) {
+        mem_clobber(st);
+    } else {
+        memcpy(st->mem, merged, nm * sizeof *merged);
+        st->nmem = nm;
+    }
+    b->s->widened++;
+    *cnt = (uint8_t)unroll; /* the widened state is the new reference */
+    snap_save(b, st, si);
+    return true;
+}
+
+/* ---- the abstract machine ---- */
+
+static void push_work(builder *b, astate *st)
+{
+    if (b->nwork >= b->o->max_paths) {
+        emit(b, AT_UNKNOWN, 0, 0, st->guard);
+        b->s->truncated++;
+        free(st);
+        return;
+    }
+    b->work[b->nwork++] = st;
+}
+
+static uint32_t op_in(unsigned op)
+{
+    switch (op) {
+#define X_(name, code, in, out, imm, fork, gas)                                                              \
+    case code: return in;
+        SEER_OPCODES(X_)
+#undef X_
+    default: return UINT32_MAX;
+    }
+}
+
+static uint32_t op_out(unsigned op)
+{
+    switch (op) {
+#define X_(name, code, in, out, imm, fork, gas)                                                              \
+    case code: return out;
+        SEER_OPCODES(X_)
+#undef X_
+    default: return 0;
+    }
+}
+
+static void mark_block(builder *b, uint32_t pc)
+{
+    if (!(b->block_seen[pc >> 3] & (1u << (pc & 7)))) {
+        b->block_seen[pc >> 3] |= (uint8_t)(1u << (pc & 7));
+        b->s->nblocks++;
+    }
+}
+
+/* Runs one path until it ends or forks. Frees st when it ends. */
+static void run_path(builder *b, astate *st)
+{
+    an_summary *s = b->s;
+    const uint8_t *code = b->code->code;
+    for (;;) {
+        if (b->oom) {
+            free(st);
+            return;
+        }
+        uint64_t *bs = &b->bucket_steps[st->bucket];
+        uint64_t cap = st->bucket ? b->o->max_entry_steps : b->o->max_steps;
+        if (s->steps >= b->o->max_steps || *bs >= cap) {
+            s->budget_hit = true;
+            s->truncated++;
+            emit(b, AT_UNKNOWN, 0, 0, st->guard);
+            free(st);
+            return;
+        }
+        s->steps++;
+        (*bs)++;
+        uint32_t pc = st->pc;
+        if (pc >= b->code->size) {
+            free(st); /* STOP */
+            return;
+        }
+        unsigned op = code[pc];
+        uint32_t in = op_in(op);
+        if (in == UINT32_MAX || st->height < in || st->height - in + op_out(op) > STACK_MAX) {
+            free(st); /* undefined opcode or stack fault: the frame halts */
+            return;
+        }
+        uint32_t *sp = st->stack + st->height; /* sp[-1] is the top */
+        uint32_t r = 0;
+        uint32_t next = pc + 1;
+        if (op == SEER_OP_PUSH0 || (op >= SEER_OP_PUSH1 && op <= SEER_OP_PUSH32)) {
+            unsigned n = seer_opcode_immediate(op);
+            u256 v;
+            u256_from_be(&v, code + pc + 1, n); /* the padding reads zeros past the end */
+            r = mk_const(b, &v);
+            next = pc + 1 + n;
+            st->stack[st->height++] = r;
+            st->pc = next;
+            continue;
+        }
+        if (op >= SEER_OP_DUP1 && op <= SEER_OP_DUP16) {
+            r = sp[-(int)(op - SEER_OP_DUP1 + 1)];
+            st->stack[st->height++] = r;
+            st->pc = next;
+            continue;
+        }
+        if (op >= SEER_OP_SWAP1 && op <= SEER_OP_SWAP16) {
+            int n = (int)(op - SEER_OP_SWAP1 + 1);
+            uint32_t t = sp[-1];
+            sp[-1] = sp[-1 - n];
+            sp[-1 - n] = t;
+            st->pc = next;
+            continue;
+        }
+        uint32_t a0 = in > 0 ? sp[-1] : 0, a1 = in > 1 ? sp[-2] : 0, a2 = in > 2 ? sp[-3] : 0;
+        st->height -= in;
+        switch (op) {
+        case SEER_OP_STOP:
+        case SEER_OP_RETURN:
+        case SEER_OP_REVERT:
+        case SEER_OP_INVALID: free(st); return;
+        case SEER_OP_SELFDESTRUCT:
+            emit(b, AT_SELFDESTRUCT, a0, 0, st->guard);
+            free(st);
+            return;
+        case SEER_OP_ADD:
+        case SEER_OP_MUL:
+        case SEER_OP_SUB:
+        case SEER_OP_DIV:
+        case SEER_OP_SDIV:
+        case SEER_OP_MOD:
+        case SEER_OP_SMOD:
+        case SEER_OP_EXP:
+        case SEER_OP_SIGNEXTEND:
+        case SEER_OP_LT:
+        case SEER_OP_GT:
+        case SEER_OP_SLT:
+        case SEER_OP_SGT:
+        case SEER_OP_EQ:
+        case SEER_OP_AND:
+        case SEER_OP_OR:
+        case SEER_OP_XOR:
+        case SEER_OP_BYTE:
+        case SEER_OP_SHL:
+        case SEER_OP_SHR:
+        case SEER_OP_SAR: r = mk_op(b, op, a0, a1, 0); break;
+        case SEER_OP_ADDMOD:
+        case SEER_OP_MULMOD: r = mk_op(b, op, a0, a1, a2); break;
+        case SEER_OP_ISZERO:
+        case SEER_OP_NOT: r = mk_op(b, op, a0, 0, 0); break;
+        case SEER_OP_KECCAK256: {
+            uint32_t words[MAX_HASH_WORDS], n = 0, len;
+            if (cval_u32(b, a1, &len) && len % 32 == 0 && mem_words(b, st, a0, a1, words, &n))
+                r = mk_keccak(b, words, n);
+            else
+                r = mk_unknown(b, pc);
+            break;
+        }
+        case SEER_OP_ADDRESS: r = mk(b, AN_SELF, 0, 0, 0, 0, NULL); break;
+        case SEER_OP_CALLER: r = mk(b, AN_CALLER, 0, 0, 0, 0, NULL); break;
+        case SEER_OP_ORIGIN: r = mk(b, AN_ORIGIN, 0, 0, 0, 0, NULL); break;
+        case SEER_OP_CALLVALUE: r = mk(b, AN_CALLVALUE, 0, 0, 0, 0, NULL); break;
+        case SEER_OP_CALLDATASIZE: r = mk(b, AN_CDSIZE, 0, 0, 0, 0, NULL); break;
+        case SEER_OP_CALLDATALOAD: r = mk(b, AN_CALLDATA, 0, a0, 0, 0, NULL); break;
+        case SEER_OP_CODESIZE: r = mk_const64(b, b->code->size); break;
+        case SEER_OP_PC: r = mk_const64(b, pc); break;
+        case SEER_OP_GASPRICE:
+        case SEER_OP_COINBASE:
+        case SEER_OP_TIMESTAMP:
+        case SEER_OP_NUMBER:
+        case SEER_OP_GASLIMIT:
+        case SEER_OP_CHAINID:
+        case SEER_OP_BASEFEE: r = mk(b, AN_ENV, op, 0, 0, 0, NULL); break;
+        case SEER_OP_DIFFICULTY:
+        case SEER_OP_BLOBBASEFEE:
+        case SEER_OP_BLOBHASH:
+        case SEER_OP_BLOCKHASH:
+        case SEER_OP_GAS:
+        case SEER_OP_MSIZE:
+        case SEER_OP_RETURNDATASIZE:
+        case SEER_OP_TLOAD: r = mk_unknown(b, ((uint64_t)op << 32) | pc); break;
+        case SEER_OP_BALANCE:
+            emit(b, AT_BALANCE, a0, 0, st->guard);
+            r = mk_unknown(b, ((uint64_t)op << 32) | pc);
+            break;
+        case SEER_OP_SELFBALANCE:
+            emit(b, AT_SELFBALANCE, 0, 0, st->guard);
+            r = mk_unknown(b, ((uint64_t)op << 32) | pc);
+            break;
+        case SEER_OP_EXTCODESIZE:
+            emit(b, AT_CODE, a0, 0, st->guard);
+            r = mk_unknown(b, ((uint64_t)op << 32) | pc);
+            break;
+        case SEER_OP_EXTCODEHASH:
+            emit(b, AT_CODEHASH, a0, 0, st->guard);
+            r = mk_unknown(b, ((uint64_t)op << 32) | pc);
+            break;
+        case SEER_OP_EXTCODECOPY:
+            emit(b, AT_CODE, a0, 0, st->guard);
+            mem_unknown(b, st, a1, sp[-4]);
+            break;
+        case SEER_OP_SLOAD:
+            emit(b, AT_SLOAD, a0, 0, st->guard);
+            r = mk(b, AN_SLOAD, 0, a0, 0, 0, NULL);
+            break;
+        case SEER_OP_SSTORE: emit(b, AT_SSTORE, a0, 0, st->guard); break;
+        case SEER_OP_TSTORE:
+        case SEER_OP_POP:
+        case SEER_OP_JUMPDEST: break;
+        case SEER_OP_LOG0:
+        case SEER_OP_LOG1:
+        case SEER_OP_LOG2:
+        case SEER_OP_LOG3:
+        case SEER_OP_LOG4: break;
+        case SEER_OP_MLOAD: {
+            uint32_t off;
+            r = cval_u32(b, a0, &off) && off <= UINT32_MAX - 64 ? mem_load(b, st, off) : b->unk;
+            break;
+        }
+        case SEER_OP_MSTORE: {
+            uint32_t off;
+            if (cval_u32(b, a0, &off) && off <= UINT32_MAX - 64)
+                mem_store(b, st, off, a1);
+            else
+                mem_clobber(st);
+            break;
+        }
+        case SEER_OP_MSTORE8: {
+            uint32_t off;
+            if (cval_u32(b, a0, &off) && off <= UINT32_MAX - 64)
+                mem_store(b, st, off, b->unk);
+            else
+                mem_clobber(st);
+            break;
+        }
+        case SEER_OP_CALLDATACOPY:
+        case SEER_OP_CODECOPY: {
+            uint32_t dst, len;
+            if (!cval_u32(b, a0, &dst) || !cval_u32(b, a2, &len) || len > 32 * 16 ||
+                dst > UINT32_MAX - 1024) {
+                mem_unknown(b, st, a0, a2);
+                break;
+            }
+            const u256 *src = cval(b, a1);
+            for (uint32_t i = 0; i < len; i += 32) {
+                uint32_t v = b->unk;
+                if (len - i >= 32 && op == SEER_OP_CALLDATACOPY) {
+                    v = mk(b, AN_CALLDATA, 0, mk_op(b, SEER_OP_ADD, mk_const64(b, i), a1, 0), 0, 0, NULL);
+                } else if (op == SEER_OP_CODECOPY && src) {
+                    uint8_t w[32] = {0};
+                    uint32_t n = len - i < 32 ? len - i : 32;
+                    for (uint32_t j = 0; j < n; j++) {
+                        u256 p = u256_from_u64(i + j);
+                        u256_add(&p, &p, src);
+                        if (u256_fits_u64(&p) && p.w[0] < b->code->size)
+                            w[j] = code[p.w[0]];
+                    }
+                    u256 cv;
+                    u256_from_be32(&cv, w);
+                    v = mk_const(b, &cv);
+                }
+                mem_store(b, st, dst + i, v);
+            }
+            break;
+        }
+        case SEER_OP_RETURNDATACOPY:
+        case SEER_OP_MCOPY: mem_unknown(b, st, a0, a2); break;
+        case SEER_OP_CALL:
+        case SEER_OP_CALLCODE:
+        case SEER_OP_DELEGATECALL:
+        case SEER_OP_STATICCALL: {
+            bool hasv = op == SEER_OP_CALL || op == SEER_OP_CALLCODE;
+            uint32_t value = hasv ? sp[-3] : 0;
+            uint32_t inoff = hasv ? sp[-4] : sp[-3], insz = hasv ? sp[-5] : sp[-4];
+            uint32_t outoff = hasv ? sp[-6] : sp[-5], outsz = hasv ? sp[-7] : sp[-6];
+            an_call c;
+            memset(&c, 0, sizeof c);
+            c.op = (uint8_t)op;
+            c.target = a1;
+            c.value = value;
+            c.argsize = insz;
+            uint32_t words[MAX_HASH_WORDS], n = 0;
+            if (mem_words(b, st, inoff, insz, words, &n)) {
+                if (!grow((void **)&s->args, &s->args_cap, s->nargs + n, sizeof *s->args)) {
+                    b->oom = true;
+                    break;
+                }
+                memcpy(&s->args[s->nargs], words, n * sizeof *words);
+                c.args = s->nargs;
+                c.nargs = n;
+                s->nargs += n;
+            } else {
+                c.args = AN_ARGS_UNKNOWN;
+            }
+            if (!grow((void **)&s->calls, &s->calls_cap, s->ncalls + 1, sizeof *s->calls)) {
+                b->oom = true;
+                break;
+            }
+            s->calls[s->ncalls] = c;
+            emit(b, AT_CALL, 0, s->ncalls++, st->guard);
+            mem_unknown(b, st, outoff, outsz);
+            r = mk_unknown(b, ((uint64_t)op << 32) | pc);
+            break;
+        }
+        case SEER_OP_CREATE:
+        case SEER_OP_CREATE2: {
+            an_call c;
+            memset(&c, 0, sizeof c);
+            c.op = (uint8_t)op;
+            c.value = a0;
+            c.salt = op == SEER_OP_CREATE2 ? sp[-4] : 0;
+            c.argsize = a2;
+            c.args = AN_ARGS_UNKNOWN;
+            if (!grow((void **)&s->calls, &s->calls_cap, s->ncalls + 1, sizeof *s->calls)) {
+                b->oom = true;
+                break;
+            }
+            s->calls[s->ncalls] = c;
+            emit(b, AT_CREATE, 0, s->ncalls++, st->guard);
+            r = mk_unknown(b, ((uint64_t)op << 32) | pc);
+            break;
+        }
+        case SEER_OP_JUMP: {
+            const u256 *t = cval(b, a0);
+            if (!t) {
+                emit(b, AT_UNKNOWN, 0, 0, st->guard);
+                s->truncated++;
+                free(st);
+                return;
+            }
+            if (!u256_fits_u64(t) || !seer_code_is_jumpdest(b->code, t->w[0])) {
+                free(st); /* a bad jump halts the frame */
+                return;
+            }
+            s->nedges++;
+            next = (uint32_t)t->w[0];
+            st->pc = next;
+            mark_block(b, next);
+            if (!loop_head(b, st) || !visit(b, st)) {
+                free(st);
+                return;
+            }
+            continue;
+        }
+        case SEER_OP_JUMPI: {
+            const u256 *t = cval(b, a0), *c = cval(b, a1);
+            bool can_jump = t && u256_fits_u64(t) && seer_code_is_jumpdest(b->code, t->w[0]);
+            if (c) {
+                if (u256_is_zero(c)) {
+                    st->pc = next;
+                    continue;
+                }
+                if (!t) {
+                    emit(b, AT_UNKNOWN, 0, 0, st->guard);
+                    s->truncated++;
+                }
+                if (!can_jump) {
+                    free(st);
+                    return;
+                }
+                s->nedges++;
+                st->pc = (uint32_t)t->w[0];
+                mark_block(b, st->pc);
+                if (!loop_head(b, st) || !visit(b, st)) {
+                    free(st);
+                    return;
+                }
+                continue;
+            }
+            uint32_t g = st->guard;
+            if (!t) {
+                emit(b, AT_UNKNOWN, 0, 0, new_guard(b, a1, 1, g));
+                s->truncated++;
+            } else if (can_jump) {
+                astate *tk = state_copy(st);
+                if (!tk) {
+                    b->oom = true;
+                    free(st);
+                    return;
+                }
+                tk->guard = new_guard(b, a1, 1, g);
+                tk->pc = (uint32_t)t->w[0];
+                uint32_t sel;
+                if (cond_selector(b, a1, &sel))
+                    tk->bucket = selector_bucket(b, sel);
+                s->nedges++;
+                mark_block(b, tk->pc);
+                if (loop_head(b, tk) && visit(b, tk))
+                    push_work(b, tk);
+                else
+                    free(tk);
+            }
+            st->guard = new_guard(b, a1, 0, g);
+            st->pc = next;
+            continue;
+        }
+        default:
+            /* Every opcode of vm/opcodes.h is handled above; a new one
+             * lands here and is treated as unknown, soundly. */
+            emit(b, AT_UNKNOWN, 0, 0, st->guard);
+            s->truncated++;
+            free(st);
+            return;
+        }
+        if (op_out(op)) {
+            st->stack[st->height++] = r ? r : b->unk;
+        }
+        st->pc = next;
+    }
+}
+
+static void build_csr(builder *b)
+{
+    an_summary *s = b->s;
+    uint32_t n = s->nguards;
+    s->gchild_start = calloc((size_t)n + 1, sizeof(uint32_t));
+    uint32_t total = 0;
+    if (!s->gchild_start) {
+        b->oom = true;
+        return;
+    }
+    for (uint32_t g = 1; g < n; g++) {
+        s->gchild_start[s->guards[g].parent]++;
+        total++;
+        for (uint32_t l = s->guards[g].extra; l; l = s->links[l].next) {
+            s->gchild_start[s->links[l].parent]++;
+            total++;
+        }
+    }
+    s->gchild = malloc(((size_t)total + 1) * sizeof(uint32_t));
+    if (!s->gchild) {
+        b->oom = true;
+        return;
+    }
+    uint32_t acc = 0;
+    for (uint32_t g = 0; g <= n; g++) {
+        uint32_t c = s->gchild_start[g];
+        s->gchild_start[g] = acc;
+        acc += c;
+    }
+    /* Fill using a moving cursor: start[g+1] is the end of g's range. */
+    uint32_t *cur = malloc(((size_t)n + 1) * sizeof(uint32_t));
+    if (!cur) {
+        b->oom = true;
+        return;
+    }
+    memcpy(cur, s->gchild_start, ((size_t)n + 1) * sizeof(uint32_t));
+    for (uint32_t g = 1; g < n; g++) {
+        s->gchild[cur[s->guards[g].parent]++] = g;
+        for (uint32_t l = s->guards[g].extra; l; l = s->links[l].next)
+            s->gchild[cur[s->links[l].parent]++] = g;
+    }
+    free(cur);
+}
+
+void an_summary_free(an_summary *s)
+{
+    if (!s)
+        return;
+    free(s->nodes);
+    free(s->args);
+    free(s->tpl);
+    free(s->calls);
+    free(s->guards);
+    free(s->links);
+    free(s->gchild_start);
+    free(s->gchild);
+    free(s->selectors);
+    free(s);
+}
+
+int an_summary_build(an_summary **out, const uint8_t *code, size_t len, const seer_analyzer_options *opts)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = 0;
+    *out = NULL;
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.o = opts;
+    seer_code *sc = NULL;
+    an_summary *s = calloc(1, sizeof *s);
+    if (!s)
+        return seer_err(SEER_ENOMEM, "analyzer: summary");
+    b.s = s;
+    if (len > UINT32_MAX / 2) {
+        len = 0; /* absurd sizes: analyzed as empty, and marked unknown below */
+        b.incomplete = true;
+    }
+    rc = seer_code_analyze(&sc, code, len);
+    if (rc < 0)
+        goto cleanup;
+    b.code = sc;
+    b.hcap = 1024;
+    b.htab = calloc(b.hcap, sizeof *b.htab);
+    b.tcap = 1024;
+    b.ttab = calloc(b.tcap, sizeof *b.ttab);
+    b.vcap = 1024;
+    b.vtab = calloc(b.vcap, sizeof *b.vtab);
+    b.work = malloc((size_t)(opts->max_paths + 1) * sizeof *b.work);
+    b.bucket_steps = calloc(1, sizeof *b.bucket_steps);
+    b.block_seen = calloc(len / 8 + 1, 1);
+    s->nnodes = 1; /* id 0 is "none" */
+    if (!grow((void **)&s->nodes, &s->nodes_cap, 2, sizeof *s->nodes) || !b.htab || !b.ttab || !b.vtab ||
+        !b.work || !b.bucket_steps || !b.block_seen) {
+        rc = seer_err(SEER_ENOMEM, "analyzer: summary tables");
+        goto cleanup;
+    }
+    memset(&s->nodes[0], 0, sizeof s->nodes[0]);
+    b.unk = mk_unknown(&b, 0);
+    new_guard(&b, 0, 1, 0); /* the root */
+    astate *st = state_new();
+    if (!st) {
+        rc = seer_err(SEER_ENOMEM, "analyzer: state");
+        goto cleanup;
+    }
+    memset(st, 0, offsetof(astate, stack));
+    b.work[b.nwork++] = st;
+    while (b.nwork && !b.oom) {
+        astate *cur = b.work[--b.nwork];
+        run_path(&b, cur);
+    }
+    while (b.nwork) /* after an OOM */
+        free(b.work[--b.nwork]);
+    if (b.incomplete)
+        emit(&b, AT_UNKNOWN, 0, 0, 0); /* a bound dropped something: unknown under the root */
+    if (b.incomplete && s->ntpl >= MAX_TEMPLATES) {
+        /* No room for the marker: replace the last template. */
+        s->tpl[s->ntpl - 1].kind = AT_UNKNOWN;
+        s->tpl[s->ntpl - 1].guard = 0;
+    }
+    build_csr(&b);
+    if (b.oom) {
+        rc = seer_err(SEER_ENOMEM, "analyzer: out of memory analyzing %zu bytes of code", len);
+        goto cleanup;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    s->build_us = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3;
+    *out = s;
+    s = NULL;
+cleanup:
+    for (uint32_t i = 0; i < b.nsnaps; i++)
+        free(b.snaps[i]);
+    free(b.snaps);
+    free(b.htab);
+    free(b.ttab);
+    free(b.vtab);
+    free(b.work);
+    free(b.bucket_steps);
+    free(b.block_seen);
+    seer_code_free(sc);
+    an_summary_free(s);
+    return rc;
+}
+
+/* ---- formatting ---- */
+
+static const char *env_name(unsigned op)
+{
+    switch (op) {
+    case SEER_OP_GASPRICE: return "gasprice";
+    case SEER_OP_COINBASE: return "coinbase";
+    case SEER_OP_TIMESTAMP: return "timestamp";
+    case SEER_OP_NUMBER: return "number";
+    case SEER_OP_GASLIMIT: return "gaslimit";
+    case SEER_OP_CHAINID: return "chainid";
+    case SEER_OP_BASEFEE: return "basefee";
+    default: return "env";
+    }
+}
+
+static size_t fmt_rec(const an_summary *s, uint32_t id, char *buf, size_t cap, int depth)
+{
+    if (cap == 0)
+        return 0;
+    const an_node *n = &s->nodes[id];
+    char tmp[80];
+    if (depth > 6)
+        return (size_t)snprintf(buf, cap, "...");
+    switch (n->kind) {
+    case AN_CONST:
+        if (u256_fits_u64(&n->k))
+            return (size_t)snprintf(buf, cap, "0x%llx", (unsigned long long)n->k.w[0]);
+        {
+            uint8_t be[32];
+            u256_to_be32(be, &n->k);
+            size_t o = (size_t)snprintf(buf, cap, "0x");
+            for (int i = 0; i < 32 && o + 2 < cap; i++)
+                o += (size_t)snprintf(buf + o, cap - o, "%02x", be[i]);
+            return o;
+        }
+    case AN_CALLDATA: {
+        size_t o = (size_t)snprintf(buf, cap, "calldata[");
+        if (o < cap)
+            o += fmt_rec(s, n->a, buf + o, cap - o, depth + 1);
+        if (o < cap)
+            o += (size_t)snprintf(buf + o, cap - o, "]");
+        return o;
+    }
+    case AN_CDSIZE: return (size_t)snprintf(buf, cap, "calldatasize");
+    case AN_CALLER: return (size_t)snprintf(buf, cap, "caller");
+    case AN_ORIGIN: return (size_t)snprintf(buf, cap, "origin");
+    case AN_CALLVALUE: return (size_t)snprintf(buf, cap, "callvalue");
+    case AN_SELF: return (size_t)snprintf(buf, cap, "self");
+    case AN_ENV: return (size_t)snprintf(buf, cap, "%s", env_name(n->op));
+    case AN_UNKNOWN: return (size_t)snprintf(buf, cap, "?");
+    case AN_LOOPVAR: return (size_t)snprintf(buf, cap, "loop@%u.%u", n->a, n->b);
+    case AN_SLOAD: {
+        size_t o = (size_t)snprintf(buf, cap, "sload(");
+        if (o < cap)
+            o += fmt_rec(s, n->a, buf + o, cap - o, depth + 1);
+        if (o < cap)
+            o += (size_t)snprintf(buf + o, cap - o, ")");
+        return o;
+    }
+    case AN_KECCAK: {
+        size_t o = (size_t)snprintf(buf, cap, "keccak(");
+        for (uint32_t i = 0; i < n->b && o < cap; i++) {
+            if (i)
+                o += (size_t)snprintf(buf + o, cap - o, ", ");
+            if (o < cap)
+                o += fmt_rec(s, s->args[n->a + i], buf + o, cap - o, depth + 1);
+        }
+        if (o < cap)
+            o += (size_t)snprintf(buf + o, cap - o, ")");
+        return o;
+    }
+    case AN_OP: {
+        const char *nm = seer_opcode_name(n->op);
+        snprintf(tmp, sizeof tmp, "%s", nm ? nm : "op");
+        for (char *p = tmp; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        size_t o = (size_t)snprintf(buf, cap, "%s(", tmp);
+        uint32_t ch[3] = {n->a, n->b, n->c};
+        for (int i = 0; i < 3 && ch[i] && o < cap; i++) {
+            if (i)
+                o += (size_t)snprintf(buf + o, cap - o, ", ");
+            if (o < cap)
+                o += fmt_rec(s, ch[i], buf + o, cap - o, depth + 1);
+        }
+        if (o < cap)
+            o += (size_t)snprintf(buf + o, cap - o, ")");
+        return o;
+    }
+    default: return (size_t)snprintf(buf, cap, "?");
+    }
+}
+
+void an_node_format(const an_summary *s, uint32_t id, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return;
+    buf[0] = 0;
+    size_t n = fmt_rec(s, id, buf, cap, 0);
+    if (n >= cap)
+        buf[cap - 1] = 0;
+}
