@@ -8,7 +8,6 @@
  * GeneralStateTests stZeroKnowledge* fixtures, read at run time. */
 #include "tests/test_util.h"
 
-#include "common/keccak.h"
 #include "common/util.h"
 #include "vm/bn254.h"
 
