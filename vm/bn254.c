@@ -1141,13 +1141,15 @@ static bool g2_in_subgroup_slow(const g2 *q)
 /* Q in G2 (order r)? The twist has r * c points with c > 1, so a point can
  * be on the twist and still outside G2; EIP-197 requires rejecting it.
  * Instead of [r]Q == O (a 254-bit multiplication) this tests
- *   [u + 1]Q + psi([u]Q) + psi^2([u]Q) == psi^3([2u]Q)
- * (Dai, Lin, Zhao, Zhou, "Fast subgroup membership testing for G1, G2 and
- * GT on pairing-friendly curves", 2022): on G2 psi is [p], and
- * (u + 1) + p u + p^2 u - 2 u p^3 = 0 mod r. The twist group is cyclic with
- * squarefree order r * 10069 * 5864401 * 1875725156269 * (a 177-bit
- * prime), and tests/test_bn254.c checks that a point of each prime order
- * other than r fails the equation, which covers every point outside G2. */
+ *   [u + 1]Q + psi([u]Q) + psi^2([u]Q) == psi^3([2u]Q),
+ * an endomorphism test of the kind studied by Dai, Lin, Zhao and Zhou
+ * (IACR eprint 2022/348). Every point of G2 passes: psi is [p] there and
+ * (u + 1) + p u + p^2 u - 2 u p^3 = 0 mod r. No other point does: the
+ * twist group is cyclic of squarefree order r * 10069 * 5864401 *
+ * 1875725156269 * (a 177-bit prime), psi maps each prime-order subgroup to
+ * itself, so the test rejects every point outside G2 iff it rejects one
+ * point of each prime order l != r; tests/test_bn254.c checks exactly
+ * that (and VERIFY builds compare every call with [r]Q == O). */
 static bool g2_in_subgroup(const g2 *q)
 {
     g2 xq, lhs, t;
