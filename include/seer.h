@@ -14,5 +14,6 @@
 #include "seer/analyzer.h"
 #include "seer/scheduler.h"
 #include "seer/bench.h"
+#include "seer/gen.h"
 
 #endif
