@@ -715,8 +715,14 @@ int seer_block_admit_txs(seer_block *b, seer_fork fork, uint64_t chain_id, size_
             rc = seer_err(SEER_ETX, "transaction %zu: type %u not allowed under %s", i, tx->type,
                           seer_fork_name(fork));
         } else if ((rc = seer_tx_check_chain_id(tx, chain_id, &ex)) < 0 ||
-                   (rc = seer_tx_recover_sender_ex(tx, fork, &ex)) < 0 ||
-                   (rc = seer_tx_check_static(tx, fork, &ex)) < 0) {
+                   (rc = seer_tx_recover_sender_ex(tx, fork, &ex)) < 0) {
+            seer_err_wrap(rc, "transaction %zu: ", i);
+        } else if (fork >= SEER_FORK_LONDON && u256_lt(&tx->max_fee, &b->header.base_fee)) {
+            /* EIP-1559's fee cap is checked before the intrinsic gas: the
+             * fixtures name it when both fail. */
+            ex = seer_txex_insufficient_max_fee_per_gas;
+            rc = seer_err(SEER_ETX, "transaction %zu: max fee per gas below the block's base fee", i);
+        } else if ((rc = seer_tx_check_static(tx, fork, &ex)) < 0) {
             seer_err_wrap(rc, "transaction %zu: ", i);
         }
         if (rc < 0) {
@@ -882,9 +888,6 @@ int seer_header_validate(const seer_header *h, const seer_header *parent, seer_f
     if (h->extra_len > SEER_MAX_EXTRA_DATA)
         return bad(exception, SEER_BLKEX("EXTRA_DATA_TOO_BIG"), "header extraData: %zu bytes, at most %d",
                    h->extra_len, SEER_MAX_EXTRA_DATA);
-    if (h->gas_used > h->gas_limit)
-        return bad(exception, SEER_BLKEX("GAS_USED_OVERFLOW"),
-                   "header gasUsed %" PRIu64 " above gasLimit %" PRIu64, h->gas_used, h->gas_limit);
     /* The gas limit moves by less than parent/1024 per block and stays at
      * least 5000; the first London block doubles its parent's (EIP-1559's
      * elasticity), which the caller's parent already reflects from then
@@ -896,6 +899,9 @@ int seer_header_validate(const seer_header *h, const seer_header *parent, seer_f
     if (diff >= bound || h->gas_limit < 5000)
         return bad(exception, SEER_BLKEX("INVALID_GASLIMIT"),
                    "header gasLimit %" PRIu64 " too far from the parent's %" PRIu64, h->gas_limit, pl);
+    if (h->gas_used > h->gas_limit)
+        return bad(exception, SEER_BLKEX("GAS_USED_OVERFLOW"),
+                   "header gasUsed %" PRIu64 " above gasLimit %" PRIu64, h->gas_used, h->gas_limit);
     if (fork >= SEER_FORK_LONDON) {
         if (!h->has_base_fee)
             return bad(exception, SEER_BLKEX("INVALID_BASEFEE_PER_GAS"),

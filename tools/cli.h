@@ -11,10 +11,11 @@
 typedef int (*seer_cmd_fn)(int argc, char **argv);
 
 int cmd_statetest(int argc, char **argv);
-int cmd_analyze(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_asm(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_blocktest(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 /** `seer bench vm` (the `bench` command dispatches its `vm` mode here). */
 int cmd_bench_vm(int argc, char **argv);

@@ -11,7 +11,8 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"statetest", cmd_statetest, "run ethereum/tests GeneralStateTests files (geth evm statetest compatible)"},
-    {"analyze", cmd_analyze, "predict storage keys from bytecode: a contract's templates, a block's access sets"},
+    {"db", cmd_db, "the LMDB state store: import a pre-state, stat, root"},
+    {"blocktest", cmd_blocktest, "run ethereum/tests BlockchainTests files or folders"},
     {"run", cmd_run, "replay mainnet fixture blocks serially and check them against their headers"},
     {"analyze", cmd_analyze, "predict storage keys from bytecode: a contract's templates, a block's access sets"},
     {"gen", cmd_gen, "generate a synthetic block (transfers, ERC-20, swaps, mints, adversarial patterns)"},

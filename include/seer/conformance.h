@@ -54,6 +54,50 @@ typedef void (*seer_statetest_cb)(void *ctx, const seer_statetest_result *result
 SEER_API int seer_statetest_run_file(const seer_statetest_options *opts, const char *path, seer_statetest_cb cb,
                                      void *cb_ctx);
 
+/* ---- BlockchainTests ---- */
+
+/** Options of seer_blocktest_run_file. Initialise with
+ *  SEER_BLOCKTEST_OPTIONS_INIT. */
+typedef struct seer_blocktest_options {
+    unsigned version;      /**< SEER_BLOCKTEST_OPTIONS_VERSION */
+    const char *run_regex; /**< POSIX extended regex on test names; NULL: all */
+    FILE *log;             /**< one line per block (imported, or rejected and why) when non-NULL */
+} seer_blocktest_options;
+
+#define SEER_BLOCKTEST_OPTIONS_VERSION 1
+#define SEER_BLOCKTEST_OPTIONS_INIT {SEER_BLOCKTEST_OPTIONS_VERSION, NULL, NULL}
+
+/** The outcome of one BlockchainTests test (one chain of blocks). */
+typedef struct seer_blocktest_result {
+    const char *file;    /**< the fixture file */
+    const char *name;    /**< the test's name */
+    const char *network; /**< the fork as the fixture spells it */
+    bool pass;           /**< every valid block imported, every invalid one rejected for the
+                              fixture's reason, lastblockhash and the post state match */
+    bool skipped;        /**< a fork seer does not implement (not counted as passed) */
+    unsigned blocks;     /**< blocks in the test */
+    unsigned imported;   /**< blocks imported as valid */
+    unsigned rejected;   /**< blocks rejected */
+    const char *error;   /**< why it failed; "" if none */
+} seer_blocktest_result;
+
+/** Called once per test; the result and its strings are valid only during
+ *  the call. */
+typedef void (*seer_blocktest_cb)(void *ctx, const seer_blocktest_result *result);
+
+/** Runs every test of one BlockchainTests JSON file: the genesis from
+ *  genesisBlockHeader, genesisRLP and pre; each block from its `rlp`
+ *  (validated against its parent, executed, its roots checked); a block
+ *  with expectException must be rejected for that reason and the chain goes
+ *  on from the last valid block; at the end lastblockhash and postState
+ *  (or postStateHash) are compared.
+ *  Returns: 0 when the file was read (whatever the tests' outcomes), or
+ *           SEER_EIO / SEER_EPARSE / SEER_ENOMEM / SEER_EINVAL.
+ *  Args:    opts: NULL for defaults; path: the file; cb, cb_ctx: receives
+ *           each test's result. */
+SEER_API int seer_blocktest_run_file(const seer_blocktest_options *opts, const char *path, seer_blocktest_cb cb,
+                                     void *cb_ctx);
+
 #ifdef __cplusplus
 }
 #endif
