@@ -953,7 +953,8 @@ static int write_pre(seer_gen_block *blk, seer_memstore *pre)
         rc = seer_err(SEER_ENOMEM, "gen: pre_state.json buffer");
     if (rc < 0)
         goto cleanup;
-    qsort(d.codes, d.ncodes, sizeof *d.codes, code_cmp);
+    if (d.ncodes)
+        qsort(d.codes, d.ncodes, sizeof *d.codes, code_cmp);
     f = open_memstream(&blk->json[SEER_GEN_BYTECODES_JSON], &blk->len[SEER_GEN_BYTECODES_JSON]);
     if (!f) {
         rc = seer_err(SEER_ENOMEM, "gen: bytecodes.json buffer");
@@ -1306,13 +1307,37 @@ int seer_gen_block_info(const seer_gen_block *b, seer_gen_info *out)
     return 0;
 }
 
+/* mkdir -p: `seer gen --out runs/a/b` should not need the parents made
+ * first. */
+static int make_dirs(const char *dir)
+{
+    size_t n = strlen(dir);
+    char *p = malloc(n + 1);
+    if (!p)
+        return seer_err(SEER_ENOMEM, "gen: path");
+    memcpy(p, dir, n + 1);
+    int rc = 0;
+    for (size_t i = 1; i <= n && rc == 0; i++) {
+        if (p[i] != '/' && p[i] != 0)
+            continue;
+        char c = p[i];
+        p[i] = 0;
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            rc = seer_err(SEER_EIO, "gen: cannot create directory %s: %s", p, strerror(errno));
+        p[i] = c;
+    }
+    free(p);
+    return rc;
+}
+
 int seer_gen_block_write(const seer_gen_block *b, const char *dir)
 {
     static const char *const names[3] = {"block.json", "pre_state.json", "bytecodes.json"};
     if (!b || !dir)
         return seer_err(SEER_EINVAL, "seer_gen_block_write: NULL argument");
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return seer_err(SEER_EIO, "gen: cannot create directory %s: %s", dir, strerror(errno));
+    int rc = make_dirs(dir);
+    if (rc < 0)
+        return rc;
     for (int i = 0; i < 3; i++) {
         size_t n = strlen(dir) + strlen(names[i]) + 2;
         char *path = malloc(n);
@@ -1320,7 +1345,7 @@ int seer_gen_block_write(const seer_gen_block *b, const char *dir)
             return seer_err(SEER_ENOMEM, "gen: path");
         snprintf(path, n, "%s/%s", dir, names[i]);
         FILE *f = fopen(path, "wb");
-        int rc = 0;
+        rc = 0;
         if (!f)
             rc = seer_err(SEER_EIO, "gen: cannot open %s: %s", path, strerror(errno));
         else if (fwrite(b->json[i], 1, b->len[i], f) != b->len[i])

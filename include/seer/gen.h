@@ -110,7 +110,7 @@ SEER_API void seer_gen_block_free(seer_gen_block *b);
 SEER_API const char *seer_gen_block_json(const seer_gen_block *b, seer_gen_file which, size_t *len);
 
 /** Writes block.json, pre_state.json and bytecodes.json into `dir`
- *  (created if missing, files replaced).
+ *  (created with its parents if missing, files replaced).
  *  Returns: 0, SEER_EINVAL, SEER_EIO (naming the file). */
 SEER_API int seer_gen_block_write(const seer_gen_block *b, const char *dir);
 
