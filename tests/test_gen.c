@@ -702,9 +702,14 @@ END_TEST
  * (checked against "from") and its hash (checked against "hash"), execute
  * it, and require status 1; then the header's gasUsed and stateRoot.
  * Optionally counts the transactions whose actual access set touches
- * `hot` (any key of that address). */
-static void replay_key(const seer_gen_block *blk, const char *wl, const seer_address *hot,
-                       const uint8_t *hot_slot, size_t *nhot)
+ * `hot` (any key of that address, or the storage slot `hot_slot`). */
+/* Called after each replayed transaction with its actual access set and
+ * the block's pre-state (unchanged by the replay). */
+typedef void (*replay_fn)(void *ctx, size_t i, const seer_tx *tx, const seer_key *reads, size_t nr,
+                          const seer_key *writes, size_t nw, seer_memstore *pre);
+
+static void replay_full(const seer_gen_block *blk, const char *wl, const seer_address *hot,
+                        const uint8_t *hot_slot, size_t *nhot, replay_fn cb, void *cb_ctx)
 {
     const char *F = wl;
     json_object *block = json_tokener_parse(seer_gen_block_json(blk, SEER_GEN_BLOCK_JSON, NULL));
@@ -717,6 +722,9 @@ static void replay_key(const seer_gen_block *blk, const char *wl, const seer_add
     ck_assert_int_eq(seer_memstore_new(&st), 0);
     ck_assert_msg(seer_json_load_mainnet_pre(st, pre, "pre_state.json", codes, "bytecodes.json") == 0, "%s",
                   seer_error_detail());
+    seer_memstore *pre_st = NULL;
+    if (cb)
+        ck_assert_int_eq(seer_memstore_clone(&pre_st, st), 0);
     json_object *v;
     seer_block_env env;
     memset(&env, 0, sizeof env);
@@ -817,6 +825,12 @@ static void replay_key(const seer_gen_block *blk, const char *wl, const seer_add
             }
             hot_count += touched;
         }
+        if (cb) {
+            const seer_key *reads, *writes;
+            size_t nr, nw;
+            ck_assert_int_eq(seer_world_access_set(w, &reads, &nr, &writes, &nw), 0);
+            cb(cb_ctx, i, &tx, reads, nr, writes, nw, pre_st);
+        }
         const seer_changeset *cs;
         ck_assert_int_eq(seer_world_changeset(w, &cs), 0);
         ck_assert_int_eq(seer_memstore_apply(st, cs), 0);
@@ -830,9 +844,16 @@ static void replay_key(const seer_gen_block *blk, const char *wl, const seer_add
         *nhot = hot_count;
     seer_world_free(w);
     seer_memstore_free(st);
+    seer_memstore_free(pre_st);
     json_object_put(block);
     json_object_put(pre);
     json_object_put(codes);
+}
+
+static void replay_key(const seer_gen_block *blk, const char *wl, const seer_address *hot,
+                       const uint8_t *hot_slot, size_t *nhot)
+{
+    replay_full(blk, wl, hot, hot_slot, nhot, NULL, NULL);
 }
 
 static void replay(const seer_gen_block *blk, const char *wl, const seer_address *hot, size_t *nhot)
@@ -913,6 +934,80 @@ START_TEST(gen_contention)
 }
 END_TEST
 
+/* What makes the adversarial blocks adversarial, checked on the actual
+ * access sets against the pre-block state. */
+typedef struct adv_stats {
+    size_t storage_moved;  /* a storage write at a slot that the pre-state's pointer does not name */
+    size_t code_appeared;  /* calls to an address without code before the block */
+    size_t coinbase_reads; /* reads of the coinbase balance */
+    seer_address coinbase, first_from;
+    size_t same_from, txs;
+} adv_stats;
+
+static void adv_cb(void *ctx, size_t i, const seer_tx *tx, const seer_key *reads, size_t nr,
+                   const seer_key *writes, size_t nw, seer_memstore *pre)
+{
+    adv_stats *a = ctx;
+    a->txs++;
+    if (i == 0)
+        a->first_from = tx->sender;
+    a->same_from += !memcmp(&a->first_from, &tx->sender, 20);
+    seer_account acct;
+    ck_assert_int_eq(seer_memstore_get_account(pre, &acct, &tx->to), 0);
+    bool had_code = acct.exists && memcmp(&acct.code_hash, &SEER_EMPTY_CODE_HASH, 32) != 0;
+    if (!had_code && acct.nonce == 0 && tx->data_len == 0 && !tx->value.w[0]) {
+        /* a call with no value and no data to a codeless account changes
+         * storage only when code appeared there during the block */
+        for (size_t k = 0; k < nw; k++)
+            a->code_appeared +=
+                writes[k].field == SEER_KEY_STORAGE && !memcmp(writes[k].addr, tx->to.bytes, 20);
+    }
+    if (tx->data_len == 4 && tx->data[0] == 0x68) { /* bump(): storage[sload(0)] += 1 */
+        u256 ptr, zero = U256_ZERO;
+        ck_assert_int_eq(seer_memstore_get_storage(pre, &ptr, &tx->to, &zero), 0);
+        uint8_t pslot[32];
+        u256_to_be32(pslot, &ptr);
+        for (size_t k = 0; k < nw; k++)
+            a->storage_moved += writes[k].field == SEER_KEY_STORAGE && memcmp(writes[k].slot, pslot, 32) != 0;
+    }
+    for (size_t k = 0; k < nr; k++)
+        a->coinbase_reads +=
+            reads[k].field == SEER_KEY_BALANCE && !memcmp(reads[k].addr, a->coinbase.bytes, 20);
+}
+
+START_TEST(gen_adversarial_properties)
+{
+    uint64_t seed = test_seed("test_gen");
+    static const char *const wls[] = {"adversarial-storage",      "adversarial-create2",
+                                      "adversarial-selfdestruct", "adversarial-coinbase",
+                                      "adversarial-nonce-chain",  "adversarial-mix"};
+    for (size_t i = 0; i < sizeof wls / sizeof wls[0]; i++) {
+        seer_gen_block *b = gen_block(wls[i], seed, 30, 6, 0.0);
+        adv_stats a;
+        memset(&a, 0, sizeof a);
+        json_object *blk = json_tokener_parse(seer_gen_block_json(b, SEER_GEN_BLOCK_JSON, NULL)), *v;
+        ck_assert_int_eq(seer_json_get(&v, blk, wls[i], "miner"), 0);
+        ck_assert_int_eq(seer_json_address(&a.coinbase, v, wls[i], "miner"), 0);
+        json_object_put(blk);
+        replay_full(b, wls[i], NULL, NULL, NULL, adv_cb, &a);
+        printf("test_gen: %-26s moved keys %zu, code appeared %zu, coinbase reads %zu, same sender %zu/%zu\n",
+               wls[i], a.storage_moved, a.code_appeared, a.coinbase_reads, a.same_from, a.txs);
+        ck_assert_uint_eq(a.txs, 30);
+        if (!strcmp(wls[i], "adversarial-storage"))
+            ck_assert_uint_gt(a.storage_moved, 5);
+        if (!strcmp(wls[i], "adversarial-create2") || !strcmp(wls[i], "adversarial-selfdestruct"))
+            ck_assert_uint_gt(a.code_appeared, 5);
+        if (!strcmp(wls[i], "adversarial-coinbase"))
+            ck_assert_uint_eq(a.coinbase_reads, 15);
+        if (!strcmp(wls[i], "adversarial-nonce-chain"))
+            ck_assert_uint_eq(a.same_from, 30);
+        if (!strcmp(wls[i], "adversarial-mix"))
+            ck_assert(a.storage_moved > 0 && a.code_appeared > 0 && a.coinbase_reads > 0);
+        seer_gen_block_free(b);
+    }
+}
+END_TEST
+
 /* The public assembler entry point matches the internal one, and the
  * initcode form deploys the runtime. */
 START_TEST(public_assemble)
@@ -955,6 +1050,7 @@ static Suite *gen_suite(void)
     tcase_add_test(tc, gen_bad_options);
     tcase_add_test(tc, gen_every_workload_replays);
     tcase_add_test(tc, gen_contention);
+    tcase_add_test(tc, gen_adversarial_properties);
     suite_add_tcase(s, tc);
     return s;
 }
