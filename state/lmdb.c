@@ -552,10 +552,14 @@ struct seer_lmdb_snapshot {
 
 static unsigned shard_of(const cache_key *k)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < sizeof *k; i++)
-        h = (h ^ ((const uint8_t *)k)[i]) * 16777619u;
-    return h % NSHARDS;
+    /* Addresses and code hashes are already uniformly spread: mix a word
+     * of them with the slot's low word (slots of one contract are often
+     * small consecutive numbers). */
+    uint64_t a, b;
+    memcpy(&a, k->k + 4, 8);
+    memcpy(&b, k->k + 44, 8);
+    uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ k->kind) * 0xbf58476d1ce4e5b9ULL;
+    return (unsigned)(h >> 58) % NSHARDS;
 }
 
 static cache_entry *cache_find(seer_lmdb_snapshot *s, const cache_key *k)
