@@ -170,6 +170,24 @@ static inline void load_be(u256 *r, const uint8_t *p, unsigned n)
     r->w[3] = w[3];
 }
 
+/* PUSHn's immediate: n is a constant at every use, so this unrolls into a
+ * few 8-byte loads. Reading forward past the immediate is safe: the code
+ * is padded (vm/analysis.h) with SEER_CODE_PADDING zero bytes. */
+static inline __attribute__((always_inline)) void load_push(u256 *r, const uint8_t *p, unsigned n)
+{
+    uint64_t w[4] = {0, 0, 0, 0};
+    unsigned full = n / 8, part = n % 8;
+    const uint8_t *q = p + part;
+    if (part)
+        w[full] = load64_be(p) >> (64 - 8 * part);
+    for (unsigned i = 0; i < full; i++)
+        w[full - 1 - i] = load64_be(q + 8 * i);
+    r->w[0] = w[0];
+    r->w[1] = w[1];
+    r->w[2] = w[2];
+    r->w[3] = w[3];
+}
+
 static inline void store_be32(uint8_t *p, const u256 *v)
 {
     store64_be(p, v->w[3]);
@@ -976,6 +994,9 @@ static int interp_loop(frame *f)
     const void *const *const real = fork_dispatch[ft->fork];
     const void *const *const table = f->cfg->tracer ? trace_dispatch : real;
     const uint8_t *const code = f->code->code;
+    const uint8_t *const jumpdest =
+        f->code->jumpdest; /* seer_code_is_jumpdest, with both fields in registers */
+    const uint64_t code_size = f->code->size;
     const uint8_t *ip = code;
     u256 *const stack_lo = f->stack;
     u256 *const stack_hi = f->stack + STACK_LIMIT;
@@ -1204,7 +1225,8 @@ BEGIN(JUMP)
 {
     const u256 *d = &sp[-1];
     sp--;
-    if (SEER_UNLIKELY(!u256_fits_u64(d) || !seer_code_is_jumpdest(f->code, d->w[0])))
+    if (SEER_UNLIKELY(!u256_fits_u64(d) || d->w[0] >= code_size ||
+                      !((jumpdest[d->w[0] >> 3] >> (d->w[0] & 7)) & 1)))
         goto L_BADJUMP;
     ip = code + d->w[0];
     DISPATCH();
@@ -1215,7 +1237,8 @@ BEGIN(JUMPI)
     const u256 *d = &sp[-1], *c = &sp[-2];
     sp -= 2;
     if (!u256_is_zero(c)) {
-        if (SEER_UNLIKELY(!u256_fits_u64(d) || !seer_code_is_jumpdest(f->code, d->w[0])))
+        if (SEER_UNLIKELY(!u256_fits_u64(d) || d->w[0] >= code_size ||
+                          !((jumpdest[d->w[0] >> 3] >> (d->w[0] & 7)) & 1)))
             goto L_BADJUMP;
         ip = code + d->w[0];
         DISPATCH();
@@ -1250,7 +1273,7 @@ NEXT()
 
 #define PUSH_OP(n)                                                                                           \
     BEGIN(PUSH##n)                                                                                           \
-    load_be(sp++, ip + 1, n);                                                                                \
+    load_push(sp++, ip + 1, n);                                                                              \
     ip += n + 1;                                                                                             \
     DISPATCH();                                                                                              \
     }
