@@ -1349,6 +1349,87 @@ START_TEST(test_logs)
 }
 END_TEST
 
+/* Refund bookkeeping: a frame reports its own refund only; with
+ * propagate_refunds the successful callees' refunds are added (EVMC style).
+ * The tracer sees the frame's running refund. */
+START_TEST(test_refund_propagation)
+{
+    mock m;
+    mock_init(&m);
+    set_orig(&m, SELF, 0, 1, 1);
+    m.call_result.gas_refund = 777;
+    const char *src = "PUSH1 0x00 PUSH1 0x00 SSTORE PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 "
+                      "PUSH1 0xbb PUSH2 0x1000 CALL";
+    seer_result r = run(&m, SEER_FORK_LONDON, src, 100000);
+    ck_assert_int_eq(r.status, SEER_STATUS_SUCCESS);
+    ck_assert_int_eq(r.gas_refund, 4800);
+
+    mock_init(&m);
+    set_orig(&m, SELF, 0, 1, 1);
+    m.call_result.gas_refund = 777;
+    static uint8_t buf[256];
+    size_t n = assemble(buf, sizeof buf, src);
+    seer_code *code = NULL;
+    ck_assert_int_eq(seer_code_analyze(&code, buf, n), 0);
+    trace_rec t;
+    memset(&t, 0, sizeof t);
+    seer_tracer tr = {rec_step, &t};
+    seer_vm_config cfg = {.fork = SEER_FORK_LONDON, .propagate_refunds = true, .tracer = &tr};
+    seer_host h = {&mock_vt, &m};
+    seer_message msg;
+    memset(&msg, 0, sizeof msg);
+    msg.gas = 100000;
+    msg.recipient = mkaddr(SELF);
+    msg.sender = mkaddr(CALLER_ADDR);
+    r = seer_vm_execute(&h, &cfg, &msg, code);
+    ck_assert_int_eq(r.status, SEER_STATUS_SUCCESS);
+    ck_assert_int_eq(r.gas_refund, 4800 + 777);
+    ck_assert_int_eq(t.steps, 12); /* 11 instructions and the final STOP of the padding */
+    /* A failed callee's refund is not added. */
+    mock_init(&m);
+    set_orig(&m, SELF, 0, 1, 1);
+    m.call_result.gas_refund = 777;
+    m.call_result.status = SEER_STATUS_REVERT;
+    r = seer_vm_execute(&h, &cfg, &msg, code);
+    ck_assert_int_eq(r.gas_refund, 4800);
+    /* A failing frame reports no refund at all. */
+    mock_init(&m);
+    set_orig(&m, SELF, 0, 1, 1);
+    seer_result r2 = run(&m, SEER_FORK_LONDON, "PUSH1 0x00 PUSH1 0x00 SSTORE INVALID", 100000);
+    ck_assert_int_eq(r2.status, SEER_STATUS_INVALID_INSTRUCTION);
+    ck_assert_int_eq(r2.gas_refund, 0);
+    seer_code_free(code);
+}
+END_TEST
+
+/* The per-thread pool survives cleanup: the next execution rebuilds it. */
+START_TEST(test_thread_cleanup)
+{
+    for (int i = 0; i < 3; i++) {
+        ck_assert_uint_eq(ret_u64(SEER_FORK_CANCUN, "PUSH1 0x2a"), 0x2a);
+        seer_vm_thread_cleanup();
+        seer_vm_thread_cleanup();
+    }
+    /* Bad arguments are an internal error, not a crash. */
+    mock m;
+    mock_init(&m);
+    seer_host h = {&mock_vt, &m};
+    seer_vm_config cfg = {.fork = SEER_FORK_PRAGUE};
+    seer_message msg;
+    memset(&msg, 0, sizeof msg);
+    seer_code *c = NULL;
+    ck_assert_int_eq(seer_code_analyze(&c, (const uint8_t *)"", 0), 0);
+    seer_result r = seer_vm_execute(&h, &cfg, &msg, c);
+    ck_assert_int_eq(r.status, SEER_STATUS_INTERNAL_ERROR);
+    cfg.fork = SEER_FORK_CANCUN;
+    r = seer_vm_execute(&h, &cfg, &msg, NULL);
+    ck_assert_int_eq(r.status, SEER_STATUS_INTERNAL_ERROR);
+    r = seer_vm_execute(&h, &cfg, &msg, c);
+    ck_assert_int_eq(r.status, SEER_STATUS_SUCCESS);
+    seer_code_free(c);
+}
+END_TEST
+
 /* ---- recursion: 1024 nested CALLs in a default-attribute pthread ---- */
 
 typedef struct rec_arg {
@@ -1560,6 +1641,8 @@ static Suite *evm_suite(void)
         {"create", test_create},
         {"selfdestruct", test_selfdestruct},
         {"logs", test_logs},
+        {"refunds", test_refund_propagation},
+        {"thread_cleanup", test_thread_cleanup},
         {"recursion", test_recursion_depth_1024},
         {"analysis", test_analysis},
         {"code_cache", test_code_cache},
