@@ -1060,14 +1060,31 @@ START_TEST(test_read_only)
         ck_assert_int_eq(chmod(dir, 0555), 0);
         ck_assert_int_eq(seer_lmdb_open(&db, dir, NULL), SEER_EREADONLY);
         ck_assert_int_eq(chmod(dir, 0755), 0);
+    } else {
+        /* Root ignores mode bits: open as an unprivileged user instead, in
+         * a child, so the directory (root's, 0755) is really not writable. */
+        ck_assert_int_eq(chmod(dir, 0755), 0);
+        pid_t pid = fork();
+        ck_assert(pid >= 0);
+        if (pid == 0) {
+            if (setgid(65534) || setuid(65534))
+                _exit(9);
+            int rc = seer_lmdb_open(&db, dir, NULL);
+            _exit(rc == SEER_EREADONLY ? 0 : 20 - rc);
+        }
+        int status;
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) != 9, "could not drop privileges");
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                      "open of a non-writable directory as uid 65534: exit %d", WEXITSTATUS(status));
     }
     uint8_t *b3 = slurp(data, &l2);
     ck_assert(l1 == l2 && !memcmp(b1, b3, l1));
     ck_assert_int_eq(seer_lmdb_open(&db, dir, NULL), 0);
     ck_assert_int_eq(seer_lmdb_commit(db, &cs, 2, NULL), 0);
     seer_lmdb_close(db);
-    printf("test_lmdb: read-only: flag tested; chmod 0555 directory %s\n",
-           as_root ? "NOT tested (running as root, which ignores mode bits)" : "tested");
+    printf("test_lmdb: read-only: the read_only flag, and a directory the process cannot write (%s)\n",
+           as_root ? "as uid 65534 in a child, since root ignores mode bits" : "chmod 0555");
     free(ch.slots);
     free(b1);
     free(b3);
