@@ -10,6 +10,7 @@
 #include "state/memstore.h"
 
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,33 @@ static int load_json(json_object **doc, const char *path)
     return seer_json_parse_file(doc, path);
 }
 
+/* bytecodes.json (45 MB) is the same for every fixture block: parse it
+ * once per process and share it (read-only) between replays, so that
+ * replaying N blocks does not parse it N times. The last parsed document
+ * is kept until exit. */
+static pthread_mutex_t codes_lock = PTHREAD_MUTEX_INITIALIZER;
+static json_object *codes_cache;
+static char codes_cache_path[4200];
+
+static int load_codes(json_object **doc, const char *path)
+{
+    pthread_mutex_lock(&codes_lock);
+    int rc = 0;
+    if (!codes_cache || strcmp(codes_cache_path, path) != 0) {
+        json_object *d = NULL;
+        if ((rc = seer_json_parse_file(&d, path)) == 0) {
+            if (codes_cache)
+                json_object_put(codes_cache);
+            codes_cache = d;
+            snprintf(codes_cache_path, sizeof codes_cache_path, "%s", path);
+        }
+    }
+    if (rc == 0)
+        *doc = json_object_get(codes_cache); /* a reference for the caller */
+    pthread_mutex_unlock(&codes_lock);
+    return rc;
+}
+
 static bool file_exists(const char *p)
 {
     struct stat st;
@@ -155,7 +183,7 @@ int seer_block_replay_file(const seer_replay_options *opts, seer_replay_report *
         goto out;
     if ((rc = load_json(&pre_doc, pre)) < 0)
         goto out;
-    if (file_exists(codes) && (rc = load_json(&codes_doc, codes)) < 0)
+    if (file_exists(codes) && (rc = load_codes(&codes_doc, codes)) < 0)
         goto out;
     if ((rc = seer_memstore_new(&store)) < 0)
         goto out;
