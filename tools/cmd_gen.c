@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <seer.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,7 @@ int cmd_gen(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     seer_gen_options opts = SEER_GEN_OPTIONS_INIT;
     const char *out = NULL;
+    bool senders_given = false;
     uint64_t v;
     int c;
     optind = 1;
@@ -73,6 +75,7 @@ int cmd_gen(int argc, char **argv)
             if (parse_u64(&v, optarg, "--senders") < 0)
                 return 2;
             opts.senders = (size_t)v;
+            senders_given = true;
             break;
         case 'S':
             if (parse_u64(&v, optarg, "--seed") < 0)
@@ -113,7 +116,7 @@ int cmd_gen(int argc, char **argv)
     }
     /* A smaller sender count than asked would be a silent surprise;
      * clamping only the default keeps --txs 4 working without --senders. */
-    if (opts.senders > opts.txs)
+    if (!senders_given && opts.senders > opts.txs)
         opts.senders = opts.txs;
     seer_gen_block *b = NULL;
     int rc = seer_gen_block_new(&b, &opts);
