@@ -125,7 +125,7 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("bulk write (one transaction, no sync): %zu accounts + %zu slots in %.3f s wall, %.3f s CPU: "
-           "%.0f accounts/s, %.0f slots/s (%.0f entries/s, by CPU time), map grown to %zu MiB\n",
+           "%.0f accounts/s, %.0f slots/s (%.0f entries/s, by CPU time), map size now %zu MiB\n",
            n, nslots, t1 - t0, c1 - c0, (double)n / (c1 - c0), (double)nslots / (c1 - c0),
            (double)(n + nslots) / (c1 - c0), seer_lmdb_map_size(db) >> 20);
 
@@ -188,6 +188,47 @@ int main(int argc, char **argv)
     t1 = now();
     printf("synced commit of a 200-account block: %.2f ms%s\n", (t1 - t0) * 1e3, err ? " (failed)" : "");
     seer_lmdb_close(db);
+
+    /* the same state as a pre_state.json, imported through the public API */
+    char jpath[4200], jstore[4200];
+    snprintf(jpath, sizeof jpath, "%s/synthetic_pre.json", dir);
+    snprintf(jstore, sizeof jstore, "%s/synthetic", dir);
+    FILE *jf = fopen(jpath, "w");
+    if (jf) {
+        fputc('{', jf);
+        for (size_t i = 0; i < n; i++) {
+            char bal[67];
+            fprintf(jf, "%s\"0x", i ? "," : "");
+            for (int b = 0; b < 20; b++)
+                fprintf(jf, "%02x", ch[i].addr.bytes[b]);
+            fprintf(jf, "\":{\"balance\":\"%s\",\"nonce\":%llu,\"storage\":{",
+                    u256_to_hex(bal, &ch[i].account.balance), (unsigned long long)ch[i].account.nonce);
+            for (size_t j = 0; j < ch[i].nslots; j++) {
+                char k[67], v[67];
+                fprintf(jf, "%s\"%s\":\"%s\"", j ? "," : "", u256_to_hex(k, &ch[i].slots[j].key),
+                        u256_to_hex(v, &ch[i].slots[j].value));
+            }
+            fputs("}}", jf);
+        }
+        fputs("}\n", jf);
+        fclose(jf);
+        seer_state *sst;
+        if (seer_state_open(&sst, jstore, NULL) == 0) {
+            seer_state_import_stats s;
+            c0 = cpu();
+            err = seer_state_import_json(sst, &s, jpath, NULL);
+            c1 = cpu();
+            if (err)
+                printf("synthetic json import: %s: %s\n", seer_strerror(err), seer_error_detail());
+            else
+                printf("json import (synthetic pre_state.json, parse + load + one synced commit): %llu "
+                       "accounts, "
+                       "%llu slots in %.3f s wall, %.3f s CPU: %.0f accounts/s, %.0f slots/s (by CPU time)\n",
+                       (unsigned long long)s.accounts, (unsigned long long)s.slots, s.seconds, c1 - c0,
+                       (double)s.accounts / (c1 - c0), (double)s.slots / (c1 - c0));
+            seer_state_close(sst);
+        }
+    }
     for (size_t i = 0; i < n; i++)
         free(ch[i].slots);
     free(ch);
