@@ -279,6 +279,18 @@ START_TEST(test_open_create_reopen)
     ck_assert_int_eq(seer_state_root(ps, &got), 0);
     ck_assert(!memcmp(got.bytes, SEER_EMPTY_TRIE_ROOT.bytes, 32));
     seer_state_close(ps);
+    /* the default location */
+    const char *saved = getenv("SEER_DB");
+    char *keep = saved ? strdup(saved) : NULL;
+    setenv("SEER_DB", sub, 1);
+    ck_assert_str_eq(seer_state_default_dir(), sub);
+    setenv("SEER_DB", "", 1);
+    ck_assert_str_eq(seer_state_default_dir(), "./seer-data");
+    if (keep)
+        setenv("SEER_DB", keep, 1);
+    else
+        unsetenv("SEER_DB");
+    free(keep);
     free(file);
     free(sub);
     tmpdir_free(dir);

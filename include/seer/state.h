@@ -18,7 +18,10 @@
  *   environment, a damaged data.mdb, other files) is refused with
  *   SEER_EDBCORRUPT, a store of another schema version with
  *   SEER_EDBVERSION; nothing there is modified (LMDB may create its lock
- *   file, lock.mdb). */
+ *   file, lock.mdb).
+ * - read_only still opens LMDB's lock file (lock.mdb) for writing, as LMDB
+ *   requires for readers; only on a read-only file system does LMDB do
+ *   without it. */
 #ifndef SEER_STATE_H
 #define SEER_STATE_H
 
