@@ -169,10 +169,9 @@ int seer_exec_block(seer_block_result *out, const seer_exec_target *t, const see
         goto fail;
     if ((rc = seer_world_create(&w, &t->reader, &env)) < 0)
         goto fail;
-    if (opts->dao && b->header.number == 1920000 && fork >= SEER_FORK_HOMESTEAD) {
-        rc = seer_err(SEER_EUNSUPPORTED, "block 1920000: the DAO-fork balance move is not implemented");
+    /* EIP-779: the DAO fork is mainnet's (chain id 1) irregular change. */
+    if (opts->dao && chain_id == 1 && b->header.number == 1920000 && (rc = seer_exec_dao(t)) < 0)
         goto fail;
-    }
     if (opts->beacon_root && fork >= SEER_FORK_CANCUN && (rc = seer_exec_beacon_root(t, &b->header)) < 0)
         goto fail;
     for (size_t i = 0; i < b->ntxs; i++) {

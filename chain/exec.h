@@ -107,6 +107,18 @@ int seer_exec_rewards(seer_world *w, const seer_exec_target *t, const seer_block
 /** The block reward under `fork` in wei (zero from Paris). */
 void seer_block_reward(u256 *out, seer_fork fork);
 
+/** EIP-779, the DAO fork: moves the whole balance of each of the 116
+ *  drain-list accounts to the refund contract, in one change set. Run at
+ *  the start of mainnet block 1,920,000, before its transactions.
+ *  Returns: 0, or the reader's / apply's error. */
+int seer_exec_dao(const seer_exec_target *t);
+
+/** The drain list (data from go-ethereum's params/dao.go): its length, the
+ *  i-th address, and the refund contract. */
+size_t seer_dao_drain_count(void);
+void seer_dao_drain_address(seer_address *out, size_t i);
+void seer_dao_refund_address(seer_address *out);
+
 /** Runs a whole block: the system call, every transaction (each block's
  *  senders already recovered, e.g. by seer_block_admit_txs), withdrawals,
  *  rewards, as `opts` allow.

@@ -208,6 +208,127 @@ START_TEST(test_receipts_root_mainnet)
 }
 END_TEST
 
+/* ---- block-level state changes: system call, withdrawals, rewards, DAO ---- */
+
+static seer_address addr_n(uint8_t n)
+{
+    seer_address a;
+    memset(&a, 0, sizeof a);
+    a.bytes[19] = n;
+    return a;
+}
+
+static u256 balance_of(seer_memstore *st, const seer_address *a)
+{
+    seer_account acct;
+    ck_assert_int_eq(seer_memstore_get_account(st, &acct, a), 0);
+    return acct.balance;
+}
+
+START_TEST(test_block_state_changes)
+{
+    seer_memstore *st;
+    ck_assert_int_eq(seer_memstore_new(&st), 0);
+    seer_exec_target t = {seer_memstore_reader(st), apply_cb, NULL, st};
+    seer_block_env env;
+    seer_header h;
+    memset(&h, 0, sizeof h);
+    h.number = 100;
+    h.timestamp = 8191 * 3 + 5;
+    memset(h.parent_beacon_root.bytes, 0x77, 32);
+    seer_block_env_from_header(&env, &h, SEER_FORK_CANCUN, 1);
+    seer_world *w;
+    ck_assert_int_eq(seer_world_create(&w, &t.reader, &env), 0);
+
+    /* EIP-4788: no code at the address, no change. */
+    ck_assert_int_eq(seer_exec_beacon_root(&t, &h), 0);
+    ck_assert_uint_eq(seer_memstore_account_count(st), 0);
+    seer_account acct;
+    memset(&acct, 0, sizeof acct);
+    acct.exists = true;
+    ck_assert_int_eq(seer_memstore_set_account(st, &SEER_BEACON_ROOTS_ADDRESS, &acct), 0);
+    uint8_t code[1] = {0x00};
+    ck_assert_int_eq(seer_memstore_set_code(st, &SEER_BEACON_ROOTS_ADDRESS, code, 1), 0);
+    ck_assert_int_eq(seer_exec_beacon_root(&t, &h), 0);
+    u256 k = u256_from_u64(5), v;
+    ck_assert_int_eq(seer_memstore_get_storage(st, &v, &SEER_BEACON_ROOTS_ADDRESS, &k), 0);
+    ck_assert_uint_eq(v.w[0], h.timestamp);
+    k = u256_from_u64(5 + 8191);
+    ck_assert_int_eq(seer_memstore_get_storage(st, &v, &SEER_BEACON_ROOTS_ADDRESS, &k), 0);
+    uint8_t be[32];
+    u256_to_be32(be, &v);
+    ck_assert_mem_eq(be, h.parent_beacon_root.bytes, 32);
+
+    /* EIP-4895: gwei to wei; a zero amount creates nothing. */
+    seer_block b;
+    memset(&b, 0, sizeof b);
+    b.header = h;
+    seer_withdrawal wds[3] = {{0, 0, addr_n(1), 5}, {1, 0, addr_n(2), 0}, {2, 0, addr_n(1), 7}};
+    b.withdrawals = wds;
+    b.nwithdrawals = 3;
+    b.has_withdrawals = true;
+    ck_assert_int_eq(seer_exec_withdrawals(w, &t, &b), 0);
+    seer_address a1 = addr_n(1), a2 = addr_n(2);
+    u256 got = balance_of(st, &a1);
+    ck_assert_uint_eq(got.w[0], 12000000000ull);
+    ck_assert_int_eq(seer_memstore_get_account(st, &acct, &a2), 0);
+    ck_assert(!acct.exists);
+
+    /* Rewards before Paris: 5 ETH + 1/32 per uncle; the uncle's miner
+     * (8 + 98 - 100)/8 of it. */
+    seer_header uncle;
+    memset(&uncle, 0, sizeof uncle);
+    uncle.number = 98;
+    uncle.coinbase = addr_n(9);
+    b.uncles = &uncle;
+    b.nuncles = 1;
+    b.header.coinbase = addr_n(8);
+    ck_assert_int_eq(seer_exec_rewards(w, &t, &b, SEER_FORK_FRONTIER), 0);
+    seer_address cb = addr_n(8), ub = addr_n(9);
+    u256 five;
+    seer_block_reward(&five, SEER_FORK_FRONTIER);
+    u256 want_cb, want_u, d = u256_from_u64(32), six = u256_from_u64(6), eight = u256_from_u64(8);
+    u256_div(&want_cb, &five, &d);
+    u256_add(&want_cb, &want_cb, &five);
+    u256_mul(&want_u, &five, &six);
+    u256_div(&want_u, &want_u, &eight);
+    got = balance_of(st, &cb);
+    ck_assert(u256_eq(&got, &want_cb));
+    got = balance_of(st, &ub);
+    ck_assert(u256_eq(&got, &want_u));
+    ck_assert_int_eq(seer_exec_rewards(w, &t, &b, SEER_FORK_PARIS), 0); /* none after the Merge */
+    got = balance_of(st, &cb);
+    ck_assert(u256_eq(&got, &want_cb));
+
+    /* EIP-779: two drain-list accounts with balances move to the refund
+     * contract; the rest of the list stays absent. */
+    ck_assert_uint_eq(seer_dao_drain_count(), 116);
+    seer_address d0, d1, refund;
+    seer_dao_drain_address(&d0, 0);
+    seer_dao_drain_address(&d1, 115);
+    seer_dao_refund_address(&refund);
+    memset(&acct, 0, sizeof acct);
+    acct.exists = true;
+    acct.balance = u256_from_u64(1000);
+    ck_assert_int_eq(seer_memstore_set_account(st, &d0, &acct), 0);
+    acct.balance = u256_from_u64(234);
+    acct.nonce = 3;
+    ck_assert_int_eq(seer_memstore_set_account(st, &d1, &acct), 0);
+    size_t before = seer_memstore_account_count(st);
+    ck_assert_int_eq(seer_exec_dao(&t), 0);
+    got = balance_of(st, &refund);
+    ck_assert_uint_eq(got.w[0], 1234);
+    got = balance_of(st, &d0);
+    ck_assert(u256_is_zero(&got));
+    ck_assert_int_eq(seer_memstore_get_account(st, &acct, &d1), 0);
+    ck_assert(acct.exists && acct.nonce == 3 && u256_is_zero(&acct.balance));
+    ck_assert_uint_eq(seer_memstore_account_count(st), before + 1);
+
+    seer_world_free(w);
+    seer_memstore_free(st);
+}
+END_TEST
+
 /* ---- header decoding ---- */
 
 /* Builds a header RLP with one field replaced by `bad` (len bytes). */
@@ -525,6 +646,9 @@ static Suite *chain_suite(void)
     tc = tcase_create("receipts_root_mainnet");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_receipts_root_mainnet);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("block_state_changes");
+    tcase_add_test(tc, test_block_state_changes);
     suite_add_tcase(s, tc);
     tc = tcase_create("header_decode");
     tcase_add_test(tc, test_header_decode);
