@@ -511,8 +511,10 @@ static int plan_transfer(gen *g, size_t sender)
     return 0;
 }
 
-/* set(p) every third transaction, bump() otherwise: bump's key is the
- * pointer the latest set() wrote. */
+/* bump() first (its key is the pre-state's pointer: a state-assisted
+ * prediction is right), set(p) second, then set() with probability 1/3
+ * and bump() otherwise: every later bump's key is the pointer the latest
+ * set() wrote, which the pre-block state does not show. */
 static int adv_storage(gen *g, size_t n)
 {
     seer_address c;
@@ -528,7 +530,7 @@ static int adv_storage(gen *g, size_t n)
         return rc;
     for (size_t i = 0; i < n; i++) {
         plan *p;
-        if (i % 3 == 0) {
+        if (i == 1 || (i > 1 && rng_below(g, 3) == 0)) {
             if ((rc = plan_call(g, &p, &c, SEER_SEL_SET, 100000)) < 0)
                 return rc;
             uint8_t np[32];

@@ -52,8 +52,9 @@ extern const char seer_gen_src_counter[];
 extern const char seer_gen_src_child[];
 extern const char seer_gen_src_child_ctor[];
 extern const char seer_gen_src_coinbase_reader[];
-/** The factory's source is a printf format: one %s, the child's initcode
- *  as hex (no 0x), embedded at the end for CODECOPY; %u its length. */
+/** The factory's source is a printf format: %u and %u, the length of the
+ *  child's initcode (for CODECOPY and CREATE2), then %s, the initcode as
+ *  hex without 0x, embedded at the end. */
 extern const char seer_gen_src_factory_fmt[];
 
 /** Assembles the CREATE2 child's initcode (constructor + runtime) and the

@@ -938,6 +938,7 @@ END_TEST
  * access sets against the pre-block state. */
 typedef struct adv_stats {
     size_t storage_moved;  /* a storage write at a slot that the pre-state's pointer does not name */
+    size_t storage_kept;   /* a bump at the slot the pre-state's pointer names */
     size_t code_appeared;  /* calls to an address without code before the block */
     size_t coinbase_reads; /* reads of the coinbase balance */
     seer_address coinbase, first_from;
@@ -967,8 +968,13 @@ static void adv_cb(void *ctx, size_t i, const seer_tx *tx, const seer_key *reads
         ck_assert_int_eq(seer_memstore_get_storage(pre, &ptr, &tx->to, &zero), 0);
         uint8_t pslot[32];
         u256_to_be32(pslot, &ptr);
-        for (size_t k = 0; k < nw; k++)
-            a->storage_moved += writes[k].field == SEER_KEY_STORAGE && memcmp(writes[k].slot, pslot, 32) != 0;
+        for (size_t k = 0; k < nw; k++) {
+            if (writes[k].field != SEER_KEY_STORAGE)
+                continue;
+            bool moved = memcmp(writes[k].slot, pslot, 32) != 0;
+            a->storage_moved += moved;
+            a->storage_kept += !moved;
+        }
     }
     for (size_t k = 0; k < nr; k++)
         a->coinbase_reads +=
@@ -993,8 +999,10 @@ START_TEST(gen_adversarial_properties)
         printf("test_gen: %-26s moved keys %zu, code appeared %zu, coinbase reads %zu, same sender %zu/%zu\n",
                wls[i], a.storage_moved, a.code_appeared, a.coinbase_reads, a.same_from, a.txs);
         ck_assert_uint_eq(a.txs, 30);
-        if (!strcmp(wls[i], "adversarial-storage"))
+        if (!strcmp(wls[i], "adversarial-storage")) {
             ck_assert_uint_gt(a.storage_moved, 5);
+            ck_assert_uint_ge(a.storage_kept, 1); /* the first bump precedes every set() */
+        }
         if (!strcmp(wls[i], "adversarial-create2") || !strcmp(wls[i], "adversarial-selfdestruct"))
             ck_assert_uint_gt(a.code_appeared, 5);
         if (!strcmp(wls[i], "adversarial-coinbase"))
