@@ -29,10 +29,16 @@
  *   adversarial-hot-key    every transaction increments one slot
  *   adversarial-mix        the six adversarial patterns interleaved
  *
- * Contention (transfer, erc20, swap, nft-mint, mix): exactly
+ * Contention (transfer, erc20, swap, nft-mint): exactly
  * round(contention * txs) transactions, at seeded positions, touch the one
- * hot object (the hot recipient account, the hot pool, the hot NFT
- * collection); the others each touch their own fresh one. */
+ * hot object (the hot recipient account, whose ERC-20 balance slot is the
+ * hot key for erc20; the hot pool; the hot NFT collection); the others
+ * each touch their own fresh one. mix applies the rule to each kind's
+ * share (round(contention * n_kind) each, so the total may differ from
+ * round(contention * txs) by rounding) and has no single hot object.
+ * Note that ETH sent to the hot account is a blind credit (DESIGN.md):
+ * under delta credits it is no conflict; the hot pool, the hot collection
+ * (its counter) and adversarial-hot-key are real ones. */
 #ifndef SEER_GEN_PUBLIC_H
 #define SEER_GEN_PUBLIC_H
 
