@@ -512,9 +512,10 @@ static int plan_transfer(gen *g, size_t sender)
 }
 
 /* bump() first (its key is the pre-state's pointer: a state-assisted
- * prediction is right), set(p) second, then set() with probability 1/3
- * and bump() otherwise: every later bump's key is the pointer the latest
- * set() wrote, which the pre-block state does not show. */
+ * prediction is right), set(p) second, bump() third (so even a short part
+ * of adversarial-mix has a moved key), then set() with probability 1/3
+ * and bump() otherwise: every bump after the first set() has the key the
+ * latest set() wrote, which the pre-block state does not show. */
 static int adv_storage(gen *g, size_t n)
 {
     seer_address c;
@@ -530,7 +531,7 @@ static int adv_storage(gen *g, size_t n)
         return rc;
     for (size_t i = 0; i < n; i++) {
         plan *p;
-        if (i == 1 || (i > 1 && rng_below(g, 3) == 0)) {
+        if (i == 1 || (i > 2 && rng_below(g, 3) == 0)) {
             if ((rc = plan_call(g, &p, &c, SEER_SEL_SET, 100000)) < 0)
                 return rc;
             uint8_t np[32];
