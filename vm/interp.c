@@ -1011,10 +1011,17 @@ static int interp_loop(frame *f)
 #define BEGIN(nm)                                                                                            \
     L_##nm:                                                                                                  \
     {                                                                                                        \
-        if (IN_##nm > 0 && SEER_UNLIKELY(sp < stack_lo + IN_##nm))                                           \
-            goto L_UNDERFLOW;                                                                                \
-        if (GROW_##nm > 0 && SEER_UNLIKELY(sp > stack_hi - GROW_##nm))                                       \
-            goto L_OVERFLOW;                                                                                 \
+        if (IN_##nm > 0 && GROW_##nm > 0) {                                                                  \
+            /* DUPn: both bounds in one unsigned compare. */                                                 \
+            if (SEER_UNLIKELY((size_t)((const char *)sp - (const char *)(stack_lo + IN_##nm)) >              \
+                              (size_t)(STACK_LIMIT - GROW_##nm - IN_##nm) * sizeof(u256)))                   \
+                goto L_STACK_BOUNDS;                                                                         \
+        } else {                                                                                             \
+            if (IN_##nm > 0 && SEER_UNLIKELY(sp < stack_lo + IN_##nm))                                       \
+                goto L_UNDERFLOW;                                                                            \
+            if (GROW_##nm > 0 && SEER_UNLIKELY(sp > stack_hi - GROW_##nm))                                   \
+                goto L_OVERFLOW;                                                                             \
+        }                                                                                                    \
         if (SEER_UNLIKELY((gas -= ft->ops[SEER_OP_##nm].gas) < 0))                                           \
             goto L_OOG;
 #define NEXT()                                                                                               \
@@ -1421,6 +1428,10 @@ goto L_HALT;
 
 L_UNDEFINED : st = SEER_STATUS_UNDEFINED_INSTRUCTION;
 goto L_HALT;
+L_STACK_BOUNDS :
+    /* Only DUPn get here; DUPn needs n items, n = opcode - DUP1 + 1. */
+    if (sp < stack_lo + (*ip - SEER_OP_DUP1 + 1)) goto L_UNDERFLOW;
+goto L_OVERFLOW;
 L_UNDERFLOW : st = SEER_STATUS_STACK_UNDERFLOW;
 goto L_HALT;
 L_OVERFLOW : st = SEER_STATUS_STACK_OVERFLOW;
