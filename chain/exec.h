@@ -40,7 +40,7 @@ typedef struct seer_exec_options {
     bool beacon_root; /* EIP-4788 system call from Cancun */
     bool withdrawals; /* EIP-4895 credits from Shanghai */
     bool rewards;     /* block and uncle rewards before Paris */
-    bool dao;         /* the DAO-fork balance move at block 1,920,000 */
+    bool dao;         /* the DAO-fork balance move at mainnet block 1,920,000 (EIP-779) */
 } seer_exec_options;
 
 /** Everything applied: what the conformance runners want. */

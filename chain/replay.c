@@ -7,7 +7,10 @@
 #include "common/hex.h"
 #include "common/util.h"
 #include "conformance/json.h"
+#include "seer/state.h"
+#include "state/lmdb.h"
 #include "state/memstore.h"
+#include "state/overlay.h"
 
 #include <json-c/json.h>
 #include <pthread.h>
@@ -88,6 +91,44 @@ static int memstore_apply_cb(void *ctx, const seer_changeset *cs)
 {
     return seer_memstore_apply(ctx, cs);
 }
+static int overlay_apply_cb(void *ctx, const seer_changeset *cs)
+{
+    return seer_overlay_apply(ctx, cs);
+}
+
+/* The LMDB store keeps no BLOCKHASH table: reads go to the overlay over
+ * the store, block hashes to a table loaded from block_hashes.json. */
+typedef struct db_reader {
+    seer_state_reader state, hashes;
+} db_reader;
+
+static int dbr_account(void *c, const seer_address *a, seer_account *o)
+{
+    db_reader *r = c;
+    return r->state.vt->get_account(r->state.ctx, a, o);
+}
+static int dbr_storage(void *c, const seer_address *a, const u256 *k, u256 *o)
+{
+    db_reader *r = c;
+    return r->state.vt->get_storage(r->state.ctx, a, k, o);
+}
+static int dbr_has_storage(void *c, const seer_address *a, bool *o)
+{
+    db_reader *r = c;
+    return r->state.vt->has_storage(r->state.ctx, a, o);
+}
+static int dbr_code(void *c, const seer_bytes32 *h, const uint8_t **code, size_t *len)
+{
+    db_reader *r = c;
+    return r->state.vt->get_code(r->state.ctx, h, code, len);
+}
+static int dbr_block_hash(void *c, uint64_t n, seer_bytes32 *o)
+{
+    db_reader *r = c;
+    return r->hashes.vt->get_block_hash(r->hashes.ctx, n, o);
+}
+static const seer_state_reader_vt db_reader_vt = {dbr_account, dbr_storage, dbr_has_storage, dbr_code,
+                                                  dbr_block_hash};
 
 static int load_json(json_object **doc, const char *path)
 {
@@ -175,20 +216,34 @@ int seer_block_replay_file(const seer_replay_options *opts, seer_replay_report *
 
     seer_block *b = NULL;
     seer_memstore *store = NULL;
+    seer_state *db = NULL;
+    seer_lmdb_snapshot *snap = NULL;
+    seer_overlay *ov = NULL;
     json_object *pre_doc = NULL, *codes_doc = NULL, *hashes_doc = NULL;
     seer_block_result res;
     memset(&res, 0, sizeof res);
     int rc;
     if ((rc = seer_block_from_json_file(&b, block_path)) < 0)
         goto out;
-    if ((rc = load_json(&pre_doc, pre)) < 0)
-        goto out;
-    if (file_exists(codes) && (rc = load_codes(&codes_doc, codes)) < 0)
-        goto out;
     if ((rc = seer_memstore_new(&store)) < 0)
         goto out;
-    if ((rc = seer_json_load_mainnet_pre(store, pre_doc, pre, codes_doc, codes)) < 0)
-        goto out;
+    if (opts->db_dir) {
+        if ((rc = seer_state_open(&db, opts->db_dir, NULL)) < 0)
+            goto out;
+        if (opts->pre_path &&
+            (rc = seer_state_import_json(db, NULL, pre, file_exists(codes) ? codes : NULL)) < 0)
+            goto out;
+        if ((rc = seer_lmdb_snapshot_begin(seer_state_lmdb(db), &snap)) < 0 ||
+            (rc = seer_overlay_new(&ov, seer_lmdb_snapshot_reader(snap))) < 0)
+            goto out;
+    } else {
+        if ((rc = load_json(&pre_doc, pre)) < 0)
+            goto out;
+        if (file_exists(codes) && (rc = load_codes(&codes_doc, codes)) < 0)
+            goto out;
+        if ((rc = seer_json_load_mainnet_pre(store, pre_doc, pre, codes_doc, codes)) < 0)
+            goto out;
+    }
     if (opts->hashes_path || file_exists(hashes)) {
         if ((rc = load_json(&hashes_doc, hashes)) < 0 ||
             (rc = seer_json_load_block_hashes(store, hashes_doc, hashes)) < 0)
@@ -209,6 +264,14 @@ int seer_block_replay_file(const seer_replay_options *opts, seer_replay_report *
         goto out;
     }
     seer_exec_target tgt = {seer_memstore_reader(store), memstore_apply_cb, NULL, store};
+    db_reader dbr = {seer_memstore_reader(store), seer_memstore_reader(store)};
+    if (ov) {
+        dbr.state = seer_overlay_reader(ov);
+        tgt.reader.vt = &db_reader_vt;
+        tgt.reader.ctx = &dbr;
+        tgt.apply = overlay_apply_cb;
+        tgt.ctx = ov;
+    }
     seer_exec_options eo = SEER_EXEC_OPTIONS_TXS_ONLY;
     if ((rc = seer_exec_block(&res, &tgt, &eo, b, fork, 1)) < 0)
         goto out;
@@ -259,8 +322,24 @@ int seer_block_replay_file(const seer_replay_options *opts, seer_replay_report *
     out->receipts_root_checked = fork >= SEER_FORK_BYZANTIUM;
     out->receipts_root_ok =
         out->receipts_root_checked && !res.exception && memcmp(&root, &b->header.receipts_root, 32) == 0;
+    bool pass = out->gas_used_ok && out->bloom_ok && out->senders_ok == out->senders_checked &&
+                !res.exception && (out->receipts_root_checked ? out->receipts_root_ok : out->cumulative_ok);
+    if (ov && pass) {
+        /* The block is final: its changes reach the store in one write. */
+        seer_changeset cs;
+        if ((rc = seer_overlay_changeset(ov, &cs)) < 0)
+            goto out;
+        seer_lmdb_snapshot_end(snap);
+        snap = NULL;
+        if ((rc = seer_lmdb_commit(seer_state_lmdb(db), &cs, b->header.number, &b->header.hash)) < 0)
+            goto out;
+        out->committed = true;
+    }
     rc = 0;
 out:
+    seer_overlay_free(ov);
+    seer_lmdb_snapshot_end(snap);
+    seer_state_close(db);
     seer_block_result_clear(&res);
     seer_block_free(b);
     seer_memstore_free(store);

@@ -89,9 +89,7 @@ int cmd_run(int argc, char **argv)
         case 'p': opts.pre_path = optarg; break;
         case 'c': opts.codes_path = optarg; break;
         case 'H': opts.hashes_path = optarg; break;
-        case 'd':
-            fprintf(stderr, "seer run: --db: the LMDB state store is not available in this build yet\n");
-            return 2;
+        case 'd': opts.db_dir = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -166,6 +164,9 @@ int cmd_run(int argc, char **argv)
                r.senders_checked);
         printf("  not applied: block reward, withdrawals, beacon-root system call (outside the fixture's "
                "data)\n");
+        if (opts.db_dir)
+            printf("  state store %s: %s\n", opts.db_dir,
+                   r.committed ? "block committed" : "nothing committed");
         printf("  %s  %.3f ms, %.2f Mgas/s\n", pass ? "PASS" : "FAIL", r.exec_seconds * 1e3, mgas);
     }
     if (ctx.json) {

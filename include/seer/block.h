@@ -56,12 +56,18 @@ typedef struct seer_replay_options {
     const char *pre_path;    /**< pre_state.json */
     const char *codes_path;  /**< bytecodes.json */
     const char *hashes_path; /**< block_hashes.json (optional: absent file = no BLOCKHASH table) */
+    /** An LMDB state directory (seer_state_open; created if absent): the
+     *  block runs over the store's state instead of pre_state.json, after
+     *  importing pre_path/codes_path into it when pre_path is set; when
+     *  every check passes, the block's changes are committed with its
+     *  number and hash. NULL: an in-memory state from the fixture files. */
+    const char *db_dir;
 } seer_replay_options;
 
 #define SEER_REPLAY_OPTIONS_VERSION 1
 #define SEER_REPLAY_OPTIONS_INIT                                                                             \
     {                                                                                                        \
-        SEER_REPLAY_OPTIONS_VERSION, NULL, NULL, NULL                                                        \
+        SEER_REPLAY_OPTIONS_VERSION, NULL, NULL, NULL, NULL                                                  \
     }
 
 /** One executed transaction, as seer_block_replay_file reports it. */
@@ -98,6 +104,7 @@ typedef struct seer_replay_report {
     double exec_seconds;    /**< execution only (not loading) */
     char receipts_root[67]; /**< computed, "0x" + hex */
     char header_receipts_root[67];
+    bool committed; /**< db_dir: the block's changes were committed */
 } seer_replay_report;
 
 /** Loads a mainnet fixture block (a directory holding block.json, or the
