@@ -19,6 +19,7 @@
 #include "vm/opcodes.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -278,6 +279,10 @@ typedef struct memo_ent {
     u256 v;
 } memo_ent;
 
+/* Frames per transaction: calls fan out, so without a bound the walk is
+ * exponential in the call depth. Identical frames are instantiated once. */
+#define MAX_FRAMES 256
+
 typedef struct pctx {
     seer_analyzer *a;
     seer_prediction *p;
@@ -285,6 +290,8 @@ typedef struct pctx {
     const seer_block_env *env;
     const seer_state_reader *r;
     int err;
+    uint64_t seen[MAX_FRAMES]; /* signatures of the frames instantiated */
+    uint32_t nseen;
 } pctx;
 
 typedef struct evalctx {
@@ -648,8 +655,50 @@ static uint8_t *feasible_guards(evalctx *e)
     return ok;
 }
 
+static uint64_t fmix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 33);
+}
+
+/* A frame's inputs as one 64-bit signature. */
+static uint64_t frame_sig(const an_summary *s, const frame_in *f)
+{
+    uint64_t h = 0;
+    uint64_t w[4];
+    memcpy(w, s->code_hash.bytes, 32);
+    for (int i = 0; i < 4; i++)
+        h = fmix(h, w[i]);
+    uint8_t a[64] = {0};
+    memcpy(a, f->ctx.bytes, 20);
+    memcpy(a + 20, f->caller.bytes, 20);
+    a[40] = f->value_known;
+    a[41] = f->cd_len_known;
+    memcpy(a + 42, &f->cd_len, sizeof f->cd_len < 8 ? sizeof f->cd_len : 8);
+    for (int i = 0; i < 8; i++) {
+        uint64_t x;
+        memcpy(&x, a + 8 * i, 8);
+        h = fmix(h, x);
+    }
+    for (int i = 0; i < 4; i++)
+        h = fmix(h, f->value.w[i]);
+    for (size_t i = 0; i < f->cd_len; i++)
+        h = fmix(h, ((uint64_t)(f->cd ? f->cd[i] : 0) << 1) | (f->cd_known ? f->cd_known[i] : 1));
+    return h;
+}
+
 static int an_instantiate(pctx *pc, const an_summary *s, const frame_in *f)
 {
+    uint64_t sig = frame_sig(s, f);
+    for (uint32_t i = 0; i < pc->nseen; i++)
+        if (pc->seen[i] == sig)
+            return 0; /* the same keys again */
+    if (pc->nseen == MAX_FRAMES) {
+        pred_unknown(pc->p, "frame budget per transaction");
+        return 0;
+    }
+    pc->seen[pc->nseen++] = sig;
     pc->p->frames++;
     evalctx e;
     memset(&e, 0, sizeof e);
@@ -752,7 +801,14 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     if (!a || !out || !tx || !env || !reader || !tx->has_sender)
         return SEER_EINVAL;
     memset(out, 0, sizeof *out);
-    pctx pc = {.a = a, .p = out, .tx = tx, .env = env, .r = reader};
+    pctx *pcp = calloc(1, sizeof *pcp);
+    if (!pcp)
+        return seer_err(SEER_ENOMEM, "prediction");
+    pcp->a = a;
+    pcp->p = out;
+    pcp->tx = tx;
+    pcp->env = env;
+    pcp->r = reader;
     const seer_address *from = &tx->sender;
     int rc = pred_rw(out, from, SEER_KEY_NONCE, NULL, true, SEER_PRED_TX);
     if (rc == 0)
@@ -778,12 +834,12 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
             bool ex = true;
             rc = pred_add(out, &tx->to, SEER_KEY_BALANCE, NULL, true, SEER_PRED_TX);
             if (rc == 0)
-                rc = account_exists(&pc, &tx->to, &ex);
+                rc = account_exists(pcp, &tx->to, &ex);
             if (rc == 0 && !ex)
                 rc = pred_add(out, &tx->to, SEER_KEY_EXISTS, NULL, true, SEER_PRED_TX);
         }
         if (rc == 0 && !is_precompile(&tx->to))
-            rc = frame(&pc, &f);
+            rc = frame(pcp, &f);
     } else if (rc == 0) {
         /* Creation: the address is the sender's and the tx nonce's; the
          * init code is the data, run with empty calldata. */
@@ -803,8 +859,9 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
         if (rc == 0)
             rc = seer_analyzer_summary(a, &s, &h, tx->data, tx->data_len);
         if (rc == 0)
-            rc = an_instantiate(&pc, s, &f);
+            rc = an_instantiate(pcp, s, &f);
     }
+    free(pcp);
     if (rc < 0) {
         seer_prediction_clear(out);
         return rc;

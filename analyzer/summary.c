@@ -1268,6 +1268,13 @@ int an_summary_build(an_summary **out, const uint8_t *code, size_t len, const se
     memset(&s->nodes[0], 0, sizeof s->nodes[0]);
     b.unk = mk_unknown(&b, 0);
     new_guard(&b, 0, 1, 0); /* the root */
+    /* Link 0 means "no further parent": reserve it. */
+    if (!grow((void **)&s->links, &s->links_cap, 1, sizeof *s->links)) {
+        rc = seer_err(SEER_ENOMEM, "analyzer: links");
+        goto cleanup;
+    }
+    memset(&s->links[0], 0, sizeof s->links[0]);
+    s->nlinks = 1;
     astate *st = state_new();
     if (!st) {
         rc = seer_err(SEER_ENOMEM, "analyzer: state");
