@@ -542,10 +542,21 @@ typedef struct cache_shard {
     cache_entry *tab;
 } cache_shard;
 
+/* Read transactions of one snapshot: all begun while no commit of this
+ * process could run and checked to carry the same transaction id, so they
+ * see the same state. Each is used by one thread at a time. */
+#define MAX_TXNS 8
+
+typedef struct snap_txn {
+    pthread_mutex_t lock;
+    MDB_txn *txn;
+} snap_txn;
+
 struct seer_lmdb_snapshot {
     seer_lmdb *store;
-    MDB_txn *txn;
-    pthread_mutex_t txn_lock; /* one thread at a time in the transaction */
+    unsigned ntxn;
+    atomic_uint next;
+    snap_txn txns[MAX_TXNS];
     atomic_uint_fast64_t hits, misses;
     cache_shard shards[NSHARDS];
 };
@@ -613,18 +624,33 @@ static cache_entry *entry_new(const cache_key *k)
     return e;
 }
 
-/* Reads one key in the snapshot's transaction; fills `e`. */
+/* Takes a free transaction of the snapshot, or waits for one. */
+static snap_txn *txn_acquire(seer_lmdb_snapshot *s)
+{
+    unsigned start = atomic_fetch_add_explicit(&s->next, 1, memory_order_relaxed);
+    for (unsigned i = 0; i < s->ntxn; i++) {
+        snap_txn *t = &s->txns[(start + i) % s->ntxn];
+        if (pthread_mutex_trylock(&t->lock) == 0)
+            return t;
+    }
+    snap_txn *t = &s->txns[start % s->ntxn];
+    pthread_mutex_lock(&t->lock);
+    return t;
+}
+
+/* Reads one key in one of the snapshot's transactions; fills `e`. */
 static int snap_load(seer_lmdb_snapshot *s, cache_entry *e)
 {
     seer_lmdb *st = s->store;
     int rc = 0, err = 0;
     atomic_fetch_add_explicit(&s->misses, 1, memory_order_relaxed);
-    pthread_mutex_lock(&s->txn_lock);
+    snap_txn *t = txn_acquire(s);
+    MDB_txn *txn = t->txn;
     MDB_val k, v;
     switch (e->key.kind) {
     case K_ACCOUNT:
         k = mval(e->key.k, 20);
-        rc = mdb_get(s->txn, st->acc, &k, &v);
+        rc = mdb_get(txn, st->acc, &k, &v);
         if (rc == 0)
             err = seer_lmdb_decode_account(&e->u.acct, v.mv_data, v.mv_size);
         else if (rc == MDB_NOTFOUND)
@@ -632,7 +658,7 @@ static int snap_load(seer_lmdb_snapshot *s, cache_entry *e)
         break;
     case K_SLOT:
         k = mval(e->key.k, 52);
-        rc = mdb_get(s->txn, st->sto, &k, &v);
+        rc = mdb_get(txn, st->sto, &k, &v);
         if (rc == 0) {
             if (v.mv_size != 32)
                 err = seer_err(SEER_EDBCORRUPT, "lmdb %s: storage value of %zu bytes", st->dir, v.mv_size);
@@ -644,7 +670,7 @@ static int snap_load(seer_lmdb_snapshot *s, cache_entry *e)
         break;
     case K_CODE:
         k = mval(e->key.k, 32);
-        rc = mdb_get(s->txn, st->code, &k, &v);
+        rc = mdb_get(txn, st->code, &k, &v);
         if (rc == 0) {
             /* Copied: the bytes must outlive any later map resize. */
             e->u.code.p = malloc(v.mv_size ? v.mv_size : 1);
@@ -662,7 +688,7 @@ static int snap_load(seer_lmdb_snapshot *s, cache_entry *e)
         MDB_cursor *cur;
         uint8_t start[52] = {0};
         memcpy(start, e->key.k, 20);
-        rc = mdb_cursor_open(s->txn, st->sto, &cur);
+        rc = mdb_cursor_open(txn, st->sto, &cur);
         if (rc)
             break;
         k = mval(start, 52);
@@ -675,7 +701,7 @@ static int snap_load(seer_lmdb_snapshot *s, cache_entry *e)
     }
     default: err = seer_err(SEER_EINTERNAL, "lmdb snapshot: bad cache key kind");
     }
-    pthread_mutex_unlock(&s->txn_lock);
+    pthread_mutex_unlock(&t->lock);
     if (rc)
         return lmdb_err(st, rc, "reading a snapshot");
     return err;
@@ -773,11 +799,11 @@ static int snap_get_block_hash(void *ctx, uint64_t number, seer_bytes32 *out)
     put_be64(bk + 2, number);
     MDB_val k = mval(bk, 10), v;
     memset(out, 0, sizeof *out);
-    pthread_mutex_lock(&s->txn_lock);
-    int rc = mdb_get(s->txn, s->store->meta, &k, &v);
+    snap_txn *t = txn_acquire(s);
+    int rc = mdb_get(t->txn, s->store->meta, &k, &v);
     if (rc == 0 && v.mv_size == 32)
         memcpy(out->bytes, v.mv_data, 32);
-    pthread_mutex_unlock(&s->txn_lock);
+    pthread_mutex_unlock(&t->lock);
     if (rc && rc != MDB_NOTFOUND)
         return lmdb_err(s->store, rc, "reading a block hash");
     return 0;
@@ -794,20 +820,39 @@ int seer_lmdb_snapshot_begin(seer_lmdb *store, seer_lmdb_snapshot **out)
     if (!s)
         return seer_err(SEER_ENOMEM, "lmdb_snapshot_begin");
     s->store = store;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned want = ncpu < 1 ? 1 : ncpu > MAX_TXNS ? MAX_TXNS : (unsigned)ncpu;
+    /* store->lock keeps this process's commits out while the transactions
+     * begin; a commit by another process could still slip in between, so
+     * only transactions with the first one's id are kept. */
     pthread_mutex_lock(&store->lock);
-    int rc = mdb_txn_begin(store->env, NULL, MDB_RDONLY, &s->txn);
+    int rc = mdb_txn_begin(store->env, NULL, MDB_RDONLY, &s->txns[0].txn);
     if (rc == MDB_MAP_RESIZED && store->nsnapshots == 0) {
         mdb_env_set_mapsize(store->env, 0);
-        rc = mdb_txn_begin(store->env, NULL, MDB_RDONLY, &s->txn);
+        rc = mdb_txn_begin(store->env, NULL, MDB_RDONLY, &s->txns[0].txn);
     }
-    if (rc == 0)
+    if (rc == 0) {
+        s->ntxn = 1;
+        size_t id = mdb_txn_id(s->txns[0].txn);
+        for (unsigned i = 1; i < want; i++) {
+            MDB_txn *txn;
+            if (mdb_txn_begin(store->env, NULL, MDB_RDONLY, &txn))
+                break; /* e.g. the reader table is full: fewer is fine */
+            if (mdb_txn_id(txn) != id) {
+                mdb_txn_abort(txn);
+                break;
+            }
+            s->txns[s->ntxn++].txn = txn;
+        }
         store->nsnapshots++;
+    }
     pthread_mutex_unlock(&store->lock);
     if (rc) {
         free(s);
         return lmdb_err(store, rc, "beginning a snapshot");
     }
-    pthread_mutex_init(&s->txn_lock, NULL);
+    for (unsigned i = 0; i < s->ntxn; i++)
+        pthread_mutex_init(&s->txns[i].lock, NULL);
     for (int i = 0; i < NSHARDS; i++)
         pthread_mutex_init(&s->shards[i].lock, NULL);
     *out = s;
@@ -827,9 +872,11 @@ void seer_lmdb_snapshot_end(seer_lmdb_snapshot *s)
         }
         pthread_mutex_destroy(&s->shards[i].lock);
     }
-    pthread_mutex_destroy(&s->txn_lock);
     pthread_mutex_lock(&s->store->lock);
-    mdb_txn_abort(s->txn);
+    for (unsigned i = 0; i < s->ntxn; i++) {
+        mdb_txn_abort(s->txns[i].txn);
+        pthread_mutex_destroy(&s->txns[i].lock);
+    }
     s->store->nsnapshots--;
     pthread_mutex_unlock(&s->store->lock);
     free(s);
@@ -845,6 +892,7 @@ void seer_lmdb_snapshot_cache_stat(seer_lmdb_snapshot *snap, seer_lmdb_cache_sta
 {
     out->hits = atomic_load(&snap->hits);
     out->misses = atomic_load(&snap->misses);
+    out->txns = snap->ntxn;
 }
 
 /* ---- stat and root ---- */

@@ -25,11 +25,16 @@
  *   read transaction is not bound to the thread that began it, but LMDB
  *   still forbids two threads using one transaction at the same time, and
  *   it cannot pin one MVCC view across several read transactions. A
- *   snapshot therefore holds exactly one read transaction, used under a
- *   mutex, in front of which sits a sharded, thread-safe cache (accounts,
- *   slots, code; a mutex per shard): hot keys are served without taking the
- *   transaction's lock, and every thread sees the same pre-block state no
- *   matter what is committed meanwhile. Absent keys are cached too.
+ *   snapshot therefore holds a small pool of read transactions (one per
+ *   CPU, at most 8), all begun under the store's mutex, which every
+ *   commit of this process takes, and checked to carry the same LMDB
+ *   transaction id (a commit by another process in between shrinks the
+ *   pool, never mixes states). A reading thread takes a free transaction
+ *   from the pool (a mutex each). In front of them sits a sharded,
+ *   thread-safe cache (accounts, slots, code, has-storage; a mutex per
+ *   shard): hot keys never touch LMDB, and every thread sees the same
+ *   pre-block state whatever is committed meanwhile. Absent keys are
+ *   cached too.
  * - Borrowed code pointers from a snapshot's get_code are copies owned by
  *   the snapshot's cache: valid until seer_lmdb_snapshot_end.
  * - The cache belongs to the snapshot, not the store: a new snapshot starts
@@ -127,6 +132,7 @@ seer_state_reader seer_lmdb_snapshot_reader(seer_lmdb_snapshot *snap);
 /** Cache statistics of a snapshot (for benchmarks). */
 typedef struct seer_lmdb_cache_stat {
     uint64_t hits, misses;
+    unsigned txns; /* read transactions in the snapshot's pool */
 } seer_lmdb_cache_stat;
 void seer_lmdb_snapshot_cache_stat(seer_lmdb_snapshot *snap, seer_lmdb_cache_stat *out);
 

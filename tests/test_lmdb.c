@@ -894,13 +894,14 @@ START_TEST(test_snapshot_consistent_during_commit)
     seer_lmdb_cache_stat cst;
     seer_lmdb_snapshot_cache_stat(snap, &cst);
     ck_assert_uint_gt(cst.misses, POOL_ADDRS);
+    ck_assert_uint_ge(cst.txns, 1);
     seer_lmdb_snapshot_end(snap);
     seer_lmdb_stat st;
     ck_assert_int_eq(seer_lmdb_stat_get(db, &st), 0);
     ck_assert_uint_eq(st.block_number, 39);
-    printf("test_lmdb: snapshot: 3 reader threads, %u+%u+%u passes over block 1 (%llu LMDB reads) while %u "
-           "blocks committed\n",
-           ra[0].passes, ra[1].passes, ra[2].passes, (unsigned long long)cst.misses, wa.blocks);
+    printf("test_lmdb: snapshot: 3 reader threads, %u+%u+%u passes over block 1 (%llu LMDB reads through %u "
+           "read transactions) while %u blocks committed\n",
+           ra[0].passes, ra[1].passes, ra[2].passes, (unsigned long long)cst.misses, cst.txns, wa.blocks);
     seer_memstore_free(ms);
     seer_lmdb_close(db);
     tmpdir_free(dir);
