@@ -12,6 +12,7 @@
 #include "state/memstore.h"
 #include "state/overlay.h"
 
+#include <inttypes.h>
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -219,7 +220,7 @@ int seer_block_replay_file(const seer_replay_options *opts, seer_replay_report *
     seer_state *db = NULL;
     seer_lmdb_snapshot *snap = NULL;
     seer_overlay *ov = NULL;
-    json_object *pre_doc = NULL, *codes_doc = NULL, *hashes_doc = NULL;
+    json_object *pre_doc = NULL, *codes_doc = NULL, *hashes_doc = NULL, *oracle_doc = NULL;
     seer_block_result res;
     memset(&res, 0, sizeof res);
     int rc;
@@ -244,6 +245,10 @@ int seer_block_replay_file(const seer_replay_options *opts, seer_replay_report *
         if ((rc = seer_json_load_mainnet_pre(store, pre_doc, pre, codes_doc, codes)) < 0)
             goto out;
     }
+    char oracle[4300];
+    snprintf(oracle, sizeof oracle, "%s/../../oracle/access/%" PRIu64 ".json", dir, b->header.number);
+    if (file_exists(oracle) && (rc = load_json(&oracle_doc, oracle)) < 0)
+        goto out;
     if (opts->hashes_path || file_exists(hashes)) {
         if ((rc = load_json(&hashes_doc, hashes)) < 0 ||
             (rc = seer_json_load_block_hashes(store, hashes_doc, hashes)) < 0)
@@ -299,6 +304,18 @@ int seer_block_replay_file(const seer_replay_options *opts, seer_replay_report *
                                ? res.exception
                                : "not executed (an earlier transaction was invalid)";
         }
+        json_object *orc = NULL;
+        if (oracle_doc && json_object_is_type(oracle_doc, json_type_array) &&
+            i < json_object_array_length(oracle_doc))
+            orc = json_object_array_get_idx(oracle_doc, i);
+        if (orc && i < res.nreceipts) {
+            json_object *og = seer_json_get_opt(orc, "gasUsed"), *os = seer_json_get_opt(orc, "status");
+            tx.oracle_checked = true;
+            tx.oracle_ok = og && os && (uint64_t)json_object_get_int64(og) == tx.gas_used &&
+                           json_object_get_int(os) == tx.status;
+            out->oracle_checked++;
+            out->oracle_ok += tx.oracle_ok;
+        }
         if (b->has_from[i]) {
             tx.sender_checked = true;
             tx.sender_ok = memcmp(&b->from[i], &b->txs[i].sender, 20) == 0;
@@ -323,7 +340,8 @@ int seer_block_replay_file(const seer_replay_options *opts, seer_replay_report *
     out->receipts_root_ok =
         out->receipts_root_checked && !res.exception && memcmp(&root, &b->header.receipts_root, 32) == 0;
     bool pass = out->gas_used_ok && out->bloom_ok && out->senders_ok == out->senders_checked &&
-                !res.exception && (out->receipts_root_checked ? out->receipts_root_ok : out->cumulative_ok);
+                out->oracle_ok == out->oracle_checked && !res.exception &&
+                (out->receipts_root_checked ? out->receipts_root_ok : out->cumulative_ok);
     if (ov && pass) {
         /* The block is final: its changes reach the store in one write. */
         seer_changeset cs;
@@ -349,5 +367,7 @@ out:
         json_object_put(codes_doc);
     if (hashes_doc)
         json_object_put(hashes_doc);
+    if (oracle_doc)
+        json_object_put(oracle_doc);
     return rc;
 }

@@ -49,9 +49,10 @@ static void on_tx(void *ctx, const seer_replay_tx *tx)
     if (tx->exception)
         printf("  tx %4zu %s INVALID %s\n", tx->index, h, tx->exception);
     else
-        printf("  tx %4zu %s status=%d gas=%" PRIu64 " cumulative=%" PRIu64 " logs=%zu%s\n", tx->index, h,
+        printf("  tx %4zu %s status=%d gas=%" PRIu64 " cumulative=%" PRIu64 " logs=%zu%s%s\n", tx->index, h,
                tx->status, tx->gas_used, tx->cumulative_gas, tx->nlogs,
-               tx->sender_checked && !tx->sender_ok ? " SENDER MISMATCH" : "");
+               tx->sender_checked && !tx->sender_ok ? " SENDER MISMATCH" : "",
+               tx->oracle_checked && !tx->oracle_ok ? " ORACLE MISMATCH" : "");
 }
 
 static const char *ok(bool b)
@@ -122,7 +123,8 @@ int cmd_run(int argc, char **argv)
             continue;
         }
         bool senders = r.senders_ok == r.senders_checked;
-        bool pass = r.gas_used_ok && r.bloom_ok && senders && r.invalid_txs == 0 &&
+        bool oracle = r.oracle_ok == r.oracle_checked;
+        bool pass = r.gas_used_ok && r.bloom_ok && senders && oracle && r.invalid_txs == 0 &&
                     (r.receipts_root_checked ? r.receipts_root_ok : r.cumulative_ok);
         double mgas = r.exec_seconds > 0 ? (double)r.gas_used / r.exec_seconds / 1e6 : 0;
         total_s += r.exec_seconds;
@@ -137,15 +139,16 @@ int cmd_run(int argc, char **argv)
             printf("],\"number\":%" PRIu64 ",\"fork\":\"%s\",\"gasUsed\":%" PRIu64
                    ",\"headerGasUsed\":%" PRIu64
                    ",\"gasUsedOk\":%s,\"logsBloomOk\":%s,\"receiptsRootChecked\":%s,\"receiptsRootOk\":%s,"
-                   "\"cumulativeGasOk\":%s,\"sendersChecked\":%zu,\"sendersOk\":%zu,\"rewardsApplied\":false,"
+                   "\"cumulativeGasOk\":%s,\"sendersChecked\":%zu,\"sendersOk\":%zu,\"oracleChecked\":%zu,"
+                   "\"oracleOk\":%zu,\"rewardsApplied\":false,"
                    "\"withdrawalsApplied\":false,\"systemCallApplied\":false,\"seconds\":%.6f,\"mgasPerSec\":"
                    "%.2f,"
                    "\"pass\":%s}",
                    r.number, seer_fork_name(r.fork), r.gas_used, r.header_gas_used,
                    r.gas_used_ok ? "true" : "false", r.bloom_ok ? "true" : "false",
                    r.receipts_root_checked ? "true" : "false", r.receipts_root_ok ? "true" : "false",
-                   r.cumulative_ok ? "true" : "false", r.senders_checked, r.senders_ok, r.exec_seconds, mgas,
-                   pass ? "true" : "false");
+                   r.cumulative_ok ? "true" : "false", r.senders_checked, r.senders_ok, r.oracle_checked,
+                   r.oracle_ok, r.exec_seconds, mgas, pass ? "true" : "false");
             continue;
         }
         printf("block %" PRIu64 " (%s): %zu txs, gas %" PRIu64 "\n", r.number, seer_fork_name(r.fork), r.ntxs,
@@ -162,6 +165,11 @@ int cmd_run(int argc, char **argv)
                 ok(r.cumulative_ok));
         printf("  senders      %s (%zu of %zu recovered senders equal `from`)\n", ok(senders), r.senders_ok,
                r.senders_checked);
+        if (r.oracle_checked)
+            printf("  per-tx       %s (%zu of %zu transactions' gasUsed and status equal the oracle's)\n",
+                   ok(oracle), r.oracle_ok, r.oracle_checked);
+        else
+            printf("  per-tx       no oracle record: not checked\n");
         printf("  not applied: block reward, withdrawals, beacon-root system call (outside the fixture's "
                "data)\n");
         if (opts.db_dir)

@@ -81,6 +81,8 @@ typedef struct seer_replay_tx {
     size_t nlogs;
     bool sender_checked; /**< the block JSON gave `from` */
     bool sender_ok;      /**< the recovered sender equals `from` */
+    bool oracle_checked; /**< an oracle record exists for this transaction */
+    bool oracle_ok;      /**< its gasUsed and status equal the oracle's */
 } seer_replay_tx;
 
 /** Called once per transaction in block order; valid during the call. */
@@ -105,6 +107,12 @@ typedef struct seer_replay_report {
     char receipts_root[67]; /**< computed, "0x" + hex */
     char header_receipts_root[67];
     bool committed; /**< db_dir: the block's changes were committed */
+    /** Per-transaction gasUsed and status against oracle/access/<N>.json
+     *  (an independent EVM's replay, fixtures/README.md) when that file
+     *  exists next to the fixtures: the per-receipt check available before
+     *  Byzantium, where the receipts root cannot be checked. */
+    size_t oracle_checked;
+    size_t oracle_ok;
 } seer_replay_report;
 
 /** Loads a mainnet fixture block (a directory holding block.json, or the
