@@ -72,6 +72,7 @@ typedef struct an_template {
 } an_template;
 
 #define AN_ARGS_UNKNOWN UINT32_MAX
+#define AN_ARGS_FORWARD (UINT32_MAX - 1) /* the caller's own calldata, forwarded */
 
 typedef struct an_call {
     uint8_t op;       /* CALL, CALLCODE, DELEGATECALL, STATICCALL, CREATE, CREATE2 */

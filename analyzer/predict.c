@@ -561,7 +561,12 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     g.value = value;
     g.value_known = value_known;
     uint8_t *cd = NULL, *known = NULL;
-    if (c->args != AN_ARGS_UNKNOWN) {
+    if (c->args == AN_ARGS_FORWARD) {
+        g.cd = f->cd;
+        g.cd_known = f->cd_known;
+        g.cd_len = f->cd_len;
+        g.cd_len_known = f->cd_len_known;
+    } else if (c->args != AN_ARGS_UNKNOWN) {
         size_t n = (size_t)c->nargs * 32;
         cd = calloc(n + 1, 1);
         known = calloc(n + 1, 1);

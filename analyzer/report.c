@@ -83,7 +83,9 @@ static void tpl_text(const an_summary *s, const an_template *t, char *buf, size_
         else
             snprintf(x, sizeof x, "new");
         size_t o = (size_t)snprintf(y, sizeof y, "(");
-        if (c->args == AN_ARGS_UNKNOWN) {
+        if (c->args == AN_ARGS_FORWARD) {
+            snprintf(y + o, sizeof y - o, "calldata)");
+        } else if (c->args == AN_ARGS_UNKNOWN) {
             snprintf(y + o, sizeof y - o, "?)");
         } else {
             for (uint32_t i = 0; i < c->nargs && i < 6 && o < sizeof y - 1; i++) {

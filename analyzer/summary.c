@@ -51,6 +51,10 @@ typedef struct astate {
     uint32_t height;
     uint32_t nmem;
     uint32_t clobbered;
+    /* Memory from fwd_off on holds this frame's whole calldata
+     * (CALLDATACOPY(fwd_off, 0, CALLDATASIZE), as proxies forward it). */
+    uint32_t fwd, fwd_off;
+    uint32_t called; /* a call or create happened on this path */
     mem_ent mem[MEMCAP];
     uint8_t visits[64];
     struct {
@@ -420,11 +424,14 @@ static void mem_clobber(astate *st)
 {
     st->nmem = 0;
     st->clobbered = 1;
+    st->fwd = 0;
 }
 
 static void mem_store(builder *b, astate *st, uint32_t off, uint32_t v)
 {
     bool found = false;
+    if (st->fwd && off + 32 > st->fwd_off)
+        st->fwd = 0;
     for (uint32_t i = 0; i < st->nmem; i++) {
         mem_ent *e = &st->mem[i];
         if (e->off == off) {
@@ -593,6 +600,7 @@ static astate *state_copy(const astate *st)
 static uint64_t state_hash(const astate *st)
 {
     uint64_t h = mix64(st->pc, ((uint64_t)st->height << 32) | st->clobbered);
+    h = mix64(h, ((uint64_t)st->fwd << 63) | ((uint64_t)st->called << 62) | st->fwd_off);
     for (uint32_t i = 0; i < st->height; i++)
         h = mix64(h, st->stack[i]);
     /* Memory as a set: order-independent combination of its entries. */
@@ -936,8 +944,11 @@ static void run_path(builder *b, astate *st)
         case SEER_OP_BLOCKHASH:
         case SEER_OP_GAS:
         case SEER_OP_MSIZE:
-        case SEER_OP_RETURNDATASIZE:
         case SEER_OP_TLOAD: r = mk_unknown(b, ((uint64_t)op << 32) | pc); break;
+        case SEER_OP_RETURNDATASIZE:
+            /* Zero before any call: EIP-1167 proxies use it as a cheap PUSH0. */
+            r = st->called ? mk_unknown(b, ((uint64_t)op << 32) | pc) : mk_const64(b, 0);
+            break;
         case SEER_OP_BALANCE:
             emit(b, AT_BALANCE, a0, 0, st->guard);
             r = mk_unknown(b, ((uint64_t)op << 32) | pc);
@@ -998,6 +1009,12 @@ static void run_path(builder *b, astate *st)
             if (!cval_u32(b, a0, &dst) || !cval_u32(b, a2, &len) || len > 32 * 16 ||
                 dst > UINT32_MAX - 1024) {
                 mem_unknown(b, st, a0, a2);
+                const u256 *src0 = cval(b, a1);
+                if (op == SEER_OP_CALLDATACOPY && cval_u32(b, a0, &dst) && src0 && u256_is_zero(src0) &&
+                    b->s->nodes[a2].kind == AN_CDSIZE) {
+                    st->fwd = 1;
+                    st->fwd_off = dst;
+                }
                 break;
             }
             const u256 *src = cval(b, a1);
@@ -1038,8 +1055,11 @@ static void run_path(builder *b, astate *st)
             c.target = a1;
             c.value = value;
             c.argsize = insz;
-            uint32_t words[MAX_HASH_WORDS], n = 0;
-            if (mem_words(b, st, inoff, insz, words, &n)) {
+            uint32_t words[MAX_HASH_WORDS], n = 0, fo;
+            if (st->fwd && cval_u32(b, inoff, &fo) && fo == st->fwd_off &&
+                b->s->nodes[insz].kind == AN_CDSIZE) {
+                c.args = AN_ARGS_FORWARD;
+            } else if (mem_words(b, st, inoff, insz, words, &n)) {
                 if (!grow((void **)&s->args, &s->args_cap, s->nargs + n, sizeof *s->args)) {
                     b->oom = true;
                     break;
@@ -1057,6 +1077,7 @@ static void run_path(builder *b, astate *st)
             }
             s->calls[s->ncalls] = c;
             emit(b, AT_CALL, 0, s->ncalls++, st->guard);
+            st->called = 1;
             mem_unknown(b, st, outoff, outsz);
             r = mk_unknown(b, ((uint64_t)op << 32) | pc);
             break;
@@ -1076,6 +1097,7 @@ static void run_path(builder *b, astate *st)
             }
             s->calls[s->ncalls] = c;
             emit(b, AT_CREATE, 0, s->ncalls++, st->guard);
+            st->called = 1;
             r = mk_unknown(b, ((uint64_t)op << 32) | pc);
             break;
         }
