@@ -36,7 +36,7 @@ typedef enum an_kind {
     AN_ENV,     /* op: the block/tx opcode (TIMESTAMP, NUMBER, ...) */
     AN_SLOAD,   /* a: slot node; the pre-state value (tier 2) */
     AN_OP,      /* op: an EVM arithmetic opcode over a, b, c */
-    AN_KECCAK,  /* args[a .. a+b): 32-byte words, hashed together */
+    AN_KECCAK,  /* args[a .. a+b): 32-byte words, of which the first c bytes are hashed */
     AN_UNKNOWN, /* k: a tag (pc, kind): never evaluates */
     AN_LOOPVAR, /* a widened loop variable: never evaluates */
 } an_kind;

@@ -440,7 +440,7 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
         }
         if (ok) {
             uint8_t h[32];
-            seer_keccak256(h, buf, 32 * (size_t)n->b);
+            seer_keccak256(h, buf, n->c <= 32 * (size_t)n->b ? n->c : 32 * (size_t)n->b);
             u256_from_be32(&v, h);
         }
         break;

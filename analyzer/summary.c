@@ -133,7 +133,8 @@ static bool node_eq(const an_summary *s, const an_node *x, const an_node *y, con
     if (x->kind != y->kind || x->op != y->op || !u256_eq(&x->k, &y->k))
         return false;
     if (x->kind == AN_KECCAK)
-        return x->b == y->b && memcmp(&s->args[x->a], yargs + y->a, y->b * sizeof(uint32_t)) == 0;
+        return x->b == y->b && x->c == y->c &&
+               memcmp(&s->args[x->a], yargs + y->a, y->b * sizeof(uint32_t)) == 0;
     return x->a == y->a && x->b == y->b && x->c == y->c;
 }
 
@@ -236,13 +237,14 @@ static uint32_t mk_unknown(builder *b, uint64_t tag)
     return mk(b, AN_UNKNOWN, 0, 0, 0, 0, &k);
 }
 
-static uint32_t mk_keccak(builder *b, const uint32_t *words, uint32_t n)
+static uint32_t mk_keccak(builder *b, const uint32_t *words, uint32_t n, uint32_t len)
 {
     an_node nd;
     memset(&nd, 0, sizeof nd);
     nd.kind = AN_KECCAK;
     nd.a = 0;
     nd.b = n;
+    nd.c = len;
     unsigned d = 0;
     for (uint32_t i = 0; i < n; i++)
         if (b->s->nodes[words[i]].depth > d)
@@ -427,22 +429,19 @@ static void mem_clobber(astate *st)
     st->fwd = 0;
 }
 
+/* Memory is a list of 32-byte words in write order; a later word takes
+ * precedence where words overlap, so Solidity's unaligned argument
+ * encoding (selector at p, arguments from p+4) stays exact. */
 static void mem_store(builder *b, astate *st, uint32_t off, uint32_t v)
 {
-    bool found = false;
+    (void)b;
     if (st->fwd && off + 32 > st->fwd_off)
         st->fwd = 0;
-    for (uint32_t i = 0; i < st->nmem; i++) {
-        mem_ent *e = &st->mem[i];
-        if (e->off == off) {
-            e->v = v;
-            found = true;
-        } else if (e->off < off + 32 && off < e->off + 32) {
-            e->v = b->unk; /* partly overwritten */
-        }
-    }
-    if (found)
-        return;
+    uint32_t o = 0;
+    for (uint32_t i = 0; i < st->nmem; i++)
+        if (st->mem[i].off != off)
+            st->mem[o++] = st->mem[i]; /* an equal offset is wholly replaced */
+    st->nmem = o;
     if (st->nmem == MEMCAP) {
         mem_clobber(st);
         return;
@@ -454,17 +453,52 @@ static void mem_store(builder *b, astate *st, uint32_t off, uint32_t v)
 
 static uint32_t mem_load(builder *b, const astate *st, uint32_t off)
 {
-    uint32_t exact = 0;
-    for (uint32_t i = 0; i < st->nmem; i++) {
-        const mem_ent *e = &st->mem[i];
-        if (e->off == off)
-            exact = e->v;
-        else if (e->off < off + 32 && off < e->off + 32)
+    int owner[32];
+    bool any = false;
+    for (int k = 0; k < 32; k++) {
+        owner[k] = -1;
+        for (int i = (int)st->nmem - 1; i >= 0; i--) {
+            uint32_t eo = st->mem[i].off;
+            if (eo <= off + (uint32_t)k && off + (uint32_t)k < eo + 32) {
+                owner[k] = i;
+                any = true;
+                break;
+            }
+        }
+        if (owner[k] < 0 && st->clobbered)
             return b->unk;
     }
-    if (exact)
-        return exact;
-    return st->clobbered ? b->unk : mk_const64(b, 0);
+    if (!any)
+        return mk_const64(b, 0);
+    if (owner[0] >= 0 && st->mem[owner[0]].off == off) {
+        bool whole = true;
+        for (int k = 1; k < 32; k++)
+            whole &= owner[k] == owner[0];
+        if (whole)
+            return st->mem[owner[0]].v;
+    }
+    uint32_t acc = mk_const64(b, 0);
+    for (int k = 0; k < 32;) {
+        int e = owner[k], k1 = k;
+        while (k1 + 1 < 32 && owner[k1 + 1] == e)
+            k1++;
+        if (e >= 0) {
+            uint32_t v = st->mem[e].v;
+            if (v == b->unk || b->s->nodes[v].kind == AN_UNKNOWN)
+                return b->unk;
+            int64_t shift = (int64_t)off - (int64_t)st->mem[e].off; /* bytes */
+            uint32_t piece = shift > 0   ? mk_op(b, SEER_OP_SHL, mk_const64(b, (uint64_t)(8 * shift)), v, 0)
+                             : shift < 0 ? mk_op(b, SEER_OP_SHR, mk_const64(b, (uint64_t)(-8 * shift)), v, 0)
+                                         : v;
+            uint8_t mb[32] = {0};
+            memset(mb + k, 0xff, (size_t)(k1 - k + 1));
+            u256 mask;
+            u256_from_be32(&mask, mb);
+            acc = mk_op(b, SEER_OP_OR, acc, mk_op(b, SEER_OP_AND, mk_const(b, &mask), piece, 0), 0);
+        }
+        k = k1 + 1;
+    }
+    return acc;
 }
 
 /* Marks [off, off+len) unknown; symbolic or huge regions clobber all. */
@@ -917,8 +951,8 @@ static void run_path(builder *b, astate *st)
         case SEER_OP_NOT: r = mk_op(b, op, a0, 0, 0); break;
         case SEER_OP_KECCAK256: {
             uint32_t words[MAX_HASH_WORDS], n = 0, len;
-            if (cval_u32(b, a1, &len) && len % 32 == 0 && mem_words(b, st, a0, a1, words, &n))
-                r = mk_keccak(b, words, n);
+            if (cval_u32(b, a1, &len) && mem_words(b, st, a0, a1, words, &n))
+                r = mk_keccak(b, words, n, len);
             else
                 r = mk_unknown(b, pc);
             break;
