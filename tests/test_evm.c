@@ -1579,6 +1579,88 @@ START_TEST(test_code_cache)
 }
 END_TEST
 
+/* Worker threads share the fork tables, the dispatch tables and a code
+ * cache, and each has its own stack/memory pool: the same programs give
+ * the same results on 4 threads at once as on one. */
+typedef struct par_arg {
+    seer_code_cache *cache;
+    int iters;
+    int64_t gas_left[4];
+    int errors;
+} par_arg;
+
+static const char *const par_progs[4] = {
+    "PUSH1 0x20 PUSH1 0x00 PUSH1 0x00 CALLDATACOPY PUSH1 0x40 PUSH1 0x00 KECCAK256 PUSH1 0x00 SSTORE",
+    "PUSH2 0x1000 MLOAD PUSH1 0x05 PUSH1 0x03 EXP PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 RETURN",
+    "PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0xbb PUSH2 0x1000 CALL POP PUSH1 0xbb "
+    "BALANCE",
+    "PUSH1 0x03 JUMPDEST PUSH1 0x01 SWAP1 SUB DUP1 PUSH1 0x02 JUMPI PUSH1 0x01 PUSH1 0x00 TSTORE",
+};
+
+static void *par_thread(void *p)
+{
+    par_arg *a = p;
+    for (int it = 0; it < a->iters; it++) {
+        for (int k = 0; k < 4; k++) {
+            uint8_t buf[128];
+            size_t n = assemble(buf, sizeof buf, par_progs[k]);
+            seer_bytes32 h;
+            seer_keccak256(h.bytes, buf, n);
+            const seer_code *c = NULL;
+            if (seer_code_cache_get(a->cache, &c, &h, buf, n) != 0) {
+                a->errors++;
+                continue;
+            }
+            mock *m = malloc(sizeof *m);
+            mock_init(m);
+            seer_host host = {&mock_vt, m};
+            static const seer_fork forks[4] = {SEER_FORK_BERLIN, SEER_FORK_LONDON, SEER_FORK_SHANGHAI,
+                                               SEER_FORK_CANCUN};
+            seer_vm_config cfg = {.fork = forks[k]};
+            seer_message msg;
+            memset(&msg, 0, sizeof msg);
+            msg.gas = 200000;
+            msg.recipient = mkaddr(SELF);
+            msg.sender = mkaddr(CALLER_ADDR);
+            seer_result r = seer_vm_execute(&host, &cfg, &msg, c);
+            free((void *)r.output_data);
+            free(m);
+            if (r.status != SEER_STATUS_SUCCESS)
+                a->errors++;
+            if (it == 0)
+                a->gas_left[k] = r.gas_left;
+            else if (a->gas_left[k] != r.gas_left)
+                a->errors++;
+        }
+    }
+    seer_vm_thread_cleanup();
+    return NULL;
+}
+
+START_TEST(test_parallel_threads)
+{
+    seer_code_cache *cache = NULL;
+    ck_assert_int_eq(seer_code_cache_new(&cache), 0);
+    par_arg one = {cache, 1, {0}, 0};
+    par_thread(&one);
+    ck_assert_int_eq(one.errors, 0);
+    pthread_t th[4];
+    par_arg args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (par_arg){cache, 50, {0}, 0};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, par_thread, &args[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+        ck_assert_int_eq(args[i].errors, 0);
+        for (int k = 0; k < 4; k++)
+            ck_assert_int_eq(args[i].gas_left[k], one.gas_left[k]);
+    }
+    ck_assert_uint_eq(seer_code_cache_count(cache), 4);
+    seer_code_cache_free(cache);
+}
+END_TEST
+
 /* Random bytecode must never crash or return gas it did not have. */
 START_TEST(test_random_code)
 {
@@ -1646,6 +1728,7 @@ static Suite *evm_suite(void)
         {"recursion", test_recursion_depth_1024},
         {"analysis", test_analysis},
         {"code_cache", test_code_cache},
+        {"parallel_threads", test_parallel_threads},
         {"random_code", test_random_code},
     };
     for (size_t i = 0; i < SEER_ARRAY_LEN(cases); i++) {
