@@ -903,11 +903,14 @@ int seer_lmdb_stat_get(seer_lmdb *store, seer_lmdb_stat *out)
         return seer_err(SEER_EINVAL, "lmdb_stat: NULL argument");
     memset(out, 0, sizeof *out);
     MDB_txn *txn;
+    /* Held until the transaction ends: a commit must not resize the map
+     * under an open read transaction. */
     pthread_mutex_lock(&store->lock);
     int rc = mdb_txn_begin(store->env, NULL, MDB_RDONLY, &txn);
-    pthread_mutex_unlock(&store->lock);
-    if (rc)
+    if (rc) {
+        pthread_mutex_unlock(&store->lock);
         return lmdb_err(store, rc, "stat");
+    }
     MDB_stat ms;
     if (!(rc = mdb_stat(txn, store->acc, &ms)))
         out->accounts = ms.ms_entries;
@@ -933,6 +936,7 @@ int seer_lmdb_stat_get(seer_lmdb *store, seer_lmdb_stat *out)
             memcpy(out->block_hash.bytes, v.mv_data, 32);
     }
     mdb_txn_abort(txn);
+    pthread_mutex_unlock(&store->lock);
     return rc ? lmdb_err(store, rc, "stat") : 0;
 }
 
@@ -992,11 +996,13 @@ int seer_lmdb_state_root(seer_lmdb *store, seer_bytes32 *out)
     seer_buf offs = SEER_BUF_INIT;
     seer_mpt_kv *kvs = NULL;
     int err = 0;
+    /* Held until the transaction ends (see seer_lmdb_stat_get). */
     pthread_mutex_lock(&store->lock);
     int rc = mdb_txn_begin(store->env, NULL, MDB_RDONLY, &txn);
-    pthread_mutex_unlock(&store->lock);
-    if (rc)
+    if (rc) {
+        pthread_mutex_unlock(&store->lock);
         return lmdb_err(store, rc, "state root");
+    }
     if ((rc = mdb_cursor_open(txn, store->acc, &ac)) || (rc = mdb_cursor_open(txn, store->sto, &sc)))
         goto cleanup;
     MDB_val sk, sv;
@@ -1083,6 +1089,7 @@ cleanup:
     if (sc)
         mdb_cursor_close(sc);
     mdb_txn_abort(txn);
+    pthread_mutex_unlock(&store->lock);
     free(kvs);
     free(sw.kvs);
     free(sw.keys);

@@ -48,7 +48,10 @@
  *   max_map_size the commit fails with SEER_EMAPFULL and the store is
  *   unchanged.
  * - One writer: commits are serialised by a mutex; LMDB's own write lock
- *   also serialises writers of other processes.
+ *   also serialises writers of other processes. seer_lmdb_stat_get and
+ *   seer_lmdb_state_root hold that mutex while they read (so no commit
+ *   resizes the map under them): a commit or snapshot begin waits for a
+ *   running root computation.
  * - Durability: each commit is one LMDB write transaction (synced unless
  *   no_sync is set): after a crash the store holds the state of before or
  *   after the block, never a mix.
