@@ -1,0 +1,824 @@
+/* Analyzer tests: contracts written here in EVM assembly (a tiny assembler
+ * below), their predicted access sets asserted key by key, and a property
+ * test: random transactions to those contracts, executed by the world,
+ * whose recorded access sets must lie inside every prediction that is not
+ * "unknown". Hostile code must be analyzed within the budget. */
+#include "analyzer/analyzer_internal.h"
+#include "common/keccak.h"
+#include "common/util.h"
+#include "state/memstore.h"
+#include "test_util.h"
+#include "vm/opcodes.h"
+
+#include <ctype.h>
+
+/* ---- a tiny assembler ----
+ * Tokens: mnemonics ("PUSH1 0x20" takes a hex immediate), "name:" places a
+ * JUMPDEST labelled name, "@name" pushes the label as PUSH2. ';' starts a
+ * comment to the end of the line. */
+typedef struct label {
+    char name[32];
+    size_t pos;
+} label;
+
+static int op_by_name(const char *t)
+{
+    for (unsigned op = 0; op < 256; op++) {
+        const char *n = seer_opcode_name(op);
+        if (n && !strcasecmp(n, t))
+            return (int)op;
+    }
+    if (!strcasecmp(t, "SHA3"))
+        return SEER_OP_KECCAK256;
+    return -1;
+}
+
+static size_t assemble(uint8_t *out, size_t cap, const char *src)
+{
+    label labels[64];
+    size_t nl = 0, n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *p = src;
+        n = 0;
+        char tok[96];
+        while (*p) {
+            while (*p && isspace((unsigned char)*p))
+                p++;
+            if (*p == ';') {
+                while (*p && *p != '\n')
+                    p++;
+                continue;
+            }
+            if (!*p)
+                break;
+            size_t k = 0;
+            while (*p && !isspace((unsigned char)*p) && k + 1 < sizeof tok)
+                tok[k++] = *p++;
+            tok[k] = 0;
+            ck_assert_uint_lt(n + 40, cap);
+            if (tok[k - 1] == ':') {
+                tok[k - 1] = 0;
+                if (pass == 0) {
+                    ck_assert_uint_lt(nl, 64);
+                    snprintf(labels[nl].name, sizeof labels[nl].name, "%.31s", tok);
+                    labels[nl++].pos = n;
+                }
+                out[n++] = SEER_OP_JUMPDEST;
+            } else if (tok[0] == '@') {
+                size_t pos = 0;
+                bool found = false;
+                for (size_t i = 0; i < nl; i++)
+                    if (!strcmp(labels[i].name, tok + 1)) {
+                        pos = labels[i].pos;
+                        found = true;
+                    }
+                ck_assert_msg(pass == 0 || found, "label %s", tok);
+                out[n++] = SEER_OP_PUSH2;
+                out[n++] = (uint8_t)(pos >> 8);
+                out[n++] = (uint8_t)pos;
+            } else if (tok[0] == '0' && tok[1] == 'x') {
+                ck_abort_msg("stray immediate %s", tok);
+            } else {
+                int op = op_by_name(tok);
+                ck_assert_msg(op >= 0, "unknown mnemonic %s", tok);
+                out[n++] = (uint8_t)op;
+                unsigned imm = seer_opcode_immediate((unsigned)op);
+                if (imm) {
+                    while (*p && isspace((unsigned char)*p))
+                        p++;
+                    ck_assert_msg(p[0] == '0' && p[1] == 'x', "immediate after %s", tok);
+                    p += 2;
+                    const char *h = p;
+                    while (isxdigit((unsigned char)*p))
+                        p++;
+                    size_t digits = (size_t)(p - h);
+                    ck_assert_msg(digits <= 2 * imm, "immediate too wide after %s", tok);
+                    uint8_t buf[32] = {0};
+                    for (size_t i = 0; i < digits; i++) {
+                        unsigned v = (unsigned)(isdigit((unsigned char)h[digits - 1 - i])
+                                                    ? h[digits - 1 - i] - '0'
+                                                    : tolower((unsigned char)h[digits - 1 - i]) - 'a' + 10);
+                        buf[imm - 1 - i / 2] |= (uint8_t)(v << (4 * (i % 2)));
+                    }
+                    memcpy(out + n, buf, imm);
+                    n += imm;
+                }
+            }
+        }
+    }
+    return n;
+}
+
+/* ---- the contracts ---- */
+
+/* ERC-20: balances at slot 0, allowances (a mapping of mappings) at 1.
+ * transfer/transferFrom share the internal function `move` (a return
+ * address on the stack). */
+static const char *ERC20 =
+    "PUSH1 0x00 CALLDATALOAD PUSH1 0xe0 SHR\n"
+    "DUP1 PUSH4 0xa9059cbb EQ @transfer JUMPI\n"
+    "DUP1 PUSH4 0x70a08231 EQ @balanceOf JUMPI\n"
+    "DUP1 PUSH4 0x095ea7b3 EQ @approve JUMPI\n"
+    "DUP1 PUSH4 0x23b872dd EQ @transferFrom JUMPI\n"
+    "PUSH1 0x00 DUP1 REVERT\n"
+    "move: ; [ret, amt, to, from]\n"
+    "  DUP1 PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
+    "  DUP1 SLOAD DUP5 DUP2 LT @fail JUMPI\n"
+    "  DUP5 SWAP1 SUB SWAP1 SSTORE\n"
+    "  DUP2 PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
+    "  DUP1 SLOAD DUP5 ADD SWAP1 SSTORE\n"
+    "  POP POP POP JUMP\n"
+    "fail: PUSH1 0x00 DUP1 REVERT\n"
+    "transfer: @done PUSH1 0x24 CALLDATALOAD PUSH1 0x04 CALLDATALOAD CALLER @move JUMP\n"
+    "done: STOP\n"
+    "balanceOf: PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 "
+    "SHA3\n"
+    "  SLOAD PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 RETURN\n"
+    "approve: CALLER PUSH1 0x00 MSTORE PUSH1 0x01 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
+    "  PUSH1 0x20 MSTORE PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
+    "  PUSH1 0x24 CALLDATALOAD SWAP1 SSTORE STOP\n"
+    "transferFrom: PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x01 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 "
+    "0x00 SHA3\n"
+    "  PUSH1 0x20 MSTORE CALLER PUSH1 0x00 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
+    "  DUP1 SLOAD PUSH1 0x44 CALLDATALOAD SWAP1 SUB SWAP1 SSTORE\n"
+    "  @done PUSH1 0x44 CALLDATALOAD PUSH1 0x24 CALLDATALOAD PUSH1 0x04 CALLDATALOAD @move JUMP\n";
+
+/* EIP-1967 proxy: the implementation at
+ * bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1). */
+static const char *PROXY1967 =
+    "PUSH32 0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc SLOAD\n"
+    "CALLDATASIZE PUSH1 0x00 PUSH1 0x00 CALLDATACOPY\n"
+    "PUSH1 0x00 PUSH1 0x00 CALLDATASIZE PUSH1 0x00 DUP5 GAS DELEGATECALL\n"
+    "RETURNDATASIZE PUSH1 0x00 PUSH1 0x00 RETURNDATACOPY\n"
+    "@ok JUMPI RETURNDATASIZE PUSH1 0x00 REVERT\n"
+    "ok: RETURNDATASIZE PUSH1 0x00 RETURN\n";
+
+/* Array push: length at slot 2, elements at keccak(2) + i. */
+static const char *ARRAY = "PUSH1 0x02 SLOAD DUP1 PUSH1 0x01 ADD PUSH1 0x02 SSTORE\n"
+                           "PUSH1 0x02 PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 SHA3 ADD\n"
+                           "PUSH1 0x04 CALLDATALOAD SWAP1 SSTORE STOP\n";
+
+/* f(address[] a): counter[a[i]] += 1 (slot 0) for each i: a loop bounded by
+ * calldata. */
+static const char *LOOP = "PUSH1 0x04 CALLDATALOAD PUSH1 0x04 ADD DUP1 CALLDATALOAD PUSH1 0x00\n"
+                          "loop: DUP2 DUP2 LT ISZERO @end JUMPI\n"
+                          "  DUP1 PUSH1 0x05 SHL DUP4 ADD PUSH1 0x20 ADD CALLDATALOAD\n"
+                          "  PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
+                          "  DUP1 SLOAD PUSH1 0x01 ADD SWAP1 SSTORE\n"
+                          "  PUSH1 0x01 ADD @loop JUMP\n"
+                          "end: STOP\n";
+
+/* AMM pair: reserves at slots 0 and 1, its token at slot 2.
+ * swap(amountIn, to) (0x11111111): out = r1*in/(r0+in), reserves updated,
+ * token.transfer(to, out) with Solidity's unaligned argument layout. */
+static const char *PAIR =
+    "PUSH1 0x00 CALLDATALOAD PUSH1 0xe0 SHR PUSH4 0x11111111 EQ @swap JUMPI PUSH1 0x00 DUP1 REVERT\n"
+    "swap: PUSH1 0x00 SLOAD PUSH1 0x01 SLOAD\n"
+    "  PUSH1 0x04 CALLDATALOAD DUP3 ADD PUSH1 0x04 CALLDATALOAD DUP3 MUL DIV\n"
+    "  DUP1 DUP3 SUB PUSH1 0x01 SSTORE\n"
+    "  PUSH1 0x04 CALLDATALOAD DUP4 ADD PUSH1 0x00 SSTORE\n"
+    "  PUSH4 0xa9059cbb PUSH1 0xe0 SHL PUSH1 0x00 MSTORE\n"
+    "  PUSH1 0x24 CALLDATALOAD PUSH1 0x04 MSTORE PUSH1 0x24 MSTORE\n"
+    "  PUSH1 0x00 PUSH1 0x00 PUSH1 0x44 PUSH1 0x00 PUSH1 0x00 PUSH1 0x02 SLOAD GAS CALL POP STOP\n";
+
+/* Router: route(pair, amountIn) (0x22222222) calls pair.swap(amountIn,
+ * caller). */
+static const char *ROUTER =
+    "PUSH1 0x00 CALLDATALOAD PUSH1 0xe0 SHR PUSH4 0x22222222 EQ @route JUMPI PUSH1 0x00 DUP1 REVERT\n"
+    "route: PUSH4 0x11111111 PUSH1 0xe0 SHL PUSH1 0x00 MSTORE\n"
+    "  PUSH1 0x24 CALLDATALOAD PUSH1 0x04 MSTORE CALLER PUSH1 0x24 MSTORE\n"
+    "  PUSH1 0x00 PUSH1 0x00 PUSH1 0x44 PUSH1 0x00 PUSH1 0x00 PUSH1 0x04 CALLDATALOAD GAS CALL POP STOP\n";
+
+/* ---- fixture state ---- */
+
+enum { A_TOKEN = 1, A_PROXY, A_MINPROXY, A_ARRAY, A_LOOP, A_PAIR, A_ROUTER, A_ALICE = 0x10, A_BOB, A_CAROL };
+
+static seer_address addr(unsigned n)
+{
+    seer_address a;
+    memset(&a, 0, sizeof a);
+    a.bytes[0] = 0xaa;
+    a.bytes[19] = (uint8_t)n;
+    return a;
+}
+
+static u256 word_of(const seer_address *a)
+{
+    uint8_t be[32] = {0};
+    memcpy(be + 12, a->bytes, 20);
+    u256 v;
+    u256_from_be32(&v, be);
+    return v;
+}
+
+static u256 map_slot(const u256 *key, const u256 *slot)
+{
+    uint8_t buf[64], h[32];
+    u256_to_be32(buf, key);
+    u256_to_be32(buf + 32, slot);
+    seer_keccak256(h, buf, 64);
+    u256 r;
+    u256_from_be32(&r, h);
+    return r;
+}
+
+typedef struct world_fx {
+    seer_memstore *ms;
+    seer_state_reader reader;
+    seer_block_env env;
+    seer_analyzer *an;
+} world_fx;
+
+static void put_contract(world_fx *fx, unsigned n, const char *src)
+{
+    uint8_t code[4096];
+    size_t len = assemble(code, sizeof code, src);
+    seer_address a = addr(n);
+    seer_account acct = {.exists = true, .nonce = 1};
+    ck_assert_int_eq(seer_memstore_set_account(fx->ms, &a, &acct), 0);
+    ck_assert_int_eq(seer_memstore_set_code(fx->ms, &a, code, len), 0);
+}
+
+static void put_slot(world_fx *fx, unsigned n, const u256 *k, const u256 *v)
+{
+    seer_address a = addr(n);
+    ck_assert_int_eq(seer_memstore_set_storage(fx->ms, &a, k, v), 0);
+}
+
+static void fx_init(world_fx *fx)
+{
+    memset(fx, 0, sizeof *fx);
+    ck_assert_int_eq(seer_memstore_new(&fx->ms), 0);
+    put_contract(fx, A_TOKEN, ERC20);
+    put_contract(fx, A_PROXY, PROXY1967);
+    put_contract(fx, A_ARRAY, ARRAY);
+    put_contract(fx, A_LOOP, LOOP);
+    put_contract(fx, A_PAIR, PAIR);
+    put_contract(fx, A_ROUTER, ROUTER);
+    /* EIP-1167 minimal proxy to the token, byte for byte as the EIP gives it. */
+    uint8_t mp[45];
+    static const uint8_t head[] = {0x36, 0x3d, 0x3d, 0x37, 0x3d, 0x3d, 0x3d, 0x36, 0x3d, 0x73};
+    static const uint8_t tail[] = {0x5a, 0xf4, 0x3d, 0x82, 0x80, 0x3e, 0x90, 0x3d,
+                                   0x91, 0x60, 0x2b, 0x57, 0xfd, 0x5b, 0xf3};
+    seer_address tok = addr(A_TOKEN);
+    memcpy(mp, head, sizeof head);
+    memcpy(mp + 10, tok.bytes, 20);
+    memcpy(mp + 30, tail, sizeof tail);
+    seer_address mpa = addr(A_MINPROXY);
+    seer_account acct = {.exists = true, .nonce = 1};
+    ck_assert_int_eq(seer_memstore_set_account(fx->ms, &mpa, &acct), 0);
+    ck_assert_int_eq(seer_memstore_set_code(fx->ms, &mpa, mp, sizeof mp), 0);
+    u256 impl_slot;
+    ck_assert_int_eq(
+        u256_parse(&impl_slot, "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc"), 0);
+    u256 tw = word_of(&tok);
+    put_slot(fx, A_PROXY, &impl_slot, &tw);
+    /* Pair: reserves and its token. */
+    u256 r = u256_from_u64(1000000), two = u256_from_u64(2), zero = U256_ZERO, one = U256_ONE;
+    put_slot(fx, A_PAIR, &zero, &r);
+    put_slot(fx, A_PAIR, &one, &r);
+    put_slot(fx, A_PAIR, &two, &tw);
+    /* Token balances for the users, the pair and via the proxies. */
+    unsigned holders[] = {A_ALICE, A_BOB, A_CAROL, A_PAIR};
+    for (size_t i = 0; i < SEER_ARRAY_LEN(holders); i++) {
+        seer_address h = addr(holders[i]);
+        u256 hw = word_of(&h), bal = u256_from_u64(1000000), s = map_slot(&hw, &zero);
+        put_slot(fx, A_TOKEN, &s, &bal);
+        put_slot(fx, A_PROXY, &s, &bal);
+        put_slot(fx, A_MINPROXY, &s, &bal);
+        seer_account user = {.exists = true, .balance = u256_from_u64(1000000000000000000ULL)};
+        if (holders[i] != A_PAIR)
+            ck_assert_int_eq(seer_memstore_set_account(fx->ms, &h, &user), 0);
+    }
+    /* The coinbase exists (as on mainnet): a fee credit to an absent one
+     * would create it, which no bytecode predicts. */
+    seer_address cb = addr(0xcb);
+    seer_account cba = {.exists = true, .balance = U256_ONE};
+    ck_assert_int_eq(seer_memstore_set_account(fx->ms, &cb, &cba), 0);
+    fx->reader = seer_memstore_reader(fx->ms);
+    fx->env.fork = SEER_FORK_CANCUN;
+    fx->env.chain_id = 1;
+    fx->env.number = 1;
+    fx->env.timestamp = 1;
+    fx->env.gas_limit = 30000000;
+    fx->env.coinbase = addr(0xcb);
+    ck_assert_int_eq(seer_analyzer_new(&fx->an, NULL), 0);
+}
+
+static void fx_free(world_fx *fx)
+{
+    seer_analyzer_free(fx->an);
+    seer_memstore_free(fx->ms);
+}
+
+static void mk_tx(seer_tx *tx, unsigned from, unsigned to, const uint8_t *data, size_t len, uint64_t nonce)
+{
+    memset(tx, 0, sizeof *tx);
+    tx->type = 2;
+    tx->has_chain_id = true;
+    tx->chain_id = 1;
+    tx->nonce = nonce;
+    tx->gas_limit = 1000000;
+    tx->max_fee = tx->gas_price = u256_from_u64(10);
+    tx->max_priority_fee = u256_from_u64(1);
+    tx->has_to = true;
+    tx->to = addr(to);
+    tx->data = malloc(len + 1);
+    memcpy(tx->data, data, len);
+    tx->data_len = len;
+    tx->has_sender = true;
+    tx->sender = addr(from);
+}
+
+/* calldata: selector then 32-byte words */
+static size_t calldata(uint8_t *out, uint32_t sel, const u256 *words, size_t n)
+{
+    out[0] = (uint8_t)(sel >> 24);
+    out[1] = (uint8_t)(sel >> 16);
+    out[2] = (uint8_t)(sel >> 8);
+    out[3] = (uint8_t)sel;
+    for (size_t i = 0; i < n; i++)
+        u256_to_be32(out + 4 + 32 * i, &words[i]);
+    return 4 + 32 * n;
+}
+
+static seer_key key(unsigned a, seer_key_field f, const u256 *slot)
+{
+    seer_key k;
+    memset(&k, 0, sizeof k);
+    seer_address ad = addr(a);
+    memcpy(k.addr, ad.bytes, 20);
+    k.field = (uint8_t)f;
+    if (slot)
+        u256_to_be32(k.slot, slot);
+    return k;
+}
+
+static bool has(const seer_prediction *p, unsigned a, seer_key_field f, const u256 *slot, bool write)
+{
+    seer_key k = key(a, f, slot);
+    for (size_t i = 0; i < p->nkeys; i++)
+        if (!memcmp(&p->keys[i].key, &k, sizeof k) && p->keys[i].write == write)
+            return true;
+    return false;
+}
+
+static int key_tier(const seer_prediction *p, unsigned a, seer_key_field f, const u256 *slot, bool write)
+{
+    seer_key k = key(a, f, slot);
+    for (size_t i = 0; i < p->nkeys; i++)
+        if (!memcmp(&p->keys[i].key, &k, sizeof k) && p->keys[i].write == write)
+            return p->keys[i].tier;
+    return -1;
+}
+
+static size_t storage_keys(const seer_prediction *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->nkeys; i++)
+        n += p->keys[i].key.field == SEER_KEY_STORAGE;
+    return n;
+}
+
+/* Executes tx and checks the recorded set against the prediction when the
+ * prediction is not "unknown". Returns whether it was checked. */
+static bool exec_and_check(world_fx *fx, const seer_tx *tx, const seer_prediction *p, bool *resolved)
+{
+    seer_world *w;
+    ck_assert_int_eq(seer_world_create(&w, &fx->reader, &fx->env), 0);
+    seer_tx_result res;
+    memset(&res, 0, sizeof res);
+    ck_assert_int_eq(seer_world_execute_tx(w, &res, tx, 0), 0);
+    ck_assert_msg(res.exception == NULL, "tx invalid: %s", res.exception ? res.exception : "");
+    const seer_key *rd, *wr;
+    size_t nr, nw;
+    ck_assert_int_eq(seer_world_access_set(w, &rd, &nr, &wr, &nw), 0);
+    *resolved = !p->unknown;
+    if (!p->unknown) {
+        for (size_t i = 0; i < nr; i++)
+            ck_assert_msg(seer_prediction_covers(p, &rd[i], false), "read %zu not covered (field %u)", i,
+                          rd[i].field);
+        for (size_t i = 0; i < nw; i++)
+            ck_assert_msg(seer_prediction_covers(p, &wr[i], true), "write %zu not covered (field %u)", i,
+                          wr[i].field);
+    }
+    const seer_changeset *cs;
+    ck_assert_int_eq(seer_world_changeset(w, &cs), 0);
+    ck_assert_int_eq(seer_memstore_apply(fx->ms, cs), 0);
+    seer_tx_result_clear(&res);
+    seer_world_free(w);
+    return !p->unknown;
+}
+
+static void predict(world_fx *fx, seer_prediction *p, const seer_tx *tx)
+{
+    ck_assert_int_eq(seer_analyzer_predict_tx(fx->an, p, tx, &fx->env, &fx->reader), 0);
+}
+
+/* ---- templates ---- */
+
+static char *describe(world_fx *fx, const char *src)
+{
+    uint8_t code[4096];
+    size_t len = assemble(code, sizeof code, src);
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *f = open_memstream(&buf, &blen);
+    ck_assert_int_eq(seer_analyzer_describe_code(fx->an, f, code, len, SEER_ANALYZER_TEXT), 0);
+    fclose(f);
+    return buf;
+}
+
+START_TEST(test_erc20_templates)
+{
+    world_fx fx;
+    fx_init(&fx);
+    char *d = describe(&fx, ERC20);
+    /* Entry points from the dispatcher, and the templates each holds. */
+    ck_assert_msg(strstr(d, "entry 0xa9059cbb:\n"), "%s", d);
+    ck_assert_msg(strstr(d, "entry 0x23b872dd:\n"), "%s", d);
+    ck_assert_msg(strstr(d, "sstore storage[keccak(caller, 0x0)]"), "%s", d);
+    ck_assert_msg(strstr(d, "sstore storage[keccak(calldata[0x4], 0x0)]"), "%s", d);
+    ck_assert_msg(strstr(d, "sstore storage[keccak(calldata[0x4], keccak(caller, 0x1))]"), "%s", d);
+    ck_assert_msg(strstr(d, "sstore storage[keccak(caller, keccak(calldata[0x4], 0x1))]"), "%s", d);
+    ck_assert_msg(!strstr(d, "unknown"), "%s", d);
+    free(d);
+
+    /* transfer(bob, 5) from alice: exactly the two balance slots. */
+    seer_address bob = addr(A_BOB), alice = addr(A_ALICE);
+    u256 w[3] = {word_of(&bob), u256_from_u64(5)}, zero = U256_ZERO, one = U256_ONE;
+    uint8_t cd[128];
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_TOKEN, cd, calldata(cd, 0xa9059cbb, w, 2), 0);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    u256 sa = word_of(&alice), sb = word_of(&bob);
+    u256 ka = map_slot(&sa, &zero), kb = map_slot(&sb, &zero);
+    ck_assert(!p.unknown);
+    ck_assert_uint_eq(p.nall_slots, 0);
+    ck_assert_uint_eq(storage_keys(&p), 4); /* two slots, read and write */
+    ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &ka, true));
+    ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &kb, true));
+    ck_assert(has(&p, A_ALICE, SEER_KEY_NONCE, NULL, true));
+    bool resolved;
+    exec_and_check(&fx, &tx, &p, &resolved);
+    ck_assert(resolved);
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+
+    /* approve then transferFrom: the allowance is a mapping of mappings. */
+    seer_address carol = addr(A_CAROL);
+    u256 wf[3] = {word_of(&alice), word_of(&carol), u256_from_u64(7)};
+    mk_tx(&tx, A_BOB, A_TOKEN, cd, calldata(cd, 0x23b872dd, wf, 3), 0);
+    predict(&fx, &p, &tx);
+    u256 inner = map_slot(&sa, &one), allow = map_slot(&sb, &inner);
+    u256 sc = word_of(&carol), kc = map_slot(&sc, &zero);
+    ck_assert(!p.unknown && p.nall_slots == 0);
+    ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &allow, true));
+    ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &ka, true));
+    ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &kc, true));
+    ck_assert_uint_eq(storage_keys(&p), 6);
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+
+    /* An unknown selector reverts: no storage key at all. */
+    mk_tx(&tx, A_BOB, A_TOKEN, cd, calldata(cd, 0xdeadbeef, wf, 3), 0);
+    predict(&fx, &p, &tx);
+    ck_assert(!p.unknown && p.nall_slots == 0);
+    ck_assert_uint_eq(storage_keys(&p), 0);
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
+/* Both proxies: the implementation comes from storage (EIP-1967, tier 2)
+ * or from the code (EIP-1167); the token's templates are instantiated on
+ * the forwarded calldata in the proxy's storage. */
+START_TEST(test_proxies)
+{
+    world_fx fx;
+    fx_init(&fx);
+    seer_address bob = addr(A_BOB), alice = addr(A_ALICE);
+    u256 w[2] = {word_of(&bob), u256_from_u64(5)}, zero = U256_ZERO, impl_slot;
+    ck_assert_int_eq(
+        u256_parse(&impl_slot, "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc"), 0);
+    u256 sa = word_of(&alice), sb = word_of(&bob);
+    u256 ka = map_slot(&sa, &zero), kb = map_slot(&sb, &zero);
+    unsigned proxies[] = {A_PROXY, A_MINPROXY};
+    for (size_t i = 0; i < 2; i++) {
+        uint8_t cd[128];
+        seer_tx tx;
+        mk_tx(&tx, A_ALICE, proxies[i], cd, calldata(cd, 0xa9059cbb, w, 2), i);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        ck_assert(!p.unknown && p.nall_slots == 0);
+        ck_assert(has(&p, proxies[i], SEER_KEY_STORAGE, &ka, true));
+        ck_assert(has(&p, proxies[i], SEER_KEY_STORAGE, &kb, true));
+        ck_assert(has(&p, A_TOKEN, SEER_KEY_CODE, NULL, false));
+        ck_assert(!has(&p, A_TOKEN, SEER_KEY_STORAGE, &ka, true)); /* the proxy's storage, not the token's */
+        if (proxies[i] == A_PROXY) {
+            ck_assert(has(&p, A_PROXY, SEER_KEY_STORAGE, &impl_slot, false));
+            /* The balance slots went through a stored target: tier 2. */
+            ck_assert_int_eq(key_tier(&p, A_PROXY, SEER_KEY_STORAGE, &ka, true), SEER_PRED_STATE);
+            ck_assert_int_eq(key_tier(&p, A_PROXY, SEER_KEY_STORAGE, &impl_slot, false), SEER_PRED_STATIC);
+        } else {
+            ck_assert_int_eq(key_tier(&p, A_MINPROXY, SEER_KEY_STORAGE, &ka, true), SEER_PRED_STATIC);
+        }
+        ck_assert_uint_eq(storage_keys(&p), proxies[i] == A_PROXY ? 5 : 4);
+        bool resolved;
+        exec_and_check(&fx, &tx, &p, &resolved);
+        ck_assert(resolved);
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+    }
+    fx_free(&fx);
+}
+END_TEST
+
+START_TEST(test_array_push)
+{
+    world_fx fx;
+    fx_init(&fx);
+    char *d = describe(&fx, ARRAY);
+    ck_assert_msg(strstr(d, "sstore storage[add(keccak(0x2), sload(0x2))]"), "%s", d);
+    free(d);
+    u256 three = u256_from_u64(3), two = u256_from_u64(2);
+    put_slot(&fx, A_ARRAY, &two, &three); /* length 3 */
+    uint8_t cd[64];
+    u256 w[1] = {u256_from_u64(42)};
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_ARRAY, cd, calldata(cd, 0x12345678, w, 1), 0);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    uint8_t buf[32], h[32];
+    u256_to_be32(buf, &two);
+    seer_keccak256(h, buf, 32);
+    u256 base, elem;
+    u256_from_be32(&base, h);
+    u256_add(&elem, &base, &three);
+    ck_assert(!p.unknown && p.nall_slots == 0);
+    ck_assert(has(&p, A_ARRAY, SEER_KEY_STORAGE, &two, true));
+    ck_assert(has(&p, A_ARRAY, SEER_KEY_STORAGE, &elem, true));
+    ck_assert_int_eq(key_tier(&p, A_ARRAY, SEER_KEY_STORAGE, &elem, true),
+                     SEER_PRED_STATE); /* uses the length */
+    ck_assert_int_eq(key_tier(&p, A_ARRAY, SEER_KEY_STORAGE, &two, true), SEER_PRED_STATIC);
+    bool resolved;
+    exec_and_check(&fx, &tx, &p, &resolved);
+    ck_assert(resolved);
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
+/* A loop bounded by calldata is widened, not unrolled: the keys inside it
+ * become "all slots of the contract", never "unknown" and never dropped. */
+START_TEST(test_calldata_loop)
+{
+    world_fx fx;
+    fx_init(&fx);
+    char *d = describe(&fx, LOOP);
+    ck_assert_msg(strstr(d, "1 loops widened") || strstr(d, "loops widened"), "%s", d);
+    ck_assert_msg(!strstr(d, "unknown"), "%s", d);
+    free(d);
+    uint8_t cd[4 + 32 * 8];
+    u256 w[6];
+    w[0] = u256_from_u64(0x20);
+    w[1] = u256_from_u64(4);
+    for (int i = 0; i < 4; i++) {
+        seer_address x = addr(0x40 + (unsigned)i);
+        w[2 + i] = word_of(&x);
+    }
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_LOOP, cd, calldata(cd, 0xabcdef01, w, 6), 0);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    ck_assert(!p.unknown);
+    ck_assert_uint_eq(p.nall_slots, 1);
+    ck_assert_uint_eq(p.all_slots[0].bytes[19], A_LOOP);
+    bool resolved;
+    exec_and_check(&fx, &tx, &p, &resolved);
+    ck_assert(resolved);
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
+/* Router -> pair -> token: two call levels, the token address read from the
+ * pair's storage (tier 2), the arguments passed in Solidity's unaligned
+ * layout. */
+START_TEST(test_router_pair_swap)
+{
+    world_fx fx;
+    fx_init(&fx);
+    char *d = describe(&fx, PAIR);
+    ck_assert_msg(strstr(d, "CALL sload(0x2)("), "%s", d);
+    free(d);
+    seer_address pair = addr(A_PAIR), alice = addr(A_ALICE);
+    u256 w[2] = {word_of(&pair), u256_from_u64(1000)}, zero = U256_ZERO, one = U256_ONE,
+         two = u256_from_u64(2);
+    uint8_t cd[128];
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_ROUTER, cd, calldata(cd, 0x22222222, w, 2), 0);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    ck_assert_msg(!p.unknown, "%s", p.unknown_why);
+    ck_assert_uint_eq(p.nall_slots, 0);
+    ck_assert(has(&p, A_PAIR, SEER_KEY_STORAGE, &zero, true));
+    ck_assert(has(&p, A_PAIR, SEER_KEY_STORAGE, &one, true));
+    ck_assert(has(&p, A_PAIR, SEER_KEY_STORAGE, &two, false));
+    u256 sp = word_of(&pair), sa = word_of(&alice);
+    u256 kp = map_slot(&sp, &zero), ka = map_slot(&sa, &zero);
+    ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &kp, true)); /* the pair pays */
+    ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &ka, true)); /* to the router's caller */
+    ck_assert_uint_eq(storage_keys(&p), 9); /* r0, r1 rw; the token slot read; two balances rw */
+    ck_assert_uint_ge(p.frames, 3);
+    bool resolved;
+    exec_and_check(&fx, &tx, &p, &resolved);
+    ck_assert(resolved);
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
+/* Property: random transactions to all the contracts above, executed in
+ * sequence; each prediction (made on the state just before the tx) that is
+ * not "unknown" must cover the recorded reads and writes. */
+START_TEST(test_property_random_txs)
+{
+    world_fx fx;
+    fx_init(&fx);
+    test_rng rng;
+    test_rng_init(&rng, test_seed("test_analyzer"));
+    unsigned users[] = {A_ALICE, A_BOB, A_CAROL};
+    uint64_t nonces[3] = {0};
+    unsigned checked = 0, total = 0, wildcard = 0;
+    for (int it = 0; it < 300; it++) {
+        unsigned ui = (unsigned)(test_rng_next(&rng) % 3);
+        unsigned kind = (unsigned)(test_rng_next(&rng) % 9);
+        seer_address other = addr(users[test_rng_next(&rng) % 3]);
+        seer_address third = addr(users[test_rng_next(&rng) % 3]);
+        u256 amt = u256_from_u64(test_rng_next(&rng) % 2000);
+        uint8_t cd[4 + 32 * 8];
+        size_t len;
+        unsigned to;
+        u256 w[8];
+        uint32_t sels[] = {0xa9059cbb, 0x70a08231, 0x095ea7b3, 0x23b872dd, 0x01020304};
+        switch (kind) {
+        case 0:
+        case 1:
+        case 2: {
+            unsigned targets[] = {A_TOKEN, A_PROXY, A_MINPROXY};
+            to = targets[kind];
+            uint32_t sel = sels[test_rng_next(&rng) % 5];
+            w[0] = word_of(sel == 0x23b872dd ? &third : &other);
+            w[1] = sel == 0x23b872dd ? word_of(&other) : amt;
+            w[2] = amt;
+            len = calldata(cd, sel, w, sel == 0x23b872dd ? 3 : 2);
+            break;
+        }
+        case 3:
+            to = A_ARRAY;
+            w[0] = amt;
+            len = calldata(cd, 0, w, 1);
+            break;
+        case 4: {
+            to = A_LOOP;
+            unsigned n = (unsigned)(test_rng_next(&rng) % 6);
+            w[0] = u256_from_u64(0x20);
+            w[1] = u256_from_u64(n);
+            for (unsigned i = 0; i < n; i++)
+                w[2 + i] = word_of(i % 2 ? &other : &third);
+            len = calldata(cd, 0, w, 2 + n);
+            break;
+        }
+        case 5:
+        case 6:
+            to = A_ROUTER;
+            {
+                seer_address pa = addr(A_PAIR);
+                w[0] = word_of(&pa);
+            }
+            w[1] = amt;
+            len = calldata(cd, kind == 5 ? 0x22222222 : 0x22222223, w, 2);
+            break;
+        default:
+            to = A_PAIR;
+            w[0] = amt;
+            w[1] = word_of(&other);
+            len = calldata(cd, 0x11111111, w, 2);
+            break;
+        }
+        /* Random truncation now and then: short calldata reads zeros. */
+        if (test_rng_next(&rng) % 10 == 0 && len > 4)
+            len -= (size_t)(test_rng_next(&rng) % (len - 4));
+        seer_tx tx;
+        mk_tx(&tx, users[ui], to, cd, len, nonces[ui]++);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        bool resolved;
+        checked += exec_and_check(&fx, &tx, &p, &resolved);
+        wildcard += p.nall_slots > 0;
+        total++;
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+    }
+    /* Calldata arrays of up to 3 items resolve exactly (the unrolled
+     * iterations; the widened part's guard is false); longer ones give the
+     * loop contract's all-slots wildcard. */
+    printf("test_analyzer: property: %u txs, %u resolved without unknown and checked, %u with all-slots\n",
+           total, checked, wildcard);
+    ck_assert_uint_eq(checked, total); /* none of these contracts needs "unknown" */
+    fx_free(&fx);
+}
+END_TEST
+
+/* ---- hostile code ---- */
+
+START_TEST(test_hostile_code_bounded)
+{
+    seer_analyzer_options o = SEER_ANALYZER_OPTIONS_INIT;
+    o.max_steps = 20000;
+    o.max_entry_steps = 5000;
+    o.max_nodes = 4000;
+    o.max_paths = 64;
+    test_rng rng;
+    test_rng_init(&rng, test_seed("test_analyzer") ^ 0x5555);
+    static uint8_t code[8192];
+    unsigned unknown = 0;
+    for (int it = 0; it < 200; it++) {
+        size_t len = 48 + (size_t)(test_rng_next(&rng) % (sizeof code - 48));
+        /* A prefix of pushes, so paths do not all end in a stack underflow. */
+        for (size_t i = 0; i < 48; i += 3) {
+            code[i] = SEER_OP_PUSH2;
+            code[i + 1] = (uint8_t)(test_rng_next(&rng) % 32);
+            code[i + 2] = (uint8_t)test_rng_next(&rng);
+        }
+        for (size_t i = 48; i < len; i++) {
+            uint64_t r = test_rng_next(&rng);
+            /* Bias toward jumps, pushes and JUMPDESTs so paths branch. */
+            static const uint8_t pick[] = {0x5b, 0x56, 0x57, 0x60, 0x61, 0x80,
+                                           0x90, 0x54, 0x55, 0x20, 0x35, 0x01};
+            code[i] = r % 3 ? pick[(r >> 8) % sizeof pick] : (uint8_t)(r >> 16);
+        }
+        an_summary *s = NULL;
+        ck_assert_int_eq(an_summary_build(&s, code, len, &o), 0);
+        ck_assert_uint_le(s->steps, o.max_steps);
+        ck_assert_uint_le(s->nnodes, o.max_nodes + 1);
+        for (uint32_t i = 0; i < s->ntpl; i++)
+            unknown += s->tpl[i].kind == AT_UNKNOWN;
+        an_summary_free(s);
+    }
+    /* An infinite loop that grows a counter: widened, then it stops. */
+    uint8_t spin[64];
+    size_t n = assemble(spin, sizeof spin, "PUSH1 0x00 top: PUSH1 0x01 ADD DUP1 SLOAD POP @top JUMP");
+    an_summary *s = NULL;
+    ck_assert_int_eq(an_summary_build(&s, spin, n, &o), 0);
+    ck_assert_uint_ge(s->widened, 1);
+    ck_assert(!s->budget_hit);
+    an_summary_free(s);
+    /* A stack that grows each iteration cannot be widened: "unknown". */
+    n = assemble(spin, sizeof spin, "top: CALLER @top JUMP");
+    ck_assert_int_eq(an_summary_build(&s, spin, n, &o), 0);
+    bool unk = false;
+    for (uint32_t i = 0; i < s->ntpl; i++)
+        unk |= s->tpl[i].kind == AT_UNKNOWN;
+    ck_assert(unk);
+    an_summary_free(s);
+    printf("test_analyzer: hostile: 200 random codes analyzed within budget, %u unknown templates\n",
+           unknown);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("analyzer");
+    TCase *t;
+    t = tcase_create("erc20");
+    tcase_add_test(t, test_erc20_templates);
+    suite_add_tcase(s, t);
+    t = tcase_create("proxies");
+    tcase_add_test(t, test_proxies);
+    suite_add_tcase(s, t);
+    t = tcase_create("array");
+    tcase_add_test(t, test_array_push);
+    suite_add_tcase(s, t);
+    t = tcase_create("loop");
+    tcase_add_test(t, test_calldata_loop);
+    suite_add_tcase(s, t);
+    t = tcase_create("router");
+    tcase_add_test(t, test_router_pair_swap);
+    suite_add_tcase(s, t);
+    t = tcase_create("property");
+    tcase_set_timeout(t, 60);
+    tcase_add_test(t, test_property_random_txs);
+    suite_add_tcase(s, t);
+    t = tcase_create("hostile");
+    tcase_set_timeout(t, 60);
+    tcase_add_test(t, test_hostile_code_bounded);
+    suite_add_tcase(s, t);
+    return test_run_suite(s);
+}
