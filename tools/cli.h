@@ -10,6 +10,7 @@
  *  3 a runtime error. */
 typedef int (*seer_cmd_fn)(int argc, char **argv);
 
+int cmd_demo(int argc, char **argv);
 int cmd_statetest(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
@@ -17,6 +18,9 @@ int cmd_asm(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_blocktest(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 /** `seer bench vm` (the `bench` command dispatches its `vm` mode here). */
 int cmd_bench_vm(int argc, char **argv);
 

@@ -1,0 +1,1192 @@
+/* The parallel block executor: levels from predicted access sets, a thread
+ * pool running each level's transactions in their own worlds over one
+ * shared block overlay, validation of the recorded sets, and re-scheduling
+ * of the suffix after a misprediction (DESIGN.md, "The correctness
+ * invariant"). The target store sees nothing until the result is final. */
+#include "analyzer/analyzer_internal.h"
+#include "common/hashtab.h"
+#include "common/util.h"
+#include "scheduler/sched.h"
+#include "state/overlay.h"
+#include "vm/analysis.h"
+#include "vm/interp.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+unsigned seer_sched_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* a small thread pool: the caller is worker 0                         */
+
+typedef struct pool pool;
+typedef void (*pool_fn)(pool *p, unsigned wid, void *arg);
+
+struct pool {
+    unsigned n; /* threads including the caller */
+    pthread_t *th;
+    pthread_mutex_t mu;
+    pthread_cond_t start, done;
+    uint64_t gen;
+    unsigned busy;
+    bool quit;
+    pool_fn fn;
+    void *arg;
+    void (*on_exit)(void);
+};
+
+typedef struct pool_thread_arg {
+    pool *p;
+    unsigned wid;
+} pool_thread_arg;
+
+static void *pool_main(void *x)
+{
+    pool_thread_arg *ta = x;
+    pool *p = ta->p;
+    unsigned wid = ta->wid;
+    free(ta);
+    uint64_t seen = 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->quit && p->gen == seen)
+            pthread_cond_wait(&p->start, &p->mu);
+        if (p->quit)
+            break;
+        seen = p->gen;
+        pool_fn fn = p->fn;
+        void *arg = p->arg;
+        pthread_mutex_unlock(&p->mu);
+        fn(p, wid, arg);
+        pthread_mutex_lock(&p->mu);
+        if (--p->busy == 0)
+            pthread_cond_signal(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    /* the interpreter keeps a per-thread stack pool (vm/interp.h) */
+    seer_vm_thread_cleanup();
+    return NULL;
+}
+
+static void pool_free(pool *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->quit = true;
+    pthread_cond_broadcast(&p->start);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 1; i < p->n; i++)
+        if (p->th[i])
+            pthread_join(p->th[i], NULL);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->start);
+    pthread_cond_destroy(&p->done);
+    free(p->th);
+    free(p);
+}
+
+static int pool_new(pool **out, unsigned n)
+{
+    pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return SEER_ENOMEM;
+    p->n = n ? n : 1;
+    p->th = calloc(p->n, sizeof *p->th);
+    if (!p->th) {
+        free(p);
+        return SEER_ENOMEM;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->start, NULL);
+    pthread_cond_init(&p->done, NULL);
+    for (unsigned i = 1; i < p->n; i++) {
+        pool_thread_arg *ta = malloc(sizeof *ta);
+        if (ta) {
+            ta->p = p;
+            ta->wid = i;
+        }
+        if (!ta || pthread_create(&p->th[i], NULL, pool_main, ta) != 0) {
+            free(ta);
+            p->n = i;
+            pool_free(p);
+            return seer_err(SEER_ENOMEM, "scheduler: cannot start worker thread %u", i);
+        }
+    }
+    *out = p;
+    return 0;
+}
+
+/* Runs fn on every thread (the caller as worker 0) and waits for all. */
+static void pool_run(pool *p, pool_fn fn, void *arg, unsigned nthreads)
+{
+    if (nthreads > p->n)
+        nthreads = p->n;
+    if (nthreads <= 1) {
+        fn(p, 0, arg);
+        return;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->fn = fn;
+    p->arg = arg;
+    p->busy = p->n - 1;
+    p->gen++;
+    pthread_cond_broadcast(&p->start);
+    pthread_mutex_unlock(&p->mu);
+    fn(p, 0, arg);
+    pthread_mutex_lock(&p->mu);
+    while (p->busy)
+        pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* ------------------------------------------------------------------ */
+/* admission and prediction in parallel                                */
+
+typedef struct admit_job {
+    seer_block *b;
+    seer_fork fork;
+    uint64_t chain_id;
+    atomic_size_t next;
+    atomic_size_t bad; /* lowest failing index, SIZE_MAX none */
+} admit_job;
+
+static int admit_one(seer_tx *tx, seer_fork fork, uint64_t chain_id, size_t i, const char **ex)
+{
+    int rc = 0;
+    if (!seer_tx_type_allowed(tx->type, fork)) {
+        *ex = seer_txex_type_not_supported;
+        rc = seer_err(SEER_ETX, "transaction %zu: type %u not allowed under %s", i, tx->type,
+                      seer_fork_name(fork));
+    } else if ((rc = seer_tx_check_chain_id(tx, chain_id, ex)) < 0 ||
+               (rc = seer_tx_recover_sender_ex(tx, fork, ex)) < 0 ||
+               (rc = seer_tx_check_static(tx, fork, ex)) < 0) {
+        seer_err_wrap(rc, "transaction %zu: ", i);
+    }
+    return rc;
+}
+
+static void admit_worker(pool *p, unsigned wid, void *arg)
+{
+    admit_job *j = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&j->next, 1);
+        if (i >= j->b->ntxs)
+            break;
+        const char *ex = NULL;
+        if (admit_one(&j->b->txs[i], j->fork, j->chain_id, i, &ex) < 0) {
+            size_t cur = atomic_load(&j->bad);
+            while (i < cur && !atomic_compare_exchange_weak(&j->bad, &cur, i))
+                ;
+        }
+    }
+}
+
+int seer_sched_admit_txs(seer_block *b, seer_fork fork, uint64_t chain_id, unsigned threads, size_t *bad,
+                         const char **exception)
+{
+    if (exception)
+        *exception = NULL;
+    if (!b)
+        return SEER_EINVAL;
+    if (!threads)
+        threads = seer_sched_cpus();
+    if (threads > b->ntxs / 8 + 1)
+        threads = (unsigned)(b->ntxs / 8 + 1);
+    pool *p = NULL;
+    int rc = pool_new(&p, threads);
+    if (rc < 0)
+        return rc;
+    admit_job j = {.b = b, .fork = fork, .chain_id = chain_id};
+    atomic_init(&j.next, 0);
+    atomic_init(&j.bad, SIZE_MAX);
+    pool_run(p, admit_worker, &j, threads);
+    pool_free(p);
+    size_t k = atomic_load(&j.bad);
+    if (k == SIZE_MAX)
+        return 0;
+    /* again on this thread, for the detail message and the exception of
+     * the lowest failing transaction (what the serial check reports) */
+    const char *ex = NULL;
+    rc = admit_one(&b->txs[k], fork, chain_id, k, &ex);
+    if (bad)
+        *bad = k;
+    if (exception)
+        *exception = ex;
+    return rc < 0 ? rc : seer_err(SEER_EINTERNAL, "transaction %zu: admission not repeatable", k);
+}
+
+typedef struct predict_job {
+    seer_access_set *sets;
+    const seer_block *b;
+    const size_t *order;
+    size_t n;
+    const seer_block_env *env;
+    const seer_state_reader *reader;
+    seer_analyzer *a;
+    atomic_size_t next;
+    atomic_int err;
+} predict_job;
+
+static void predict_worker(pool *p, unsigned wid, void *arg)
+{
+    predict_job *j = arg;
+    seer_prediction pr;
+    memset(&pr, 0, sizeof pr);
+    for (;;) {
+        size_t i = atomic_fetch_add(&j->next, 1);
+        if (i >= j->n || atomic_load(&j->err))
+            break;
+        const seer_tx *tx = &j->b->txs[j->order ? j->order[i] : i];
+        seer_access_set *s = &j->sets[i];
+        int rc = seer_access_set_tx_implied(s, tx, &j->env->coinbase);
+        if (rc == 0 && j->a) {
+            rc = seer_analyzer_predict_tx(j->a, &pr, tx, j->env, j->reader);
+            if (rc == 0)
+                rc = seer_access_set_add_prediction(s, &pr);
+            seer_prediction_clear(&pr);
+        }
+        if (rc < 0) {
+            int z = 0;
+            atomic_compare_exchange_strong(&j->err, &z, rc);
+        }
+    }
+}
+
+static int predict_with_pool(pool *p, unsigned threads, seer_access_set *sets, const seer_block *b,
+                             const size_t *order, size_t n, const seer_block_env *env,
+                             const seer_state_reader *reader, seer_analyzer *a)
+{
+    predict_job j = {.sets = sets, .b = b, .order = order, .n = n, .env = env, .reader = reader, .a = a};
+    atomic_init(&j.next, 0);
+    atomic_init(&j.err, 0);
+    pool_run(p, predict_worker, &j, threads);
+    return atomic_load(&j.err);
+}
+
+int seer_sched_predict(seer_access_set *sets, const seer_block *b, const size_t *order, size_t n,
+                       const seer_block_env *env, const seer_state_reader *reader, seer_analyzer *a,
+                       unsigned threads)
+{
+    if (!sets || !b || !env || !reader)
+        return SEER_EINVAL;
+    if (!threads)
+        threads = seer_sched_cpus();
+    pool *p = NULL;
+    int rc = pool_new(&p, threads);
+    if (rc < 0)
+        return rc;
+    rc = predict_with_pool(p, threads, sets, b, order, n, env, reader, a);
+    pool_free(p);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* per-transaction effects as patches over whatever state merges them  */
+
+enum {
+    P_DELETE = 1,  /* the account ends deleted */
+    P_CREATE = 2,  /* the account came into existence: every field absolute */
+    P_BAL_ABS = 4, /* balance read and written: the new value */
+    P_BAL_ADD = 8, /* balance credited blind: add the difference */
+    P_NONCE = 16,
+    P_CODE = 32,
+    P_CLEAR = 64, /* storage cleared before the slots apply */
+};
+
+typedef struct patch_acct {
+    seer_address addr;
+    uint8_t flags;
+    u256 balance; /* the value (P_BAL_ABS, P_CREATE) or the difference (P_BAL_ADD) */
+    uint64_t nonce;
+    seer_bytes32 code_hash;
+    uint8_t *code; /* owned copy when code_changed */
+    size_t code_len;
+    bool code_changed;
+    seer_slot_change *slots; /* owned */
+    size_t nslots;
+} patch_acct;
+
+typedef struct txslot {
+    seer_tx_result res;
+    bool executed; /* res, patch and actual belong to the latest execution */
+    bool ever_executed;
+    int err;
+    patch_acct *patch;
+    size_t npatch;
+    seer_access_set actual;
+    bool covered; /* the actual set was inside the prediction */
+} txslot;
+
+static void slot_discard(txslot *s)
+{
+    seer_tx_result_clear(&s->res);
+    for (size_t i = 0; i < s->npatch; i++) {
+        free(s->patch[i].code);
+        free(s->patch[i].slots);
+    }
+    free(s->patch);
+    s->patch = NULL;
+    s->npatch = 0;
+    s->executed = false;
+}
+
+static bool read_balance(const seer_key *reads, size_t nreads, const seer_address *a)
+{
+    seer_key k;
+    memset(&k, 0, sizeof k);
+    memcpy(k.addr, a->bytes, 20);
+    k.field = SEER_KEY_BALANCE;
+    size_t lo = 0, hi = nreads;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = memcmp(&reads[mid], &k, sizeof k);
+        if (c == 0)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* The effect of a change set relative to `view`, the state the
+ * transaction ran against: only what it changed, balances it never read as
+ * differences (DESIGN.md: credits are deltas). */
+static int make_patch(txslot *s, const seer_changeset *cs, const seer_state_reader *view,
+                      const seer_key *reads, size_t nreads)
+{
+    s->patch = calloc(cs->naccounts ? cs->naccounts : 1, sizeof *s->patch);
+    if (!s->patch)
+        return SEER_ENOMEM;
+    for (size_t i = 0; i < cs->naccounts; i++) {
+        const seer_account_change *c = &cs->accounts[i];
+        patch_acct *p = &s->patch[s->npatch++];
+        p->addr = c->addr;
+        seer_account v;
+        int rc = view->vt->get_account(view->ctx, &c->addr, &v);
+        if (rc < 0)
+            return rc;
+        if (!c->account.exists) {
+            p->flags = P_DELETE;
+            continue;
+        }
+        if (!v.exists) {
+            p->flags = P_CREATE;
+            p->balance = c->account.balance;
+            p->nonce = c->account.nonce;
+            p->code_hash = c->account.code_hash;
+        } else {
+            if (!u256_eq(&c->account.balance, &v.balance)) {
+                if (read_balance(reads, nreads, &c->addr)) {
+                    p->flags |= P_BAL_ABS;
+                    p->balance = c->account.balance;
+                } else {
+                    p->flags |= P_BAL_ADD;
+                    u256_sub(&p->balance, &c->account.balance, &v.balance);
+                }
+            }
+            if (c->account.nonce != v.nonce) {
+                p->flags |= P_NONCE;
+                p->nonce = c->account.nonce;
+            }
+            if (memcmp(&c->account.code_hash, &v.code_hash, 32) != 0) {
+                p->flags |= P_CODE;
+                p->code_hash = c->account.code_hash;
+            }
+        }
+        if (c->storage_cleared)
+            p->flags |= P_CLEAR;
+        if (c->code_changed) {
+            p->code_changed = true;
+            p->code_hash = c->account.code_hash;
+            p->flags |= P_CODE;
+            if (c->code_len) {
+                p->code = malloc(c->code_len);
+                if (!p->code)
+                    return SEER_ENOMEM;
+                memcpy(p->code, c->code, c->code_len);
+            }
+            p->code_len = c->code_len;
+        }
+        if (c->nslots) {
+            p->slots = malloc(c->nslots * sizeof *p->slots);
+            if (!p->slots)
+                return SEER_ENOMEM;
+            memcpy(p->slots, c->slots, c->nslots * sizeof *p->slots);
+            p->nslots = c->nslots;
+        }
+    }
+    return 0;
+}
+
+/* Turns a patch into a change set against `cur` (the state it merges
+ * into). `buf` has room for s->npatch changes. */
+static int resolve_patch(seer_changeset *out, seer_account_change *buf, const txslot *s,
+                         const seer_state_reader *cur)
+{
+    for (size_t i = 0; i < s->npatch; i++) {
+        const patch_acct *p = &s->patch[i];
+        seer_account_change *c = &buf[i];
+        memset(c, 0, sizeof *c);
+        c->addr = p->addr;
+        if (p->flags & P_DELETE) {
+            c->account.exists = false;
+            c->account.code_hash = SEER_EMPTY_CODE_HASH;
+            c->storage_cleared = true;
+            continue;
+        }
+        seer_account a;
+        int rc = cur->vt->get_account(cur->ctx, &p->addr, &a);
+        if (rc < 0)
+            return rc;
+        if (!a.exists) {
+            memset(&a, 0, sizeof a);
+            a.code_hash = SEER_EMPTY_CODE_HASH;
+        }
+        if (p->flags & P_CREATE) {
+            a.balance = p->balance;
+            a.nonce = p->nonce;
+            a.code_hash = p->code_hash;
+        } else {
+            if (p->flags & P_BAL_ABS)
+                a.balance = p->balance;
+            else if (p->flags & P_BAL_ADD)
+                u256_add(&a.balance, &a.balance, &p->balance);
+            if (p->flags & P_NONCE)
+                a.nonce = p->nonce;
+            if (p->flags & P_CODE)
+                a.code_hash = p->code_hash;
+        }
+        a.exists = true;
+        c->account = a;
+        c->storage_cleared = (p->flags & P_CLEAR) != 0;
+        c->code_changed = p->code_changed;
+        c->code = p->code;
+        c->code_len = p->code_len;
+        c->slots = p->slots;
+        c->nslots = p->nslots;
+    }
+    out->accounts = buf;
+    out->naccounts = s->npatch;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* validation: executed accesses per key                               */
+
+typedef struct vkey {
+    seer_key key;
+    uint32_t max_done[4]; /* per mode: 1 + the highest position executed in earlier levels */
+    uint32_t *cur;        /* (position << 2) | mode, for the level being validated */
+    size_t ncur, capcur;
+    bool touched;
+    UT_hash_handle hh;
+} vkey;
+
+typedef struct vindex {
+    vkey *table;
+    vkey **touched;
+    size_t ntouched, cap;
+} vindex;
+
+static void vindex_clear(vindex *vx)
+{
+    vkey *k, *tmp;
+    HASH_ITER(hh, vx->table, k, tmp)
+    {
+        HASH_DEL(vx->table, k);
+        free(k->cur);
+        free(k);
+    }
+    free(vx->touched);
+    memset(vx, 0, sizeof *vx);
+}
+
+static vkey *vindex_get(vindex *vx, const seer_key *key)
+{
+    vkey *k;
+    HASH_FIND(hh, vx->table, key, sizeof *key, k);
+    if (k)
+        return k;
+    k = calloc(1, sizeof *k);
+    if (!k)
+        return NULL;
+    k->key = *key;
+    bool oom = false;
+    SEER_HASH_ADD(hh, vx->table, &k->key, sizeof k->key, k, &oom);
+    if (oom) {
+        free(k);
+        return NULL;
+    }
+    return k;
+}
+
+static int vindex_add_done(vindex *vx, const seer_access_set *a, size_t pos)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        vkey *k = vindex_get(vx, &a->acc[i].key);
+        if (!k)
+            return SEER_ENOMEM;
+        int m = a->acc[i].mode & 3;
+        if (k->max_done[m] < pos + 1)
+            k->max_done[m] = (uint32_t)(pos + 1);
+    }
+    return 0;
+}
+
+/* Checks the level's transactions (ascending positions) against each other
+ * and against what earlier levels executed: a conflicting pair must have
+ * its lower position in an earlier level. Returns the lowest position of a
+ * broken pair in *m (SIZE_MAX: none). */
+static int validate_level(vindex *vx, const txslot *slots, const uint32_t *job, size_t njob, size_t *m)
+{
+    *m = SIZE_MAX;
+    for (size_t j = 0; j < njob; j++) {
+        uint32_t b = job[j];
+        const seer_access_set *a = &slots[b].actual;
+        for (size_t i = 0; i < a->n; i++) {
+            int mode = a->acc[i].mode;
+            vkey *k = vindex_get(vx, &a->acc[i].key);
+            if (!k)
+                return SEER_ENOMEM;
+            for (int pm = SEER_ACC_R; pm <= SEER_ACC_W; pm++)
+                if (k->max_done[pm] > b + 1 && seer_acc_modes_conflict(pm, mode) && b < *m)
+                    *m = b;
+            for (size_t c = 0; c < k->ncur; c++) {
+                uint32_t x = k->cur[c] >> 2;
+                if (seer_acc_modes_conflict((int)(k->cur[c] & 3), mode) && x < *m)
+                    *m = x;
+            }
+            if (k->ncur == k->capcur) {
+                size_t nc = k->capcur ? k->capcur * 2 : 4;
+                uint32_t *p = realloc(k->cur, nc * sizeof *p);
+                if (!p)
+                    return SEER_ENOMEM;
+                k->cur = p;
+                k->capcur = nc;
+            }
+            k->cur[k->ncur++] = (b << 2) | (uint32_t)mode;
+            if (!k->touched) {
+                if (vx->ntouched == vx->cap) {
+                    size_t nc = vx->cap ? vx->cap * 2 : 64;
+                    vkey **p = realloc(vx->touched, nc * sizeof *p);
+                    if (!p)
+                        return SEER_ENOMEM;
+                    vx->touched = p;
+                    vx->cap = nc;
+                }
+                vx->touched[vx->ntouched++] = k;
+                k->touched = true;
+            }
+        }
+    }
+    /* what stays (below m) becomes "done" for the next levels */
+    for (size_t t = 0; t < vx->ntouched; t++) {
+        vkey *k = vx->touched[t];
+        for (size_t c = 0; c < k->ncur; c++) {
+            uint32_t x = k->cur[c] >> 2;
+            int md = (int)(k->cur[c] & 3);
+            if (x < *m && k->max_done[md] < x + 1)
+                k->max_done[md] = x + 1;
+        }
+        k->ncur = 0;
+        k->touched = false;
+    }
+    vx->ntouched = 0;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the executor                                                        */
+
+typedef struct par_ctx {
+    size_t n;
+    const seer_tx **txs; /* per position */
+    seer_block_env env;
+    seer_overlay *ov;
+    seer_state_reader view;
+    seer_world **worlds;
+    txslot *slots;
+    const seer_access_set *pred;
+    bool have_beacon;
+    const seer_header *header;
+    seer_account_change *buf;
+    size_t bufcap;
+    /* the level being run */
+    const uint32_t *job;
+    size_t njob;
+    atomic_size_t next;
+    atomic_int err;
+} par_ctx;
+
+static bool covers(const seer_access_set *p, const seer_access_set *a)
+{
+    if (p->unknown)
+        return true;
+    size_t j = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        const seer_acc *x = &a->acc[i];
+        while (j < p->n && memcmp(&p->acc[j].key, &x->key, sizeof x->key) < 0)
+            j++;
+        if (j < p->n && memcmp(&p->acc[j].key, &x->key, sizeof x->key) == 0 &&
+            (p->acc[j].mode == x->mode || p->acc[j].mode == SEER_ACC_W))
+            continue;
+        if (x->key.field == SEER_KEY_STORAGE) {
+            bool hit = false;
+            for (size_t k = 0; k < p->nall && !hit; k++)
+                hit = memcmp(p->all_slots[k].bytes, x->key.addr, 20) == 0;
+            if (hit)
+                continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+static int run_tx(par_ctx *c, unsigned wid, uint32_t pos)
+{
+    seer_world *w = c->worlds[wid];
+    txslot *s = &c->slots[pos];
+    slot_discard(s);
+    int rc = seer_world_execute_tx(w, &s->res, c->txs[pos], 0);
+    if (rc < 0)
+        return rc;
+    const seer_key *r, *wr;
+    size_t nr, nw;
+    if ((rc = seer_world_access_set(w, &r, &nr, &wr, &nw)) < 0)
+        return rc;
+    s->actual.n = 0;
+    s->actual.nall = 0;
+    s->actual.unknown = false;
+    if ((rc = seer_access_set_from_actual(&s->actual, r, nr, wr, nw, &c->env.coinbase)) < 0)
+        return rc;
+    if (!s->res.exception) {
+        const seer_changeset *cs;
+        if ((rc = seer_world_changeset(w, &cs)) < 0 || (rc = make_patch(s, cs, &c->view, r, nr)) < 0)
+            return rc;
+    }
+    s->executed = true;
+    if (!s->ever_executed) {
+        s->ever_executed = true;
+        s->covered = covers(&c->pred[pos], &s->actual);
+    }
+    return 0;
+}
+
+static void level_worker(pool *p, unsigned wid, void *arg)
+{
+    par_ctx *c = arg;
+    for (;;) {
+        if (atomic_load(&c->err))
+            break;
+        size_t i = atomic_fetch_add(&c->next, 1);
+        if (i >= c->njob)
+            break;
+        int rc = run_tx(c, wid, c->job[i]);
+        if (rc < 0) {
+            int z = 0;
+            atomic_compare_exchange_strong(&c->err, &z, rc);
+        }
+    }
+}
+
+static int ov_apply_cb(void *ctx, const seer_changeset *cs)
+{
+    return seer_overlay_apply(ctx, cs);
+}
+
+static int merge_tx(par_ctx *c, size_t pos)
+{
+    txslot *s = &c->slots[pos];
+    if (!s->npatch)
+        return 0;
+    if (s->npatch > c->bufcap) {
+        seer_account_change *p = realloc(c->buf, s->npatch * sizeof *p);
+        if (!p)
+            return SEER_ENOMEM;
+        c->buf = p;
+        c->bufcap = s->npatch;
+    }
+    seer_changeset cs;
+    int rc = resolve_patch(&cs, c->buf, s, &c->view);
+    if (rc == 0)
+        rc = seer_overlay_apply(c->ov, &cs);
+    return rc;
+}
+
+/* The overlay again from scratch: the beacon-root write, then every
+ * executed transaction in block order (all of them commute or are in
+ * order: they passed validation). */
+static int rebuild_overlay(par_ctx *c)
+{
+    seer_overlay_reset(c->ov);
+    int rc;
+    if (c->have_beacon) {
+        seer_exec_target ot = {c->view, ov_apply_cb, NULL, c->ov};
+        if ((rc = seer_exec_beacon_root(&ot, c->header)) < 0)
+            return rc;
+    }
+    for (size_t i = 0; i < c->n; i++)
+        if (c->slots[i].executed && (rc = merge_tx(c, i)) < 0)
+            return rc;
+    return 0;
+}
+
+void seer_par_stats_clear(seer_par_stats *s)
+{
+    if (!s)
+        return;
+    free(s->tx_level);
+    memset(s, 0, sizeof *s);
+}
+
+static int run_serial(seer_block_result *out, const seer_exec_target *t, const seer_exec_options *opts,
+                      const seer_block *vb, seer_fork fork, uint64_t chain_id)
+{
+    return seer_exec_block(out, t, opts, vb, fork, chain_id);
+}
+
+int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const seer_exec_target *t,
+                        const seer_exec_options *opts, const seer_block *b, const size_t *order, size_t n,
+                        seer_fork fork, uint64_t chain_id, const seer_par_options *po,
+                        const seer_access_set *predicted)
+{
+    static const seer_par_options defaults = SEER_PAR_OPTIONS_INIT;
+    if (!out || !t || !opts || !b || (!order && n != b->ntxs))
+        return SEER_EINVAL;
+    if (!po)
+        po = &defaults;
+    memset(out, 0, sizeof *out);
+    seer_par_stats st_local;
+    seer_par_stats *st = stats ? stats : &st_local;
+    memset(st, 0, sizeof *st);
+    double t0 = now_s();
+    int rc = SEER_ENOMEM;
+
+    /* the block as executed: b's transactions in `order` */
+    seer_block vb = *b;
+    seer_tx *vtx = NULL;
+    if (order) {
+        vtx = malloc((n ? n : 1) * sizeof *vtx);
+        if (!vtx)
+            return SEER_ENOMEM;
+        for (size_t i = 0; i < n; i++)
+            vtx[i] = b->txs[order[i]];
+        vb.txs = vtx;
+        vb.ntxs = n;
+    }
+    unsigned threads = po->threads ? po->threads : seer_sched_cpus();
+    if (threads > n)
+        threads = n ? (unsigned)n : 1;
+    st->threads = threads;
+    st->ntx = n;
+
+    par_ctx c;
+    memset(&c, 0, sizeof c);
+    c.n = n;
+    pool *p = NULL;
+    seer_code_cache *cache = NULL;
+    seer_access_set *own_pred = NULL, *sched = NULL;
+    uint64_t *weight = NULL;
+    bool *pending = NULL;
+    uint32_t *lvl_pos = NULL, *lvl_start = NULL;
+    seer_sched_graph g;
+    memset(&g, 0, sizeof g);
+    vindex vx;
+    memset(&vx, 0, sizeof vx);
+    seer_world *pw = NULL;
+
+    if (n == 0 || (opts->dao && b->header.number == 1920000 && fork >= SEER_FORK_HOMESTEAD)) {
+        /* nothing to schedule (or a rule the serial path refuses) */
+        rc = run_serial(out, t, opts, &vb, fork, chain_id);
+        st->serial_fallback = true;
+        goto done;
+    }
+    seer_block_env_from_header(&c.env, &b->header, fork, chain_id);
+    c.header = &b->header;
+    c.txs = malloc(n * sizeof *c.txs);
+    c.slots = calloc(n, sizeof *c.slots);
+    c.worlds = calloc(threads, sizeof *c.worlds);
+    weight = malloc(n * sizeof *weight);
+    pending = malloc(n * sizeof *pending);
+    st->tx_level = malloc(n * sizeof *st->tx_level);
+    lvl_pos = malloc(n * sizeof *lvl_pos);
+    if (!c.txs || !c.slots || !c.worlds || !weight || !pending || !st->tx_level || !lvl_pos)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        c.txs[i] = &vb.txs[i];
+        weight[i] = vb.txs[i].gas_limit;
+        pending[i] = true;
+    }
+    if ((rc = seer_overlay_new(&c.ov, t->reader)) < 0)
+        goto fail;
+    c.view = seer_overlay_reader(c.ov);
+    c.have_beacon = opts->beacon_root && fork >= SEER_FORK_CANCUN;
+    if (c.have_beacon && (rc = rebuild_overlay(&c)) < 0)
+        goto fail;
+    if ((rc = seer_code_cache_new(&cache)) < 0)
+        goto fail;
+    for (unsigned i = 0; i < threads; i++) {
+        if ((rc = seer_world_create(&c.worlds[i], &c.view, &c.env)) < 0)
+            goto fail;
+        seer_world_set_code_cache(c.worlds[i], cache);
+    }
+    if ((rc = pool_new(&p, threads)) < 0)
+        goto fail;
+
+    /* predicted sets */
+    rc = SEER_ENOMEM;
+    if (!predicted) {
+        own_pred = calloc(n, sizeof *own_pred);
+        if (!own_pred)
+            goto fail;
+        if (!po->blind &&
+            (rc = predict_with_pool(p, threads, own_pred, &vb, NULL, n, &c.env, &c.view, po->analyzer)) < 0)
+            goto fail;
+        predicted = own_pred;
+    }
+    c.pred = predicted;
+    double t1 = now_s();
+    st->predict_s = t1 - t0;
+    rc = SEER_ENOMEM;
+    sched = calloc(n, sizeof *sched);
+    if (!sched)
+        goto fail;
+    for (size_t i = 0; i < n; i++)
+        if ((rc = seer_access_set_union(&sched[i], &predicted[i])) < 0)
+            goto fail;
+
+    size_t npending = n;
+    for (unsigned round = 0; npending; round++) {
+        double ts = now_s();
+        if ((rc = seer_sched_graph_build(&g, sched, n, weight, pending)) < 0)
+            goto fail;
+        st->rounds = round + 1;
+        if (round == 0) {
+            st->levels = g.nlevels;
+            for (size_t i = 0; i < n; i++)
+                st->tx_level[i] = g.level[i];
+            double par = g.critical_gas ? (double)g.total_gas / (double)g.critical_gas : 1.0;
+            if (po->min_parallelism > 0 && (par < po->min_parallelism || threads == 1)) {
+                /* too little to win: plain serial execution, nothing else */
+                st->schedule_s += now_s() - ts;
+                double te = now_s();
+                rc = run_serial(out, t, opts, &vb, fork, chain_id);
+                st->exec_s = now_s() - te;
+                st->serial_fallback = true;
+                goto done;
+            }
+        }
+        if (round >= po->max_rounds) {
+            /* serial from the lowest pending position on */
+            size_t m = 0;
+            while (m < n && !pending[m])
+                m++;
+            bool rebuild = false;
+            for (size_t i = m; i < n; i++)
+                if (c.slots[i].executed) {
+                    st->reexecuted++;
+                    st->reexecuted_gas += c.slots[i].res.gas_used;
+                    slot_discard(&c.slots[i]);
+                    rebuild = true;
+                }
+            if (rebuild && (rc = rebuild_overlay(&c)) < 0)
+                goto fail;
+            st->serial_fallback = true;
+            st->schedule_s += now_s() - ts;
+            double te = now_s();
+            for (size_t i = m; i < n; i++) {
+                if ((rc = run_tx(&c, 0, (uint32_t)i)) < 0 || (rc = merge_tx(&c, i)) < 0)
+                    goto fail;
+                pending[i] = false;
+            }
+            st->exec_s += now_s() - te;
+            npending = 0;
+            break;
+        }
+        /* positions by level, ascending within a level */
+        free(lvl_start);
+        lvl_start = calloc((size_t)g.nlevels + 1, sizeof *lvl_start);
+        if (!lvl_start) {
+            rc = SEER_ENOMEM;
+            goto fail;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (pending[i])
+                lvl_start[g.level[i] + 1]++;
+        for (uint32_t l = 0; l < g.nlevels; l++)
+            lvl_start[l + 1] += lvl_start[l];
+        {
+            uint32_t *fill = calloc((size_t)g.nlevels + 1, sizeof *fill);
+            if (!fill) {
+                rc = SEER_ENOMEM;
+                goto fail;
+            }
+            for (size_t i = 0; i < n; i++)
+                if (pending[i]) {
+                    uint32_t l = g.level[i];
+                    lvl_pos[lvl_start[l] + fill[l]++] = (uint32_t)i;
+                }
+            free(fill);
+        }
+        st->schedule_s += now_s() - ts;
+        double te = now_s();
+        bool broke = false;
+        for (uint32_t l = 0; l < g.nlevels && !broke; l++) {
+            c.job = &lvl_pos[lvl_start[l]];
+            c.njob = lvl_start[l + 1] - lvl_start[l];
+            atomic_store(&c.next, 0);
+            atomic_store(&c.err, 0);
+            /* one transaction: no wake-up of the other threads */
+            pool_run(p, level_worker, &c, c.njob > 1 ? threads : 1);
+            if ((rc = atomic_load(&c.err)) < 0)
+                goto fail;
+            size_t m;
+            if ((rc = validate_level(&vx, c.slots, c.job, c.njob, &m)) < 0)
+                goto fail;
+            for (size_t j = 0; j < c.njob; j++) {
+                uint32_t pos = c.job[j];
+                if (pos >= m)
+                    break;
+                if ((rc = merge_tx(&c, pos)) < 0)
+                    goto fail;
+                pending[pos] = false;
+                npending--;
+            }
+            if (m == SIZE_MAX)
+                continue;
+            /* a misprediction: everything from m on goes back to the
+             * schedule with what it was seen to touch */
+            broke = true;
+            bool merged_discard = false;
+            for (size_t i = m; i < n; i++) {
+                txslot *s = &c.slots[i];
+                if (!s->executed)
+                    continue;
+                if (!pending[i]) {
+                    merged_discard = true;
+                    pending[i] = true;
+                    npending++;
+                }
+                st->reexecuted++;
+                st->reexecuted_gas += s->res.gas_used;
+                if ((rc = seer_access_set_union(&sched[i], &s->actual)) < 0)
+                    goto fail;
+                slot_discard(s);
+            }
+            if (merged_discard) {
+                if ((rc = rebuild_overlay(&c)) < 0)
+                    goto fail;
+                vindex_clear(&vx);
+                for (size_t i = 0; i < n; i++)
+                    if (c.slots[i].executed && (rc = vindex_add_done(&vx, &c.slots[i].actual, i)) < 0)
+                        goto fail;
+            }
+        }
+        st->exec_s += now_s() - te;
+        seer_sched_graph_clear(&g);
+    }
+    seer_sched_graph_clear(&g);
+
+    /* assemble: the block-level rules that depend on the running totals,
+     * checked in block order; an invalid block is left to the serial path,
+     * which reports it exactly */
+    double tc = now_s();
+    {
+        uint64_t gas = 0, blob = 0;
+        bool valid = true;
+        for (size_t i = 0; i < n && valid; i++) {
+            const txslot *s = &c.slots[i];
+            const seer_tx *tx = c.txs[i];
+            uint64_t nb = tx->type == 3 ? (uint64_t)tx->nblob_hashes * 131072u : 0;
+            uint64_t left = c.env.gas_limit - (gas < c.env.gas_limit ? gas : c.env.gas_limit);
+            if (s->res.exception || (nb && blob + nb > SEER_MAX_BLOB_GAS_PER_BLOCK) || tx->gas_limit > left)
+                valid = false;
+            gas += s->res.gas_used;
+            blob += s->res.blob_gas_used;
+        }
+        if (!valid) {
+            rc = run_serial(out, t, opts, &vb, fork, chain_id);
+            st->serial_fallback = true;
+            goto done_timed;
+        }
+    }
+    rc = SEER_ENOMEM;
+    out->receipts = calloc(n, sizeof *out->receipts);
+    if (!out->receipts)
+        goto fail;
+    bool per_tx_roots = fork < SEER_FORK_BYZANTIUM && t->state_root;
+    if (per_tx_roots) {
+        /* each receipt commits to the state after its transaction */
+        if (c.have_beacon) {
+            if ((rc = seer_exec_beacon_root(t, &b->header)) < 0)
+                goto fail;
+        }
+    } else {
+        seer_changeset all;
+        if ((rc = seer_overlay_changeset(c.ov, &all)) < 0 || (rc = t->apply(t->ctx, &all)) < 0)
+            goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        txslot *s = &c.slots[i];
+        if (per_tx_roots) {
+            if (s->npatch > c.bufcap) {
+                seer_account_change *q = realloc(c.buf, s->npatch * sizeof *q);
+                if (!q) {
+                    rc = SEER_ENOMEM;
+                    goto fail;
+                }
+                c.buf = q;
+                c.bufcap = s->npatch;
+            }
+            seer_changeset cs;
+            if ((rc = resolve_patch(&cs, c.buf, s, &t->reader)) < 0 || (rc = t->apply(t->ctx, &cs)) < 0)
+                goto fail;
+        }
+        out->gas_used += s->res.gas_used;
+        out->blob_gas_used += s->res.blob_gas_used;
+        seer_receipt_from_result(&out->receipts[i], &s->res, c.txs[i]->type, fork, out->gas_used);
+        out->nreceipts = i + 1;
+        if (per_tx_roots && !out->receipts[i].has_status &&
+            (rc = t->state_root(t->ctx, &out->receipts[i].post_state)) < 0)
+            goto fail;
+        seer_bloom_or(out->bloom, out->receipts[i].bloom);
+    }
+    if ((opts->withdrawals && fork >= SEER_FORK_SHANGHAI) || opts->rewards) {
+        if ((rc = seer_world_create(&pw, &t->reader, &c.env)) < 0)
+            goto fail;
+        if (opts->withdrawals && fork >= SEER_FORK_SHANGHAI && (rc = seer_exec_withdrawals(pw, t, &vb)) < 0)
+            goto fail;
+        if (opts->rewards && (rc = seer_exec_rewards(pw, t, &vb, fork)) < 0)
+            goto fail;
+    }
+    rc = 0;
+done_timed:
+    st->commit_s = now_s() - tc;
+    goto done;
+fail:
+    seer_block_result_clear(out);
+done:
+    if (rc == 0 && c.slots) {
+        /* the schedule's figures with the real costs */
+        for (size_t i = 0; i < n; i++) {
+            weight[i] = i < out->nreceipts ? out->receipts[i].gas_used : vb.txs[i].gas_limit;
+            if (c.slots[i].ever_executed && !c.slots[i].covered)
+                st->mispredicted++;
+        }
+    } else if (rc == 0 && weight) {
+        for (size_t i = 0; i < n; i++)
+            weight[i] = i < out->nreceipts ? out->receipts[i].gas_used : vb.txs[i].gas_limit;
+    }
+    if (rc == 0 && predicted && weight) {
+        seer_sched_graph g2;
+        if (seer_sched_graph_build(&g2, predicted, n, weight, NULL) == 0) {
+            static const unsigned tp[5] = {4, 8, 16, 32, 64};
+            st->critical_gas = g2.critical_gas;
+            st->level_gas = g2.level_gas;
+            st->gas = g2.total_gas;
+            for (int k = 0; k < 5; k++)
+                st->modeled_makespan[k] = seer_sched_graph_list_makespan(&g2, weight, tp[k]);
+            seer_sched_graph_clear(&g2);
+        }
+    }
+    if (rc == 0 && !st->gas)
+        st->gas = out->gas_used;
+    pool_free(p);
+    for (unsigned i = 0; c.worlds && i < threads; i++)
+        seer_world_free(c.worlds[i]);
+    seer_world_free(pw);
+    free(c.worlds);
+    if (c.slots) {
+        for (size_t i = 0; i < n; i++) {
+            slot_discard(&c.slots[i]);
+            seer_access_set_clear(&c.slots[i].actual);
+        }
+        free(c.slots);
+    }
+    seer_code_cache_free(cache);
+    seer_overlay_free(c.ov);
+    free(c.buf);
+    free(c.txs);
+    if (own_pred) {
+        for (size_t i = 0; i < n; i++)
+            seer_access_set_clear(&own_pred[i]);
+        free(own_pred);
+    }
+    if (sched) {
+        for (size_t i = 0; i < n; i++)
+            seer_access_set_clear(&sched[i]);
+        free(sched);
+    }
+    vindex_clear(&vx);
+    free(weight);
+    free(pending);
+    free(lvl_pos);
+    free(lvl_start);
+    free(vtx);
+    st->total_s = now_s() - t0;
+    if (!stats)
+        seer_par_stats_clear(st);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* serial execution that records each transaction's actual set         */
+
+int seer_sched_record_actual(seer_access_set *actual, seer_block_result *out, const seer_exec_target *t,
+                             const seer_block *b, seer_fork fork, uint64_t chain_id)
+{
+    if (!actual || !out || !t || !b)
+        return SEER_EINVAL;
+    memset(out, 0, sizeof *out);
+    seer_block_env env;
+    seer_block_env_from_header(&env, &b->header, fork, chain_id);
+    seer_world *w = NULL;
+    int rc = SEER_ENOMEM;
+    out->receipts = calloc(b->ntxs ? b->ntxs : 1, sizeof *out->receipts);
+    if (!out->receipts)
+        goto fail;
+    if ((rc = seer_world_create(&w, &t->reader, &env)) < 0)
+        goto fail;
+    for (size_t i = 0; i < b->ntxs; i++) {
+        const char *ex = NULL;
+        if ((rc = seer_exec_tx(w, t, &out->receipts[i], &ex, &b->txs[i], fork, &out->gas_used,
+                               &out->blob_gas_used)) < 0)
+            goto fail;
+        const seer_key *r, *wr;
+        size_t nr, nw;
+        if ((rc = seer_world_access_set(w, &r, &nr, &wr, &nw)) < 0 ||
+            (rc = seer_access_set_from_actual(&actual[i], r, nr, wr, nw, &env.coinbase)) < 0)
+            goto fail;
+        if (ex) {
+            out->exception = ex;
+            out->bad_tx = i;
+            break;
+        }
+        out->nreceipts = i + 1;
+        seer_bloom_or(out->bloom, out->receipts[i].bloom);
+    }
+    seer_world_free(w);
+    return 0;
+fail:
+    seer_world_free(w);
+    seer_block_result_clear(out);
+    return rc;
+}

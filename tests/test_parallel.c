@@ -1,0 +1,315 @@
+/* Parallel execution equals serial execution: every mainnet fixture block
+ * and generated adversarial blocks, at 1, 2, 4 and 8 threads, with the
+ * analyzer's predictions, with transaction-implied predictions only, and
+ * with no prediction at all (every conflict is then found by validation).
+ * Compared: gas used, every receipt (status, gas, cumulative gas, logs),
+ * the receipts root, the logs bloom and the post-state root.
+ *
+ * SEER_ROUNDS=N repeats every parallel run N times (the ThreadSanitizer
+ * job runs 100); SEER_PARALLEL_BLOCKS=K limits the mainnet blocks to the
+ * first K (sorted by number) to keep such runs short; SEER_PARALLEL_ONLY=N
+ * runs mainnet block N alone. */
+#include "chain/block.h"
+#include "chain/exec.h"
+#include "scheduler/sched.h"
+#include "seer.h"
+#include "state/memstore.h"
+#include "state/overlay.h"
+#include "test_util.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+static unsigned rounds(void)
+{
+    const char *e = getenv("SEER_ROUNDS");
+    unsigned r = e && *e ? (unsigned)strtoul(e, NULL, 10) : 1;
+    return r ? r : 1;
+}
+
+/* What a run produced, for comparison. */
+typedef struct outcome {
+    int rc;
+    const char *exception;
+    uint64_t gas;
+    size_t nreceipts;
+    seer_bytes32 receipts_root;
+    uint8_t bloom[256];
+    seer_bytes32 state_root;
+    uint8_t *status;
+    uint64_t *cum;
+    size_t *nlogs;
+} outcome;
+
+static void outcome_clear(outcome *o)
+{
+    free(o->status);
+    free(o->cum);
+    free(o->nlogs);
+    memset(o, 0, sizeof *o);
+}
+
+static int ov_apply(void *ctx, const seer_changeset *cs)
+{
+    return seer_overlay_apply(ctx, cs);
+}
+
+/* mode: 0 serial, 1 parallel with the analyzer, 2 implied keys only, 3 blind */
+static void run(outcome *o, const seer_prestate *ps, const seer_block *b, int mode, unsigned threads,
+                seer_analyzer *an, seer_par_stats *stats)
+{
+    memset(o, 0, sizeof *o);
+    seer_overlay *ov = NULL;
+    ck_assert_int_eq(seer_overlay_new(&ov, ps->reader), 0);
+    seer_exec_target t = {seer_overlay_reader(ov), ov_apply, NULL, ov};
+    seer_exec_options eo = SEER_EXEC_OPTIONS_TXS_ONLY;
+    seer_fork fork = seer_mainnet_fork(b->header.number, b->header.timestamp);
+    seer_block_result r;
+    if (mode == 0) {
+        o->rc = seer_exec_block(&r, &t, &eo, b, fork, 1);
+    } else {
+        seer_par_options po = SEER_PAR_OPTIONS_INIT;
+        po.threads = threads;
+        po.analyzer = mode == 1 ? an : NULL;
+        po.min_parallelism = 0; /* always the parallel machinery */
+        po.blind = mode == 3;
+        o->rc = seer_par_exec_block(&r, stats, &t, &eo, b, NULL, b->ntxs, fork, 1, &po, NULL);
+    }
+    if (o->rc == 0) {
+        o->exception = r.exception;
+        o->gas = r.gas_used;
+        o->nreceipts = r.nreceipts;
+        memcpy(o->bloom, r.bloom, 256);
+        ck_assert_int_eq(seer_receipts_root(&o->receipts_root, r.receipts, r.nreceipts), 0);
+        o->status = calloc(r.nreceipts + 1, 1);
+        o->cum = calloc(r.nreceipts + 1, sizeof *o->cum);
+        o->nlogs = calloc(r.nreceipts + 1, sizeof *o->nlogs);
+        for (size_t i = 0; i < r.nreceipts; i++) {
+            o->status[i] = r.receipts[i].status;
+            o->cum[i] = r.receipts[i].cumulative_gas;
+            o->nlogs[i] = r.receipts[i].nlogs;
+        }
+        seer_memstore *m = NULL;
+        seer_changeset cs;
+        ck_assert_int_eq(seer_memstore_clone(&m, ps->mem), 0);
+        ck_assert_int_eq(seer_overlay_changeset(ov, &cs), 0);
+        ck_assert_int_eq(seer_memstore_apply(m, &cs), 0);
+        ck_assert_int_eq(seer_memstore_state_root(m, &o->state_root), 0);
+        seer_memstore_free(m);
+        seer_block_result_clear(&r);
+    }
+    seer_overlay_free(ov);
+}
+
+static bool same(const outcome *a, const outcome *b, char *why, size_t cap)
+{
+    if (a->rc != b->rc)
+        return snprintf(why, cap, "rc %d vs %d", a->rc, b->rc), false;
+    if ((a->exception == NULL) != (b->exception == NULL) ||
+        (a->exception && strcmp(a->exception, b->exception) != 0))
+        return snprintf(why, cap, "exception %s vs %s", a->exception ? a->exception : "-",
+                        b->exception ? b->exception : "-"),
+               false;
+    if (a->gas != b->gas)
+        return snprintf(why, cap, "gas %llu vs %llu", (unsigned long long)a->gas, (unsigned long long)b->gas),
+               false;
+    if (a->nreceipts != b->nreceipts)
+        return snprintf(why, cap, "receipts %zu vs %zu", a->nreceipts, b->nreceipts), false;
+    for (size_t i = 0; i < a->nreceipts; i++)
+        if (a->status[i] != b->status[i] || a->cum[i] != b->cum[i] || a->nlogs[i] != b->nlogs[i])
+            return snprintf(why, cap, "receipt %zu differs", i), false;
+    if (memcmp(&a->receipts_root, &b->receipts_root, 32) != 0)
+        return snprintf(why, cap, "receipts root"), false;
+    if (memcmp(a->bloom, b->bloom, 256) != 0)
+        return snprintf(why, cap, "bloom"), false;
+    if (memcmp(&a->state_root, &b->state_root, 32) != 0)
+        return snprintf(why, cap, "state root"), false;
+    return true;
+}
+
+/* Runs one block every way and counts the runs that equal serial. */
+typedef struct tally {
+    unsigned runs, equal, mispredicted_blocks, reexec_blocks;
+} tally;
+
+static void check_block(tally *t, const char *label, const seer_prestate *ps, seer_block *b,
+                        seer_analyzer *an)
+{
+    static const unsigned thr[4] = {1, 2, 4, 8};
+    seer_fork fork = seer_mainnet_fork(b->header.number, b->header.timestamp);
+    size_t bad = 0;
+    const char *ex = NULL;
+    ck_assert_msg(seer_block_admit_txs(b, fork, 1, &bad, &ex) == 0, "%s: admission failed at %zu: %s", label,
+                  bad, seer_error_detail());
+    outcome ser;
+    run(&ser, ps, b, 0, 1, an, NULL);
+    ck_assert_msg(ser.rc == 0, "%s: serial run failed: %s", label, seer_error_detail());
+    unsigned nr = rounds();
+    for (unsigned r = 0; r < nr; r++)
+        for (int mode = 1; mode <= 3; mode++)
+            for (int k = 0; k < 4; k++) {
+                /* the blind and implied modes at 1 and 8 threads only after
+                 * the first round: they are the slow ones */
+                if (r > 0 && mode > 1 && k != 1)
+                    continue;
+                outcome par;
+                seer_par_stats st;
+                run(&par, ps, b, mode, thr[k], an, &st);
+                char why[128];
+                bool ok = same(&ser, &par, why, sizeof why);
+                t->runs++;
+                t->equal += ok;
+                if (mode == 3 && k == 0 && r == 0) {
+                    t->mispredicted_blocks += st.mispredicted > 0;
+                    t->reexec_blocks += st.reexecuted > 0;
+                }
+                seer_par_stats_clear(&st);
+                ck_assert_msg(ok, "%s: parallel (mode %d, %u threads, round %u) differs from serial: %s",
+                              label, mode, thr[k], r, why);
+                outcome_clear(&par);
+            }
+    outcome_clear(&ser);
+}
+
+static int cmp_num(const void *x, const void *y)
+{
+    unsigned long long a = strtoull(*(char *const *)x, NULL, 10), b = strtoull(*(char *const *)y, NULL, 10);
+    return a < b ? -1 : a > b;
+}
+
+START_TEST(test_mainnet_blocks)
+{
+    char dir[8192], pre[8500], codes[8192], hashes[8192], blk[8500];
+    snprintf(dir, sizeof dir, "%s", test_fixture_path("mainnet/blocks"));
+    snprintf(codes, sizeof codes, "%s", test_fixture_path("mainnet/bytecodes.json"));
+    snprintf(hashes, sizeof hashes, "%s", test_fixture_path("mainnet/block_hashes.json"));
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    char *names[256];
+    size_t nn = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && nn < 256)
+        if (e->d_name[0] >= '0' && e->d_name[0] <= '9')
+            names[nn++] = strdup(e->d_name);
+    closedir(d);
+    qsort(names, nn, sizeof *names, cmp_num);
+    const char *lim = getenv("SEER_PARALLEL_BLOCKS");
+    size_t limit = lim && *lim ? strtoul(lim, NULL, 10) : nn;
+    seer_analyzer *an = NULL;
+    ck_assert_int_eq(seer_analyzer_new(&an, NULL), 0);
+    tally t = {0};
+    size_t blocks = 0, txs = 0;
+    const char *only = getenv("SEER_PARALLEL_ONLY");
+    for (size_t i = 0; i < nn && i < limit; i++) {
+        if (only && *only && strcmp(only, names[i]) != 0)
+            continue;
+        snprintf(pre, sizeof pre, "%s/%s/pre_state.json", dir, names[i]);
+        snprintf(blk, sizeof blk, "%s/%s/block.json", dir, names[i]);
+        seer_prestate *ps = NULL;
+        seer_block *b = NULL;
+        ck_assert_msg(seer_prestate_from_files(&ps, pre, codes, hashes) == 0, "%s: %s", pre,
+                      seer_error_detail());
+        ck_assert_msg(seer_block_from_json_file(&b, blk) == 0, "%s: %s", blk, seer_error_detail());
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        check_block(&t, names[i], ps, b, an);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        printf("  block %s: %zu txs, %.2f s\n", names[i], b->ntxs,
+               (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
+        fflush(stdout);
+        blocks++;
+        txs += b->ntxs;
+        seer_block_free(b);
+        seer_prestate_free(ps);
+    }
+    for (size_t i = 0; i < nn; i++)
+        free(names[i]);
+    seer_analyzer_free(an);
+    printf("mainnet: %zu blocks (%zu txs): %u/%u parallel runs equal serial (threads 1,2,4,8; analyzer, "
+           "implied, "
+           "blind); blind runs that mispredicted: %u blocks, re-executed: %u blocks\n",
+           blocks, txs, t.equal, t.runs, t.mispredicted_blocks, t.reexec_blocks);
+    ck_assert_uint_eq(t.equal, t.runs);
+    ck_assert_uint_gt(blocks, 0);
+}
+END_TEST
+
+/* Generated blocks: the adversarial workloads and contended ones. */
+static void gen_case(tally *t, seer_analyzer *an, const char *workload, size_t ntx, size_t senders,
+                     double cont, uint64_t seed)
+{
+    seer_gen_options go = SEER_GEN_OPTIONS_INIT;
+    go.workload = workload;
+    go.txs = ntx;
+    go.senders = senders;
+    go.contention = cont;
+    go.seed = seed;
+    seer_gen_block *g = NULL;
+    ck_assert_msg(seer_gen_block_new(&g, &go) == 0, "gen %s: %s", workload, seer_error_detail());
+    char dir[256], pre[300], codes[300], blk[300];
+    snprintf(dir, sizeof dir, "/tmp/seer_test_parallel_%d_%s", (int)getpid(), workload);
+    ck_assert_int_eq(seer_gen_block_write(g, dir), 0);
+    snprintf(pre, sizeof pre, "%s/pre_state.json", dir);
+    snprintf(codes, sizeof codes, "%s/bytecodes.json", dir);
+    snprintf(blk, sizeof blk, "%s/block.json", dir);
+    seer_prestate *ps = NULL;
+    seer_block *b = NULL;
+    ck_assert_msg(seer_prestate_from_files(&ps, pre, codes, NULL) == 0, "%s: %s", pre, seer_error_detail());
+    ck_assert_msg(seer_block_from_json_file(&b, blk) == 0, "%s: %s", blk, seer_error_detail());
+    char label[128];
+    snprintf(label, sizeof label, "gen %s (%zu txs, seed %llu)", workload, ntx, (unsigned long long)seed);
+    check_block(t, label, ps, b, an);
+    seer_block_free(b);
+    seer_prestate_free(ps);
+    seer_gen_block_free(g);
+    remove(pre);
+    remove(codes);
+    remove(blk);
+    rmdir(dir);
+}
+
+START_TEST(test_generated_blocks)
+{
+    uint64_t seed = test_seed("test_parallel");
+    seer_analyzer *an = NULL;
+    ck_assert_int_eq(seer_analyzer_new(&an, NULL), 0);
+    static const char *const adv[] = {
+        "adversarial-storage",     "adversarial-create2", "adversarial-selfdestruct", "adversarial-coinbase",
+        "adversarial-nonce-chain", "adversarial-hot-key", "adversarial-mix"};
+    tally t = {0};
+    unsigned cases = 0;
+    for (size_t i = 0; i < sizeof adv / sizeof adv[0]; i++) {
+        gen_case(&t, an, adv[i], 40, 8, 0.0, seed + i);
+        cases++;
+    }
+    gen_case(&t, an, "erc20", 80, 40, 0.25, seed);
+    gen_case(&t, an, "swap", 40, 20, 1.0, seed);
+    gen_case(&t, an, "mix", 80, 30, 0.1, seed);
+    gen_case(&t, an, "transfer", 60, 10, 0.5, seed);
+    cases += 4;
+    seer_analyzer_free(an);
+    printf(
+        "generated: %u blocks: %u/%u parallel runs equal serial; blind runs that mispredicted: %u blocks\n",
+        cases, t.equal, t.runs, t.mispredicted_blocks);
+    ck_assert_uint_eq(t.equal, t.runs);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("parallel");
+    TCase *tc = tcase_create("mainnet");
+    tcase_set_timeout(tc, 3600);
+    tcase_add_test(tc, test_mainnet_blocks);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("generated");
+    tcase_set_timeout(tc, 3600);
+    tcase_add_test(tc, test_generated_blocks);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return test_run_suite(suite());
+}
