@@ -134,7 +134,7 @@ static bool node_eq(const an_summary *s, const an_node *x, const an_node *y, con
         return false;
     if (x->kind == AN_KECCAK)
         return x->b == y->b && x->c == y->c &&
-               memcmp(&s->args[x->a], yargs + y->a, y->b * sizeof(uint32_t)) == 0;
+               (y->b == 0 || memcmp(&s->args[x->a], yargs + y->a, y->b * sizeof(uint32_t)) == 0);
     return x->a == y->a && x->b == y->b && x->c == y->c;
 }
 
@@ -179,7 +179,8 @@ static uint32_t intern(builder *b, an_node n, const uint32_t *args)
             b->oom = true;
             return b->unk;
         }
-        memcpy(&s->args[s->nargs], args + n.a, n.b * sizeof(uint32_t));
+        if (n.b) /* keccak of zero bytes has no words (args may be NULL) */
+            memcpy(&s->args[s->nargs], args + n.a, n.b * sizeof(uint32_t));
         n.a = s->nargs;
         s->nargs += n.b;
     }
