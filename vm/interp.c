@@ -294,6 +294,15 @@ static inline void rsub_to(u256 *b, const u256 *a)
 }
 #endif
 
+static inline void swap_words(u256 *a, u256 *b)
+{
+    for (int i = 0; i < 4; i++) {
+        uint64_t t = a->w[i];
+        a->w[i] = b->w[i];
+        b->w[i] = t;
+    }
+}
+
 static inline void set_u64(u256 *r, uint64_t v)
 {
     r->w[0] = v;
@@ -1342,9 +1351,7 @@ DUP_OP(16)
 #define SWAP_OP(n)                                                                                           \
     BEGIN(SWAP##n)                                                                                           \
     {                                                                                                        \
-        u256 t_ = sp[-1];                                                                                    \
-        sp[-1] = sp[-1 - (n)];                                                                               \
-        sp[-1 - (n)] = t_;                                                                                   \
+        swap_words(&sp[-1], &sp[-1 - (n)]);                                                                  \
     }                                                                                                        \
     NEXT()
 SWAP_OP(1)
