@@ -428,6 +428,7 @@ START_TEST(test_genesis_rlp)
         const char *ex;
         ck_assert_int_eq(seer_block_decode(&b, raw, len, &ex), 0);
         ck_assert_mem_eq(b.header.hash.bytes, gh.hash.bytes, 32);
+        seer_block_clear(&b);
         seer_bytes32 want = gh.hash;
         ck_assert_int_eq(seer_header_rehash(&gh), 0);
         ck_assert_mem_eq(gh.hash.bytes, want.bytes, 32);
