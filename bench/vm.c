@@ -397,6 +397,33 @@ const char *const *seer_bench_vm_names(void)
     return names;
 }
 
+int seer_bench_vm_code(uint8_t *out, size_t cap, size_t *len, const char *name)
+{
+    if (!out || !len || !name)
+        return seer_err(SEER_EINVAL, "seer_bench_vm_code: NULL argument");
+    for (size_t i = 0; i < NCONTRACTS; i++) {
+        if (strcmp(contracts[i].name, name) != 0)
+            continue;
+        emitter *e = calloc(1, sizeof *e);
+        if (!e)
+            return seer_err(SEER_ENOMEM, "bench vm: emitter");
+        contracts[i].build(e);
+        finish(e);
+        int rc = 0;
+        *len = e->len;
+        if (e->overflow)
+            rc = seer_err(SEER_EINTERNAL, "bench vm: contract '%s' does not fit its buffer", name);
+        else if (e->len > cap)
+            rc = seer_err(SEER_ELIMIT, "seer_bench_vm_code: '%s' needs %zu bytes, %zu given", name, e->len,
+                          cap);
+        else
+            memcpy(out, e->code, e->len);
+        free(e);
+        return rc;
+    }
+    return seer_err(SEER_EINVAL, "seer_bench_vm_code: no contract named '%s'", name);
+}
+
 /* ---- running ---- */
 
 static const seer_address bench_sender = {{0xbe, 0x9c, 0x50, 0x01}};

@@ -13,7 +13,8 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: seer bench vm [--gas N] [--tx-gas N] [--only NAME[,NAME...]] [--json]\n\n"
+    fprintf(f, "usage: seer bench vm [--gas N] [--tx-gas N] [--only NAME[,NAME...]] [--json]\n"
+               "       seer bench vm --dump NAME\n\n"
                "Runs compute-heavy EVM contracts through the world and the interpreter and\n"
                "reports Mgas/s per contract (gas used / CPU seconds of the thread).\n\n"
                "  --gas N      gas budget per contract (default 200000000)\n"
@@ -21,7 +22,8 @@ static void usage(FILE *f)
                "  --only LIST  run only these contracts:");
     for (const char *const *n = seer_bench_vm_names(); *n; n++)
         fprintf(f, " %s", *n);
-    fprintf(f, "\n  --json       print the report as one JSON object\n");
+    fprintf(f, "\n  --json       print the report as one JSON object\n"
+               "  --dump NAME  print contract NAME's runtime bytecode as hex and exit\n");
 }
 
 static void print_row(void *arg, const seer_bench_vm_result *r)
@@ -59,18 +61,39 @@ static void print_json(const seer_bench_vm_report *rep)
            (unsigned long long)rep->total_gas, rep->total_cpu_s, rep->total_wall_s, rep->total_mgas_per_s);
 }
 
+/* Prints a contract's code as hex, to run it in another EVM. */
+static int dump_code(const char *name)
+{
+    uint8_t code[4096];
+    size_t len = 0;
+    int rc = seer_bench_vm_code(code, sizeof code, &len, name);
+    if (rc < 0) {
+        cli_error("bench vm --dump", rc);
+        return rc == SEER_EINVAL ? 2 : 3;
+    }
+    for (size_t i = 0; i < len; i++)
+        printf("%02x", code[i]);
+    printf("\n");
+    return 0;
+}
+
 int cmd_bench_vm(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"gas", required_argument, NULL, 'g'},  {"tx-gas", required_argument, NULL, 't'},
-        {"only", required_argument, NULL, 'o'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+        {"gas", required_argument, NULL, 'g'},
+        {"tx-gas", required_argument, NULL, 't'},
+        {"only", required_argument, NULL, 'o'},
+        {"json", no_argument, NULL, 'j'},
+        {"dump", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     seer_bench_vm_options opts = SEER_BENCH_VM_OPTIONS_INIT;
     bool json = false;
+    const char *dump = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "g:t:o:jh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "g:t:o:jd:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'g':
             if (!parse_u64(&opts.gas, optarg) || opts.gas == 0) {
@@ -86,6 +109,7 @@ int cmd_bench_vm(int argc, char **argv)
             break;
         case 'o': opts.only = optarg; break;
         case 'j': json = true; break;
+        case 'd': dump = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -95,6 +119,8 @@ int cmd_bench_vm(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (dump)
+        return dump_code(dump);
     if (!json)
         opts.progress = print_row;
     seer_bench_vm_report rep;

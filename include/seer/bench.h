@@ -85,6 +85,17 @@ SEER_API int seer_bench_vm(seer_bench_vm_report *out, const seer_bench_vm_option
  *  (static). */
 SEER_API const char *const *seer_bench_vm_names(void);
 
+/** The runtime bytecode of one benchmark contract, e.g. to run the same
+ *  code in another EVM side by side. Every contract expects Cancun (PUSH0,
+ *  MCOPY), loops until less than 50000 gas is left, then STOPs; "token"
+ *  also expects storage[keccak256(h . 0)] != 0 for the 32-byte words
+ *  h = 0..63 (the benchmark sets 10^12), else it reverts at once.
+ *  Returns: 0, SEER_EINVAL (a NULL argument, or no contract `name`),
+ *           SEER_ELIMIT (cap too small; *len still says the size needed).
+ *  Out:     out[0..*len): the code.
+ *  In:      cap: the room at out; name: a name from seer_bench_vm_names. */
+SEER_API int seer_bench_vm_code(uint8_t *out, size_t cap, size_t *len, const char *name);
+
 #ifdef __cplusplus
 }
 #endif
