@@ -147,6 +147,28 @@ int seer_access_set_from_actual(seer_access_set *s, const seer_key *reads, size_
             return rc;
     }
     seer_access_set_normalize(s);
+    /* An account brought into existence by a blind credit alone (the
+     * coinbase's first fee, a payout to a fresh address) commutes with other
+     * such credits: "create if absent, add". Only when the transaction
+     * observed neither the balance nor the existence, and wrote nothing else
+     * of the account. */
+    for (size_t i = 0; i < s->n; i++) {
+        seer_acc *e = &s->acc[i];
+        if (e->key.field != SEER_KEY_EXISTS || e->mode != SEER_ACC_W || key_in(reads, nreads, &e->key))
+            continue;
+        bool blind = true, credited = false;
+        for (size_t j = 0; j < s->n; j++) {
+            const seer_acc *o = &s->acc[j];
+            if (j == i || memcmp(o->key.addr, e->key.addr, 20) != 0)
+                continue;
+            if (o->key.field == SEER_KEY_BALANCE && o->mode == SEER_ACC_D)
+                credited = true;
+            else if (o->mode != SEER_ACC_R || o->key.field == SEER_KEY_BALANCE)
+                blind = false;
+        }
+        if (blind && credited)
+            e->mode = SEER_ACC_D;
+    }
     return 0;
 }
 
@@ -170,6 +192,9 @@ int seer_access_set_tx_implied(seer_access_set *s, const seer_tx *tx, const seer
     }
     if (coinbase) {
         make_key(&k, coinbase, SEER_KEY_BALANCE);
+        if ((rc = seer_access_set_add(s, &k, SEER_ACC_D)) < 0)
+            return rc;
+        make_key(&k, coinbase, SEER_KEY_EXISTS);
         if ((rc = seer_access_set_add(s, &k, SEER_ACC_D)) < 0)
             return rc;
     }

@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -346,12 +347,12 @@ static void slot_discard(txslot *s)
     s->executed = false;
 }
 
-static bool read_balance(const seer_key *reads, size_t nreads, const seer_address *a)
+static bool read_field(const seer_key *reads, size_t nreads, const seer_address *a, int field)
 {
     seer_key k;
     memset(&k, 0, sizeof k);
     memcpy(k.addr, a->bytes, 20);
-    k.field = SEER_KEY_BALANCE;
+    k.field = (uint8_t)field;
     size_t lo = 0, hi = nreads;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -387,6 +388,16 @@ static int make_patch(txslot *s, const seer_changeset *cs, const seer_state_read
             p->flags = P_DELETE;
             continue;
         }
+        if (!v.exists && !c->storage_cleared && !c->code_changed && !c->nslots && c->account.nonce == 0 &&
+            memcmp(&c->account.code_hash, &SEER_EMPTY_CODE_HASH, 32) == 0 &&
+            !read_field(reads, nreads, &c->addr, SEER_KEY_BALANCE) &&
+            !read_field(reads, nreads, &c->addr, SEER_KEY_EXISTS)) {
+            /* created by a blind credit alone: "create if absent, add"
+             * (access.c classifies its existence write as a credit too) */
+            p->flags = P_BAL_ADD;
+            p->balance = c->account.balance;
+            continue;
+        }
         if (!v.exists) {
             p->flags = P_CREATE;
             p->balance = c->account.balance;
@@ -394,7 +405,7 @@ static int make_patch(txslot *s, const seer_changeset *cs, const seer_state_read
             p->code_hash = c->account.code_hash;
         } else {
             if (!u256_eq(&c->account.balance, &v.balance)) {
-                if (read_balance(reads, nreads, &c->addr)) {
+                if (read_field(reads, nreads, &c->addr, SEER_KEY_BALANCE)) {
                     p->flags |= P_BAL_ABS;
                     p->balance = c->account.balance;
                 } else {
@@ -551,6 +562,25 @@ static int vindex_add_done(vindex *vx, const seer_access_set *a, size_t pos)
     return 0;
 }
 
+/* SEER_SCHED_DEBUG=1 prints each broken pair (development aid). */
+static void debug_break(uint32_t a, uint32_t b, const seer_key *k, int ma, int mb)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *e = getenv("SEER_SCHED_DEBUG");
+        on = e && *e && *e != '0';
+    }
+    if (!on)
+        return;
+    fprintf(stderr, "sched: broken pair %u (mode %d) / %u (mode %d) on ", a, ma, b, mb);
+    for (int i = 0; i < 20; i++)
+        fprintf(stderr, "%02x", k->addr[i]);
+    fprintf(stderr, " field %u slot ", k->field);
+    for (int i = 0; i < 32; i++)
+        fprintf(stderr, "%02x", k->slot[i]);
+    fprintf(stderr, "\n");
+}
+
 /* Checks the level's transactions (ascending positions) against each other
  * and against what earlier levels executed: a conflicting pair must have
  * its lower position in an earlier level. Returns the lowest position of a
@@ -567,12 +597,16 @@ static int validate_level(vindex *vx, const txslot *slots, const uint32_t *job, 
             if (!k)
                 return SEER_ENOMEM;
             for (int pm = SEER_ACC_R; pm <= SEER_ACC_W; pm++)
-                if (k->max_done[pm] > b + 1 && seer_acc_modes_conflict(pm, mode) && b < *m)
+                if (k->max_done[pm] > b + 1 && seer_acc_modes_conflict(pm, mode) && b < *m) {
                     *m = b;
+                    debug_break(b, k->max_done[pm] - 1, &k->key, mode, pm);
+                }
             for (size_t c = 0; c < k->ncur; c++) {
                 uint32_t x = k->cur[c] >> 2;
-                if (seer_acc_modes_conflict((int)(k->cur[c] & 3), mode) && x < *m)
+                if (seer_acc_modes_conflict((int)(k->cur[c] & 3), mode) && x < *m) {
                     *m = x;
+                    debug_break(x, b, &k->key, (int)(k->cur[c] & 3), mode);
+                }
             }
             if (k->ncur == k->capcur) {
                 size_t nc = k->capcur ? k->capcur * 2 : 4;
