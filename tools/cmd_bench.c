@@ -309,11 +309,15 @@ static void usage(FILE *f)
             "                  [--min-parallelism X] [--json]\n"
             "  Serial and parallel execution of the same blocks in one run; times are the median of R runs,\n"
             "  sender recovery and analysis included. The analyzer's cache is warmed by one untimed run per\n"
-            "  block unless --cold. DIR: a directory of block directories (e.g. fixtures/mainnet/blocks).\n");
+            "  block unless --cold. DIR: a directory of block directories (e.g. fixtures/mainnet/blocks).\n"
+            "       seer bench vm --help: the interpreter benchmark.\n");
 }
 
 int cmd_bench(int argc, char **argv)
 {
+    /* `seer bench vm ...`: the interpreter benchmark (tools/cmd_bench_vm.c) */
+    if (argc > 1 && !strcmp(argv[1], "vm"))
+        return cmd_bench_vm(argc - 1, argv + 1);
     bench_ctx c;
     memset(&c, 0, sizeof c);
     c.repeat = 3;
