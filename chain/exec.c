@@ -14,7 +14,6 @@ const seer_address SEER_SYSTEM_ADDRESS = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0
                                            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}};
 
 /* EIP-4788's HISTORY_BUFFER_LENGTH */
-#define BEACON_HISTORY 8191u
 
 void seer_block_result_clear(seer_block_result *r)
 {
@@ -30,31 +29,28 @@ int seer_exec_beacon_root(const seer_exec_target *t, const seer_header *h)
 {
     if (!t || !h)
         return SEER_EINVAL;
-    seer_account acct;
-    int rc = t->reader.vt->get_account(t->reader.ctx, &SEER_BEACON_ROOTS_ADDRESS, &acct);
+    /* EIP-4788: the beacon-roots contract runs from SYSTEM_ADDRESS with
+     * 30,000,000 gas and the parent beacon block root as input, outside
+     * the block's gas accounting. Called from Cancun on. */
+    static const seer_address system_address = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                                  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}};
+    seer_block_env env;
+    seer_block_env_from_header(&env, h, SEER_FORK_CANCUN, 1);
+    seer_world *w = NULL;
+    int rc = seer_world_create(&w, &t->reader, &env);
     if (rc < 0)
         return rc;
-    if (!acct.exists || memcmp(&acct.code_hash, &SEER_EMPTY_CODE_HASH, 32) == 0)
-        return 0;
-    /* The contract's system-caller branch writes exactly these two slots
-     * and nothing else (EIP-4788's `set`); writing them here is the same
-     * state change as running its code from SYSTEM_ADDRESS, which is
-     * neither charged nor left with a nonce. world.h has no entry point
-     * for a fee-less call (see the report: seer_world_system_call). */
-    uint64_t idx = h->timestamp % BEACON_HISTORY;
-    seer_slot_change slots[2];
-    slots[0].key = u256_from_u64(idx);
-    slots[0].value = u256_from_u64(h->timestamp);
-    slots[1].key = u256_from_u64(idx + BEACON_HISTORY);
-    u256_from_be32(&slots[1].value, h->parent_beacon_root.bytes);
-    seer_account_change ch;
-    memset(&ch, 0, sizeof ch);
-    ch.addr = SEER_BEACON_ROOTS_ADDRESS;
-    ch.account = acct;
-    ch.slots = slots;
-    ch.nslots = 2;
-    seer_changeset cs = {&ch, 1};
-    return t->apply(t->ctx, &cs);
+    seer_tx_result res;
+    const seer_changeset *cs = NULL;
+    rc = seer_world_system_call(w, &res, &system_address, &SEER_BEACON_ROOTS_ADDRESS, h->parent_beacon_root.bytes,
+                                32, 30000000);
+    if (rc == 0)
+        rc = seer_world_changeset(w, &cs);
+    if (rc == 0 && cs->naccounts)
+        rc = t->apply(t->ctx, cs);
+    seer_tx_result_clear(&res);
+    seer_world_free(w);
+    return rc;
 }
 
 int seer_exec_tx(seer_world *w, const seer_exec_target *t, seer_receipt *rcpt, const char **exception,

@@ -247,8 +247,12 @@ START_TEST(test_block_state_changes)
     memset(&acct, 0, sizeof acct);
     acct.exists = true;
     ck_assert_int_eq(seer_memstore_set_account(st, &SEER_BEACON_ROOTS_ADDRESS, &acct), 0);
-    uint8_t code[1] = {0x00};
-    ck_assert_int_eq(seer_memstore_set_code(st, &SEER_BEACON_ROOTS_ADDRESS, code, 1), 0);
+    /* A stand-in for the EIP-4788 contract's system branch, run for real
+     * by the system call: storage[ts % 8191] = ts and
+     * storage[ts % 8191 + 8191] = calldata[0:32]. */
+    static const uint8_t code[] = {0x61, 0x1f, 0xff, 0x42, 0x06, 0x80, 0x42, 0x90, 0x55, 0x61,
+                                   0x1f, 0xff, 0x01, 0x60, 0x00, 0x35, 0x90, 0x55, 0x00};
+    ck_assert_int_eq(seer_memstore_set_code(st, &SEER_BEACON_ROOTS_ADDRESS, code, sizeof code), 0);
     ck_assert_int_eq(seer_exec_beacon_root(&t, &h), 0);
     u256 k = u256_from_u64(5), v;
     ck_assert_int_eq(seer_memstore_get_storage(st, &v, &SEER_BEACON_ROOTS_ADDRESS, &k), 0);

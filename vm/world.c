@@ -1318,6 +1318,51 @@ int seer_world_execute_tx(seer_world *w, seer_tx_result *out, const seer_tx *tx,
     return 0;
 }
 
+int seer_world_system_call(seer_world *w, seer_tx_result *out, const seer_address *caller, const seer_address *to,
+                           const uint8_t *input, size_t len, uint64_t gas)
+{
+    if (!w || !out || !caller || !to || (!input && len))
+        return SEER_EINVAL;
+    memset(out, 0, sizeof *out);
+    free_overlay(w);
+    wacct *t = acct_get(w, to);
+    if (!t)
+        return w->err;
+    code_load(w, t);
+    if (w->err)
+        return w->err;
+    if (t->code_len == 0) /* EIP-4788: no contract, no call */
+        return 0;
+    memset(&w->txctx, 0, sizeof w->txctx);
+    w->txctx.origin = *caller;
+    w->txctx.coinbase = w->env.coinbase;
+    w->txctx.number = w->env.number;
+    w->txctx.timestamp = w->env.timestamp;
+    w->txctx.gas_limit = w->env.gas_limit;
+    w->txctx.prev_randao = w->env.prev_randao;
+    w->txctx.chain_id = u256_from_u64(w->env.chain_id);
+    w->txctx.base_fee = w->env.base_fee;
+    w->txctx.blob_base_fee = w->blob_base_fee;
+    if (w->env.fork >= SEER_FORK_BERLIN)
+        h_access_account(w, to);
+    seer_message msg;
+    memset(&msg, 0, sizeof msg);
+    msg.kind = SEER_CALL;
+    msg.gas = (int64_t)gas;
+    msg.sender = *caller;
+    msg.recipient = *to;
+    msg.code_address = *to;
+    msg.input_data = input;
+    msg.input_size = len;
+    seer_result r = h_call(w, &msg);
+    if (w->err)
+        return w->err;
+    sweep(w);
+    out->status = r.status;
+    out->gas_used = gas - (uint64_t)r.gas_left;
+    return w->err;
+}
+
 int seer_world_credit(seer_world *w, const seer_address *addr, const u256 *amount)
 {
     if (!w || !addr || !amount)
@@ -1398,11 +1443,13 @@ int seer_world_changeset(seer_world *w, const seer_changeset **out)
             c->code = a->code;
             c->code_len = a->code_len;
         }
-        qsort(c->slots, c->nslots, sizeof *c->slots, cmp_slot_change);
+        if (c->nslots > 1)
+            qsort(c->slots, c->nslots, sizeof *c->slots, cmp_slot_change);
         is += c->nslots;
         ia++;
     }
-    qsort(w->cs_accts, ia, sizeof *w->cs_accts, cmp_acct_change);
+    if (ia > 1)
+        qsort(w->cs_accts, ia, sizeof *w->cs_accts, cmp_acct_change);
     w->cs.accounts = w->cs_accts;
     w->cs.naccounts = ia;
     *out = &w->cs;
@@ -1473,8 +1520,10 @@ int seer_world_access_set(seer_world *w, const seer_key **reads, size_t *nreads,
     }
     if (!ok)
         return SEER_ENOMEM;
-    qsort(w->reads, w->nreads, sizeof *w->reads, cmp_key);
-    qsort(w->writes, w->nwrites, sizeof *w->writes, cmp_key);
+    if (w->nreads > 1)
+        qsort(w->reads, w->nreads, sizeof *w->reads, cmp_key);
+    if (w->nwrites > 1)
+        qsort(w->writes, w->nwrites, sizeof *w->writes, cmp_key);
     *reads = w->reads;
     *nreads = w->nreads;
     *writes = w->writes;

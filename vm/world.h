@@ -104,6 +104,14 @@ int seer_world_execute_tx(seer_world *w, seer_tx_result *out, const seer_tx *tx,
  *  valid until the next reset/execute/free. */
 int seer_world_changeset(seer_world *w, const seer_changeset **out);
 
+/** A system call (EIP-4788's beacon-root update): a message from `caller`
+ *  to `to` with `gas`, outside any transaction: no nonce, no fee, no gas
+ *  purchase, no intrinsic gas. Nothing happens when `to` has no code.
+ *  Returns 0 with out->status / gas_used filled, or a store error; the
+ *  effects are then in seer_world_changeset(). */
+int seer_world_system_call(seer_world *w, seer_tx_result *out, const seer_address *caller, const seer_address *to,
+                           const uint8_t *input, size_t len, uint64_t gas);
+
 /** Adds `amount` to an account's balance in the overlay outside of any
  *  transaction (block rewards, withdrawals). Counts as a write. */
 int seer_world_credit(seer_world *w, const seer_address *addr, const u256 *amount);
