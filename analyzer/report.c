@@ -515,6 +515,12 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
         if (o->compare) {
             seer_tx_result res;
             memset(&res, 0, sizeof res);
+            /* The same prediction against the state right before this tx:
+             * a miss here is the analyzer's, not a stale tier-2 value. */
+            seer_prediction fresh;
+            rc = seer_analyzer_predict_tx(a, &fresh, &txs[i], &env, &reader);
+            if (rc < 0)
+                goto cleanup;
             seer_world_reset(w);
             double e0 = now_s();
             rc = seer_world_execute_tx(w, &res, &txs[i], gas_used);
@@ -530,8 +536,19 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
             if (rc == 0)
                 rc = seer_world_access_set(w, &rd, &nr, &wr, &nw);
             seer_tx_result_clear(&res);
-            if (rc < 0)
+            if (rc < 0) {
+                seer_prediction_clear(&fresh);
                 goto cleanup;
+            }
+            tx_cmp cf;
+            compare_tx(&cf, &fresh, rd, nr, wr, nw, NULL, false);
+            st.covered_fresh += cf.covered;
+            if (f && o->per_tx && !json && !cf.covered) {
+                fprintf(f, "  tx %zu: MISSED even against the state right before it%s\n", i,
+                        fresh.unknown ? " (unknown)" : "");
+                compare_tx(&cf, &fresh, rd, nr, wr, nw, f, true);
+            }
+            seer_prediction_clear(&fresh);
             bool show = f && o->per_tx && !json;
             if (show)
                 fprintf(f, "  tx %zu:", i);
@@ -604,10 +621,13 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
         if (o->compare)
             fprintf(
                 f,
-                "\n  covered %llu, covered without unknown %llu (%.1f%%), exact %llu; keys: actual %llu, "
+                "\n  covered %llu (against the state right before each tx: %llu), covered without unknown "
+                "%llu "
+                "(%.1f%%), exact %llu; keys: actual %llu, "
                 "predicted %llu, hit %llu, missed %llu; precision %.3f recall %.3f; serial execution %.3f ms "
                 "(analysis %.1f%% cold, %.1f%% warm)",
-                (unsigned long long)st.covered, (unsigned long long)st.covered_no_unknown,
+                (unsigned long long)st.covered, (unsigned long long)st.covered_fresh,
+                (unsigned long long)st.covered_no_unknown,
                 st.txs ? 100.0 * (double)st.covered_no_unknown / (double)st.txs : 0.0,
                 (unsigned long long)st.exact, (unsigned long long)st.actual_keys,
                 (unsigned long long)st.predicted_keys, (unsigned long long)st.hit_keys,

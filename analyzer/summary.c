@@ -55,6 +55,13 @@ typedef struct astate {
      * (CALLDATACOPY(fwd_off, 0, CALLDATASIZE), as proxies forward it). */
     uint32_t fwd, fwd_off;
     uint32_t called; /* a call or create happened on this path */
+    /* Slots written on this path and their values: a later SLOAD of the
+     * same slot is the written value, not the pre-state's (tier 2 must
+     * not read a value the transaction itself replaced). */
+    uint32_t nsw, sw_over;
+    struct {
+        uint32_t slot, val;
+    } sw[16];
     mem_ent mem[MEMCAP];
     uint8_t visits[64];
     struct {
@@ -636,6 +643,9 @@ static uint64_t state_hash(const astate *st)
 {
     uint64_t h = mix64(st->pc, ((uint64_t)st->height << 32) | st->clobbered);
     h = mix64(h, ((uint64_t)st->fwd << 63) | ((uint64_t)st->called << 62) | st->fwd_off);
+    h = mix64(h, ((uint64_t)st->sw_over << 32) | st->nsw);
+    for (uint32_t i = 0; i < st->nsw; i++)
+        h = mix64(h, ((uint64_t)st->sw[i].slot << 32) | st->sw[i].val);
     for (uint32_t i = 0; i < st->height; i++)
         h = mix64(h, st->stack[i]);
     /* Memory as a set: order-independent combination of its entries. */
@@ -855,6 +865,35 @@ static void mark_block(builder *b, uint32_t pc)
     }
 }
 
+/* Two slot expressions that may name the same slot. Distinct constants do
+ * not; a constant and a keccak do not (Solidity's layout rests on keccak
+ * never landing on a small fixed slot); anything else may. */
+static bool may_alias(const builder *b, uint32_t x, uint32_t y)
+{
+    const an_node *nx = &b->s->nodes[x], *ny = &b->s->nodes[y];
+    if (nx->kind == AN_CONST && ny->kind == AN_CONST)
+        return u256_eq(&nx->k, &ny->k);
+    if ((nx->kind == AN_CONST && ny->kind == AN_KECCAK) || (nx->kind == AN_KECCAK && ny->kind == AN_CONST))
+        return false;
+    return true;
+}
+
+/* The value an SLOAD sees: a value this path stored, the pre-state's
+ * (AN_SLOAD, tier 2) when no earlier store or call can have changed it,
+ * else unknown. */
+static uint32_t sload_value(builder *b, const astate *st, uint32_t slot, uint32_t pc)
+{
+    if (st->called || st->sw_over)
+        return mk_unknown(b, ((uint64_t)SEER_OP_SLOAD << 32) | pc);
+    for (uint32_t i = st->nsw; i-- > 0;) {
+        if (st->sw[i].slot == slot)
+            return st->sw[i].val;
+        if (may_alias(b, st->sw[i].slot, slot))
+            return mk_unknown(b, ((uint64_t)SEER_OP_SLOAD << 32) | pc);
+    }
+    return mk(b, AN_SLOAD, 0, slot, 0, 0, NULL);
+}
+
 /* Runs one path until it ends or forks. Frees st when it ends. */
 static void run_path(builder *b, astate *st)
 {
@@ -1006,9 +1045,23 @@ static void run_path(builder *b, astate *st)
             break;
         case SEER_OP_SLOAD:
             emit(b, AT_SLOAD, a0, 0, st->guard);
-            r = mk(b, AN_SLOAD, 0, a0, 0, 0, NULL);
+            r = sload_value(b, st, a0, pc);
             break;
-        case SEER_OP_SSTORE: emit(b, AT_SSTORE, a0, 0, st->guard); break;
+        case SEER_OP_SSTORE: {
+            emit(b, AT_SSTORE, a0, 0, st->guard);
+            uint32_t i = 0;
+            while (i < st->nsw && st->sw[i].slot != a0)
+                i++;
+            if (i < st->nsw) {
+                st->sw[i].val = a1;
+            } else if (st->nsw < SEER_ARRAY_LEN(st->sw)) {
+                st->sw[st->nsw].slot = a0;
+                st->sw[st->nsw++].val = a1;
+            } else {
+                st->sw_over = 1;
+            }
+            break;
+        }
         case SEER_OP_TSTORE:
         case SEER_OP_POP:
         case SEER_OP_JUMPDEST: break;

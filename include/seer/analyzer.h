@@ -95,6 +95,8 @@ typedef struct seer_analyzer_block_stats {
     uint64_t txs;
     uint64_t covered;            /**< actual set inside the prediction */
     uint64_t covered_no_unknown; /**< ... and no "unknown" wildcard used */
+    uint64_t covered_fresh;      /**< covered when predicted against the state right before the tx
+                                      (a miss here is the analyzer's, not a stale tier-2 read) */
     uint64_t exact;              /**< prediction == actual (keys, no wildcard) */
     uint64_t with_unknown;       /**< predictions holding "unknown" */
     uint64_t with_all_slots;     /**< predictions holding an "all slots of A" wildcard */
