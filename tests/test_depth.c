@@ -70,6 +70,17 @@ static const uint8_t create_code[] = {
     0x60, 0x01, 0x55, 0x00,             /* PUSH1 1 SSTORE STOP */
 };
 
+#if defined(__SANITIZE_ADDRESS__)
+#define DEPTH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DEPTH_ASAN 1
+#endif
+#endif
+#ifndef DEPTH_ASAN
+#define DEPTH_ASAN 0
+#endif
+
 static const seer_address sender = {{0x5e, 0x4d, 0xe2}};
 static const seer_address target = {{0xca, 0x11, 0xee}};
 
@@ -283,9 +294,12 @@ static void check_full_depth(const depth_job *j, const char *what)
     ck_assert_int_eq(j->failed_calls, 1);
     ck_assert_int_eq(j->ok_calls, 1024);
     ck_assert_int_eq(j->failed_depth, 1024);
-    /* Half the stack is the margin a worker keeps for its own callers. */
+    /* Half the stack is the margin a worker keeps for its own callers.
+     * AddressSanitizer's redzones multiply frame sizes (measured at -O1:
+     * 5.6 MiB for the CALL chain, 7.0 MiB for CREATE, against 1.4 and
+     * 1.5 MiB without), so there the run itself is the check. */
     if (j->probe)
-        ck_assert_uint_lt(j->stack_top - j->stack_low, j->default_stack / 2);
+        ck_assert_uint_lt(j->stack_top - j->stack_low, DEPTH_ASAN ? j->default_stack : j->default_stack / 2);
 }
 
 static const seer_fork call_forks[] = {SEER_FORK_FRONTIER, SEER_FORK_HOMESTEAD, SEER_FORK_BERLIN,
