@@ -65,7 +65,6 @@ typedef struct seer_tx_result {
 /** Frees what a result owns and zeroes it. */
 void seer_tx_result_clear(seer_tx_result *r);
 
-/** EIP-3155 trace step, as the interpreter reports it. */
 typedef struct seer_world seer_world;
 
 /** Creates a world over `reader` for the block `env`. The reader must
@@ -88,7 +87,7 @@ struct seer_code_cache;
 void seer_world_set_code_cache(seer_world *w, struct seer_code_cache *cache);
 
 /** Sets the tracer passed to the interpreter (NULL: none). `tracer` points
- *  at a seer_vm_tracer (vm/interp.h) that must outlive its use. */
+ *  at a seer_tracer (vm/interp.h) that must outlive its use. */
 void seer_world_set_tracer(seer_world *w, const void *tracer);
 
 /** Executes `tx` (sender already recovered) as the next transaction of the
