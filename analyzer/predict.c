@@ -526,7 +526,9 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
         value_known = f->value_known;
     }
     int rc = 0;
-    if (c->op == SEER_OP_CALL) {
+    if (c->op == SEER_OP_CALL || c->op == SEER_OP_STATICCALL) {
+        /* STATICCALL is a CALL with the static flag (EVMC): the world
+         * checks the target's existence for both. */
         rc = pred_add(pc->p, &target, SEER_KEY_EXISTS, NULL, false, tier);
         if (rc == 0 && has_value)
             rc = transfer(pc, &f->ctx, &target, tier);
