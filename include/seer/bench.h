@@ -32,7 +32,9 @@ extern "C" {
 typedef struct seer_bench_vm_result {
     const char *name;        /**< short name ("arith", "keccak", ...), static */
     const char *description; /**< one line on what it exercises, static */
-    uint64_t gas;            /**< gas executed (sum of the transactions' gas used) */
+    uint64_t gas;            /**< sum of the transactions' gas used, as a block counts it: after
+                                  refunds, so a contract earning SSTORE refunds ("token")
+                                  executes up to 1/4 more than it is credited */
     uint64_t txs;            /**< transactions run */
     size_t code_size;        /**< the contract's bytecode size */
     double wall_s;           /**< wall-clock seconds of the timed runs */
