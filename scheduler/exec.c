@@ -841,8 +841,9 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
     uint64_t *weight = NULL;
     bool *pending = NULL;
     uint32_t *lvl_pos = NULL, *lvl_start = NULL;
-    seer_sched_graph g;
+    seer_sched_graph g, g0;
     memset(&g, 0, sizeof g);
+    memset(&g0, 0, sizeof g0);
     vindex vx;
     memset(&vx, 0, sizeof vx);
     seer_world *pw = NULL;
@@ -899,18 +900,14 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
     c.pred = predicted;
     double t1 = now_s();
     st->predict_s = t1 - t0;
-    rc = SEER_ENOMEM;
-    sched = calloc(n, sizeof *sched);
-    if (!sched)
-        goto fail;
-    for (size_t i = 0; i < n; i++)
-        if ((rc = seer_access_set_union(&sched[i], &predicted[i])) < 0)
-            goto fail;
-
+    /* the scheduling sets: the predictions, and once a misprediction
+     * happened, a copy that learns the recorded sets */
+    const seer_access_set *cur_sets = predicted;
     size_t npending = n;
     for (unsigned round = 0; npending; round++) {
         double ts = now_s();
-        if ((rc = seer_sched_graph_build(&g, sched, n, weight, pending)) < 0)
+        seer_sched_graph_clear(&g);
+        if ((rc = seer_sched_graph_build(&g, cur_sets, n, weight, round ? pending : NULL)) < 0)
             goto fail;
         st->rounds = round + 1;
         if (round == 0) {
@@ -1009,6 +1006,16 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
             /* a misprediction: everything from m on goes back to the
              * schedule with what it was seen to touch */
             broke = true;
+            if (!sched) {
+                rc = SEER_ENOMEM;
+                sched = calloc(n, sizeof *sched);
+                if (!sched)
+                    goto fail;
+                for (size_t i = 0; i < n; i++)
+                    if ((rc = seer_access_set_union(&sched[i], &predicted[i])) < 0)
+                        goto fail;
+                cur_sets = sched;
+            }
             bool merged_discard = false;
             for (size_t i = m; i < n; i++) {
                 txslot *s = &c.slots[i];
@@ -1035,9 +1042,12 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
             }
         }
         st->exec_s += now_s() - te;
-        seer_sched_graph_clear(&g);
+        if (round == 0) {
+            /* keep the predicted schedule's graph for the statistics */
+            g0 = g;
+            memset(&g, 0, sizeof g);
+        }
     }
-    seer_sched_graph_clear(&g);
 
     /* assemble: the block-level rules that depend on the running totals,
      * checked in block order; an invalid block is left to the serial path,
@@ -1129,18 +1139,20 @@ done:
         for (size_t i = 0; i < n; i++)
             weight[i] = i < out->nreceipts ? out->receipts[i].gas_used : vb.txs[i].gas_limit;
     }
-    if (rc == 0 && predicted && weight) {
-        seer_sched_graph g2;
-        if (seer_sched_graph_build(&g2, predicted, n, weight, NULL) == 0) {
+    if (rc == 0 && weight) {
+        /* the predicted schedule's figures with the real gas */
+        seer_sched_graph *gs = g0.n ? &g0 : g.n ? &g : NULL;
+        if (gs && seer_sched_graph_reweight(gs, weight) == 0) {
             static const unsigned tp[5] = {4, 8, 16, 32, 64};
-            st->critical_gas = g2.critical_gas;
-            st->level_gas = g2.level_gas;
-            st->gas = g2.total_gas;
+            st->critical_gas = gs->critical_gas;
+            st->level_gas = gs->level_gas;
+            st->gas = gs->total_gas;
             for (int k = 0; k < 5; k++)
-                st->modeled_makespan[k] = seer_sched_graph_list_makespan(&g2, weight, tp[k]);
-            seer_sched_graph_clear(&g2);
+                st->modeled_makespan[k] = seer_sched_graph_list_makespan(gs, weight, tp[k]);
         }
     }
+    seer_sched_graph_clear(&g);
+    seer_sched_graph_clear(&g0);
     if (rc == 0 && !st->gas)
         st->gas = out->gas_used;
     pool_free(p);

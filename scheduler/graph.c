@@ -11,22 +11,79 @@
 /* A transaction's accesses including the pseudo keys that model wildcards
  * (sched.h: S on "A:*" for each slot of A, W for "every slot of A"; S on
  * the global key, W for "unknown"). Sorted, one entry per key. */
-static int expand(seer_access_set *out, const seer_access_set *s)
+typedef struct wild {
+    seer_address *addrs; /* sorted: addresses with an "every slot" wildcard somewhere */
+    size_t n;
+    bool unknown; /* some set is "unknown" */
+} wild;
+
+static int cmp_addr20(const void *x, const void *y)
+{
+    return memcmp(x, y, 20);
+}
+
+static bool wild_has(const wild *w, const uint8_t *addr)
+{
+    size_t lo = 0, hi = w->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = memcmp(w->addrs[mid].bytes, addr, 20);
+        if (c == 0)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* Which pseudo keys the block needs at all: without wildcards a set is its
+ * own expansion (the common case, and no sort). */
+static int wild_scan(wild *w, const seer_access_set *sets, size_t n, const bool *include)
+{
+    memset(w, 0, sizeof *w);
+    size_t cnt = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!include || include[i]) {
+            cnt += sets[i].nall;
+            w->unknown |= sets[i].unknown;
+        }
+    if (!cnt)
+        return 0;
+    w->addrs = malloc(cnt * sizeof *w->addrs);
+    if (!w->addrs)
+        return SEER_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (!include || include[i])
+            for (size_t j = 0; j < sets[i].nall; j++)
+                w->addrs[w->n++] = sets[i].all_slots[j];
+    qsort(w->addrs, w->n, sizeof *w->addrs, cmp_addr20);
+    return 0;
+}
+
+/* A transaction's accesses including the pseudo keys that model wildcards
+ * (sched.h: S on "A:*" for each slot of A, W for "every slot of A"; S on
+ * the global key, W for "unknown"), only where the block has such
+ * wildcards. Sorted, one entry per key. */
+static int expand(seer_access_set *out, const seer_access_set *s, const wild *w)
 {
     int rc;
     out->n = 0;
     out->nall = 0;
     out->unknown = false;
     seer_key k;
+    bool extra = false;
     for (size_t i = 0; i < s->n; i++) {
         if ((rc = seer_access_set_add(out, &s->acc[i].key, s->acc[i].mode)) < 0)
             return rc;
-        if (s->acc[i].key.field == SEER_KEY_STORAGE) {
+        if (s->acc[i].key.field == SEER_KEY_STORAGE && w->n && wild_has(w, s->acc[i].key.addr)) {
             memset(&k, 0, sizeof k);
             memcpy(k.addr, s->acc[i].key.addr, 20);
             k.field = SEER_KEY_ALL_SLOTS;
             if ((rc = seer_access_set_add(out, &k, SEER_ACC_S)) < 0)
                 return rc;
+            extra = true;
         }
     }
     for (size_t i = 0; i < s->nall; i++) {
@@ -35,12 +92,17 @@ static int expand(seer_access_set *out, const seer_access_set *s)
         k.field = SEER_KEY_ALL_SLOTS;
         if ((rc = seer_access_set_add(out, &k, SEER_ACC_W)) < 0)
             return rc;
+        extra = true;
     }
-    memset(&k, 0, sizeof k);
-    k.field = SEER_KEY_GLOBAL;
-    if ((rc = seer_access_set_add(out, &k, s->unknown ? SEER_ACC_W : SEER_ACC_S)) < 0)
-        return rc;
-    seer_access_set_normalize(out);
+    if (w->unknown) {
+        memset(&k, 0, sizeof k);
+        k.field = SEER_KEY_GLOBAL;
+        if ((rc = seer_access_set_add(out, &k, s->unknown ? SEER_ACC_W : SEER_ACC_S)) < 0)
+            return rc;
+        extra = true;
+    }
+    if (extra)
+        seer_access_set_normalize(out);
     return 0;
 }
 
@@ -101,13 +163,15 @@ int seer_sched_graph_build(seer_sched_graph *g, const seer_access_set *sets, siz
     kgroup *table = NULL, *kg, *tmp;
     seer_access_set ex;
     memset(&ex, 0, sizeof ex);
+    wild wl;
+    memset(&wl, 0, sizeof wl);
     edge *tmpe = NULL;
     size_t ntmpe = 0, captmpe = 0;
     size_t edge_cap = 0;
     uint64_t *cp = calloc(n ? n : 1, sizeof *cp);
     g->level = calloc(n ? n : 1, sizeof *g->level);
     g->pred_start = calloc(n + 1, sizeof *g->pred_start);
-    if (!cp || !g->level || !g->pred_start)
+    if (!cp || !g->level || !g->pred_start || wild_scan(&wl, sets, n, include) < 0)
         goto fail;
     for (size_t b = 0; b < n; b++) {
         g->pred_start[b] = (uint32_t)g->nedges;
@@ -115,7 +179,7 @@ int seer_sched_graph_build(seer_sched_graph *g, const seer_access_set *sets, siz
             g->level[b] = UINT32_MAX;
             continue;
         }
-        if ((rc = expand(&ex, &sets[b])) < 0)
+        if ((rc = expand(&ex, &sets[b], &wl)) < 0)
             goto fail;
         rc = SEER_ENOMEM;
         ntmpe = 0;
@@ -235,9 +299,42 @@ out:
         free(kg);
     }
     seer_access_set_clear(&ex);
+    free(wl.addrs);
     free(tmpe);
     free(cp);
     return rc;
+}
+
+int seer_sched_graph_reweight(seer_sched_graph *g, const uint64_t *weight)
+{
+    size_t n = g->n;
+    uint64_t *cp = calloc(n ? n : 1, sizeof *cp);
+    uint64_t *lmax = calloc(g->nlevels ? g->nlevels : 1, sizeof *lmax);
+    if (!cp || !lmax) {
+        free(cp);
+        free(lmax);
+        return SEER_ENOMEM;
+    }
+    g->total_gas = g->critical_gas = g->level_gas = 0;
+    for (size_t b = 0; b < n; b++) {
+        if (g->level[b] == UINT32_MAX)
+            continue;
+        uint64_t best = 0;
+        for (uint32_t e = g->pred_start[b]; e < g->pred_start[b + 1]; e++)
+            if (cp[g->pred[e]] > best)
+                best = cp[g->pred[e]];
+        cp[b] = best + weight[b];
+        g->total_gas += weight[b];
+        if (cp[b] > g->critical_gas)
+            g->critical_gas = cp[b];
+        if (weight[b] > lmax[g->level[b]])
+            lmax[g->level[b]] = weight[b];
+    }
+    for (uint32_t l = 0; l < g->nlevels; l++)
+        g->level_gas += lmax[l];
+    free(cp);
+    free(lmax);
+    return 0;
 }
 
 /* ---- a modeled list schedule ---- */
@@ -468,7 +565,9 @@ int seer_sched_build_order(size_t *order, size_t *norder, uint32_t *batch, uint3
     seer_access_set ex;
     memset(&ex, 0, sizeof ex);
     size_t *stack = malloc((n ? n : 1) * sizeof *stack);
-    if (!ch || !prev_in_chain || !next_in_chain || !dead || !stack)
+    wild wl;
+    memset(&wl, 0, sizeof wl);
+    if (!ch || !prev_in_chain || !next_in_chain || !dead || !stack || wild_scan(&wl, sets, n, NULL) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
         ch[i].sender = txs[i].sender;
@@ -510,7 +609,7 @@ int seer_sched_build_order(size_t *order, size_t *norder, uint32_t *batch, uint3
                 }
                 lo = batch[p] + 1;
             }
-            if ((rc = expand(&ex, &sets[i])) < 0)
+            if ((rc = expand(&ex, &sets[i], &wl)) < 0)
                 goto out;
             rc = SEER_ENOMEM;
             uint32_t c = lo;
@@ -611,5 +710,6 @@ out:
     free(dead);
     free(closed);
     free(stack);
+    free(wl.addrs);
     return rc;
 }

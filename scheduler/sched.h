@@ -108,6 +108,10 @@ int seer_sched_graph_build(seer_sched_graph *g, const seer_access_set *sets, siz
                            const bool *include);
 void seer_sched_graph_clear(seer_sched_graph *g);
 
+/** Recomputes total, critical-path and level gas with other weights (the
+ *  real gas after execution) on the same edges. Returns 0 or SEER_ENOMEM. */
+int seer_sched_graph_reweight(seer_sched_graph *g, const uint64_t *weight);
+
 /** Modeled makespan of a greedy list schedule of the DAG on `threads`
  *  threads (no barriers, tx cost = weight): total/makespan is the speedup
  *  the schedule allows. Returns 0 on allocation failure. */
