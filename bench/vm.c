@@ -129,7 +129,7 @@ static void finish(emitter *e)
     }
 }
 
-enum { L_TOP, L_EXIT, L_A, L_B, L_C };
+enum { L_TOP, L_EXIT, L_A, L_B, L_C, L_D };
 
 /* The loop head every contract shares: leave through L_EXIT (STOP) once
  * less than RESERVE gas is left. Stack unchanged. */
@@ -374,6 +374,110 @@ static void build_fractal(emitter *e)
     loop_tail(e);
 }
 
+/* A ray tracer: one ray per pixel of a 32x32 image from the origin along
+ * (x, y, 32), x, y in -16..15, against a sphere of radius 40 centred at
+ * (8, -4, 96): b = d.C, disc = b^2 - |d|^2 (|C|^2 - R^2); a hit shades the
+ * pixel by the distance (b - isqrt(disc)) * 64 / |d|^2, the integer square
+ * root by Newton's iteration (DIV-bound, a data-dependent trip count).
+ * Stack: [p] between pixels. */
+static void build_raytrace(emitter *e)
+{
+    push(e, 0); /* [p] */
+    loop_head(e);
+    op(e, SEER_OP_DUP1);
+    push(e, 31);
+    op(e, SEER_OP_AND);
+    push(e, 16);
+    op(e, SEER_OP_SWAP1);
+    op(e, SEER_OP_SUB); /* [p, x] */
+    op(e, SEER_OP_DUP2);
+    push(e, 5);
+    op(e, SEER_OP_SHR);
+    push(e, 16);
+    op(e, SEER_OP_SWAP1);
+    op(e, SEER_OP_SUB); /* [p, x, y] */
+    op(e, SEER_OP_DUP2);
+    op(e, SEER_OP_DUP1);
+    op(e, SEER_OP_MUL);
+    op(e, SEER_OP_DUP2);
+    op(e, SEER_OP_DUP1);
+    op(e, SEER_OP_MUL);
+    op(e, SEER_OP_ADD);
+    push(e, 1024);
+    op(e, SEER_OP_ADD); /* [p, x, y, dd] */
+    op(e, SEER_OP_DUP3);
+    push(e, 3);
+    op(e, SEER_OP_SHL);
+    op(e, SEER_OP_DUP3);
+    push(e, 2);
+    op(e, SEER_OP_SHL);
+    op(e, SEER_OP_SWAP1);
+    op(e, SEER_OP_SUB);
+    push(e, 3072);
+    op(e, SEER_OP_ADD); /* [p, x, y, dd, b = 8x - 4y + 96*32] */
+    op(e, SEER_OP_DUP1);
+    op(e, SEER_OP_DUP1);
+    op(e, SEER_OP_MUL);
+    op(e, SEER_OP_DUP3);
+    push(e, 7696); /* |C|^2 - R^2 = 64 + 16 + 9216 - 1600 */
+    op(e, SEER_OP_MUL);
+    op(e, SEER_OP_SWAP1);
+    op(e, SEER_OP_SUB); /* [p, x, y, dd, b, disc] */
+    push(e, 0);
+    op(e, SEER_OP_DUP2);
+    op(e, SEER_OP_SLT);
+    jumpi(e, L_C); /* disc < 0: the ray misses */
+    op(e, SEER_OP_DUP1);
+    op(e, SEER_OP_DUP1);
+    push(e, 1);
+    op(e, SEER_OP_ADD);
+    push(e, 1);
+    op(e, SEER_OP_SHR); /* [.., disc, r = disc, q = (disc + 1) / 2] */
+    label(e, L_A);
+    op(e, SEER_OP_DUP2);
+    op(e, SEER_OP_DUP2);
+    op(e, SEER_OP_LT);
+    op(e, SEER_OP_ISZERO);
+    jumpi(e, L_B); /* q >= r: r is the root */
+    op(e, SEER_OP_SWAP1);
+    op(e, SEER_OP_POP); /* r = q */
+    op(e, SEER_OP_DUP1);
+    op(e, SEER_OP_DUP3);
+    op(e, SEER_OP_DIV);
+    op(e, SEER_OP_DUP2);
+    op(e, SEER_OP_ADD);
+    push(e, 1);
+    op(e, SEER_OP_SHR); /* q = (r + disc / r) / 2 */
+    jump(e, L_A);
+    label(e, L_B); /* [p, x, y, dd, b, disc, r, q] */
+    op(e, SEER_OP_POP);
+    op(e, SEER_OP_SWAP1);
+    op(e, SEER_OP_POP); /* [p, x, y, dd, b, s] */
+    op(e, SEER_OP_SWAP1);
+    op(e, SEER_OP_SUB);
+    push(e, 64);
+    op(e, SEER_OP_MUL);
+    op(e, SEER_OP_DIV);
+    push(e, 255);
+    op(e, SEER_OP_AND); /* [p, x, y, shade] */
+    jump(e, L_D);
+    label(e, L_C); /* [p, x, y, dd, b, disc] */
+    op(e, SEER_OP_POP);
+    op(e, SEER_OP_POP);
+    op(e, SEER_OP_POP);
+    push(e, 0);
+    label(e, L_D); /* [p, x, y, shade] */
+    op(e, SEER_OP_DUP4);
+    op(e, SEER_OP_MSTORE8); /* image[p] = shade */
+    op(e, SEER_OP_POP);
+    op(e, SEER_OP_POP);
+    push(e, 1);
+    op(e, SEER_OP_ADD);
+    push(e, 1023);
+    op(e, SEER_OP_AND);
+    loop_tail(e);
+}
+
 typedef struct contract {
     const char *name;
     const char *description;
@@ -387,10 +491,13 @@ static const contract contracts[] = {
     {"memcopy", "MCOPY 4 KiB + 32 MLOAD/ADD/MSTORE per iteration", build_memcopy, false},
     {"token", "ERC-20-style transfers: keccak mapping slots, SLOAD/SSTORE, balance check", build_token, true},
     {"fractal", "fixed-point Mandelbrot 32x32 (signed MUL/SAR/SGT), ray-tracer-like", build_fractal, false},
+    {"raytrace", "ray-sphere intersection per pixel, Newton integer sqrt (DIV), SLT/SHL", build_raytrace,
+     false},
 };
 #define NCONTRACTS (sizeof contracts / sizeof contracts[0])
 
-static const char *const names[NCONTRACTS + 1] = {"arith", "keccak", "memcopy", "token", "fractal", NULL};
+static const char *const names[NCONTRACTS + 1] = {"arith",   "keccak",   "memcopy", "token",
+                                                  "fractal", "raytrace", NULL};
 
 const char *const *seer_bench_vm_names(void)
 {
