@@ -11,6 +11,7 @@
  * runs mainnet block N alone. */
 #include "chain/block.h"
 #include "chain/exec.h"
+#include "conformance/json.h"
 #include "scheduler/sched.h"
 #include "seer.h"
 #include "state/memstore.h"
@@ -18,6 +19,7 @@
 #include "test_util.h"
 
 #include <dirent.h>
+#include <json-c/json.h>
 #include <sys/stat.h>
 
 static unsigned rounds(void)
@@ -295,6 +297,186 @@ START_TEST(test_generated_blocks)
 }
 END_TEST
 
+/* ---- BlockchainTests: every block's transactions, serial vs parallel,
+ * with withdrawals, rewards and (before Byzantium) per-receipt state roots ---- */
+
+static int ms_apply(void *ctx, const seer_changeset *cs)
+{
+    return seer_memstore_apply(ctx, cs);
+}
+static int ms_root(void *ctx, seer_bytes32 *out)
+{
+    return seer_memstore_state_root(ctx, out);
+}
+
+typedef struct bt_tally {
+    unsigned tests, skipped, blocks, runs, equal;
+} bt_tally;
+
+static void bt_run(const seer_memstore *pre, const seer_block *b, seer_fork fork, int mode, unsigned thr,
+                   seer_block_result *r, seer_bytes32 *root, int *rc, seer_memstore **keep)
+{
+    seer_memstore *m = NULL;
+    ck_assert_int_eq(seer_memstore_clone(&m, pre), 0);
+    seer_exec_target t = {seer_memstore_reader(m), ms_apply, ms_root, m};
+    seer_exec_options eo = SEER_EXEC_OPTIONS_ALL;
+    if (mode == 0) {
+        *rc = seer_exec_block(r, &t, &eo, b, fork, 1);
+    } else {
+        seer_par_options po = SEER_PAR_OPTIONS_INIT;
+        po.threads = thr;
+        po.min_parallelism = 0;
+        po.blind = mode == 2;
+        *rc = seer_par_exec_block(r, NULL, &t, &eo, b, NULL, b->ntxs, fork, 1, &po, NULL);
+    }
+    memset(root, 0, sizeof *root);
+    if (*rc == 0)
+        ck_assert_int_eq(seer_memstore_state_root(m, root), 0);
+    if (keep)
+        *keep = m;
+    else
+        seer_memstore_free(m);
+}
+
+static bool bt_same(const seer_block_result *a, const seer_bytes32 *ra, const seer_block_result *b,
+                    const seer_bytes32 *rb)
+{
+    if ((a->exception == NULL) != (b->exception == NULL) ||
+        (a->exception && strcmp(a->exception, b->exception)))
+        return false;
+    if (a->exception)
+        return a->bad_tx == b->bad_tx; /* the state is discarded then */
+    seer_bytes32 x, y;
+    ck_assert_int_eq(seer_receipts_root(&x, a->receipts, a->nreceipts), 0);
+    ck_assert_int_eq(seer_receipts_root(&y, b->receipts, b->nreceipts), 0);
+    return a->gas_used == b->gas_used && a->nreceipts == b->nreceipts && !memcmp(&x, &y, 32) &&
+           !memcmp(a->bloom, b->bloom, 256) && !memcmp(ra, rb, 32);
+}
+
+static void bt_file(bt_tally *t, const char *path)
+{
+    json_object *doc = NULL;
+    ck_assert_msg(seer_json_parse_file(&doc, path) == 0, "%s: %s", path, seer_error_detail());
+    json_object_object_foreach(doc, name, test)
+    {
+        t->tests++;
+        json_object *net = seer_json_get_opt(test, "network"), *pre = seer_json_get_opt(test, "pre"),
+                    *blocks = seer_json_get_opt(test, "blocks"),
+                    *gen = seer_json_get_opt(test, "genesisBlockHeader");
+        seer_fork fork;
+        if (!net || !pre || !blocks || !gen || seer_fork_from_name(&fork, json_object_get_string(net)) < 0) {
+            t->skipped++; /* transition networks: one fork per block would be needed */
+            continue;
+        }
+        seer_memstore *store = NULL;
+        ck_assert_int_eq(seer_memstore_new(&store), 0);
+        ck_assert_msg(seer_json_load_pre(store, pre, path) == 0, "%s %s: %s", path, name,
+                      seer_error_detail());
+        seer_header gh;
+        if (seer_header_from_json(&gh, gen, path, "genesisBlockHeader") == 0)
+            seer_memstore_set_block_hash(store, 0, &gh.hash);
+        size_t nb = json_object_array_length(blocks);
+        for (size_t i = 0; i < nb; i++) {
+            json_object *bj = json_object_array_get_idx(blocks, i);
+            json_object *rlp = seer_json_get_opt(bj, "rlp");
+            uint8_t *raw = NULL;
+            size_t len = 0;
+            if (!rlp || seer_json_bytes(&raw, &len, rlp, path, "rlp") < 0)
+                continue;
+            seer_block b;
+            memset(&b, 0, sizeof b);
+            int drc = seer_block_decode(&b, raw, len, NULL);
+            free(raw);
+            if (drc < 0)
+                continue;
+            size_t bad;
+            if (seer_block_admit_txs(&b, fork, 1, &bad, NULL) < 0) {
+                seer_block_clear(&b);
+                continue;
+            }
+            t->blocks++;
+            seer_block_result rs;
+            seer_bytes32 root_s;
+            int rcs;
+            seer_memstore *next = NULL;
+            bt_run(store, &b, fork, 0, 1, &rs, &root_s, &rcs, &next);
+            static const unsigned thr[4] = {1, 2, 4, 8};
+            for (int mode = 1; mode <= 2; mode++)
+                for (int k = 0; k < 4; k++) {
+                    if (mode == 2 && k != 2)
+                        continue;
+                    seer_block_result rp;
+                    seer_bytes32 root_p;
+                    int rcp;
+                    bt_run(store, &b, fork, mode, thr[k], &rp, &root_p, &rcp, NULL);
+                    bool ok = rcs == rcp && (rcs < 0 || bt_same(&rs, &root_s, &rp, &root_p));
+                    t->runs++;
+                    t->equal += ok;
+                    ck_assert_msg(ok, "%s %s block %zu: parallel (mode %d, %u threads) differs from serial",
+                                  path, name, i, mode, thr[k]);
+                    if (rcp == 0)
+                        seer_block_result_clear(&rp);
+                }
+            /* the chain goes on from a valid block */
+            bool expect_bad = seer_json_get_opt(bj, "expectException") != NULL;
+            if (rcs == 0 && !rs.exception && !expect_bad) {
+                seer_memstore_set_block_hash(next, b.header.number, &b.header.hash);
+                seer_memstore_free(store);
+                store = next;
+            } else {
+                seer_memstore_free(next);
+            }
+            if (rcs == 0)
+                seer_block_result_clear(&rs);
+            seer_block_clear(&b);
+        }
+        seer_memstore_free(store);
+    }
+    json_object_put(doc);
+}
+
+static void bt_walk(bt_tally *t, const char *dir, unsigned *files)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char *names[512];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 512)
+        if (e->d_name[0] != '.')
+            names[n++] = strdup(e->d_name);
+    closedir(d);
+    for (size_t i = 0; i < n; i++) {
+        char p[8192];
+        snprintf(p, sizeof p, "%.4000s/%.255s", dir, names[i]);
+        struct stat st;
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            bt_walk(t, p, files);
+        else if (strstr(names[i], ".json")) {
+            bt_file(t, p);
+            (*files)++;
+        }
+        free(names[i]);
+    }
+}
+
+START_TEST(test_blockchain_tests)
+{
+    bt_tally t = {0};
+    unsigned files = 0;
+    char dir[8192];
+    snprintf(dir, sizeof dir, "%s", test_fixture_path("ethereum-tests/BlockchainTests"));
+    bt_walk(&t, dir, &files);
+    printf("BlockchainTests: %u files, %u tests (%u skipped: transition networks), %u blocks: %u/%u parallel "
+           "runs "
+           "equal serial (threads 1,2,4,8 implied; 4 blind)\n",
+           files, t.tests, t.skipped, t.blocks, t.equal, t.runs);
+    ck_assert_uint_gt(t.blocks, 0);
+    ck_assert_uint_eq(t.equal, t.runs);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("parallel");
@@ -305,6 +487,10 @@ static Suite *suite(void)
     tc = tcase_create("generated");
     tcase_set_timeout(tc, 3600);
     tcase_add_test(tc, test_generated_blocks);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("blockchain");
+    tcase_set_timeout(tc, 3600);
+    tcase_add_test(tc, test_blockchain_tests);
     suite_add_tcase(s, tc);
     return s;
 }
