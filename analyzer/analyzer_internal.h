@@ -117,6 +117,9 @@ typedef struct an_summary {
     uint32_t nlinks, links_cap;
     /* forward edges of the guard graph (CSR), built at the end */
     uint32_t *gchild_start, *gchild;
+    /* templates by guard (CSR over tpl_order), so instantiation touches
+     * only the templates of feasible guards */
+    uint32_t *gtpl_start, *gtpl;
     /* entry points: selectors the dispatcher compares against */
     uint32_t *selectors;
     uint32_t nselectors;

@@ -628,7 +628,7 @@ static int frame(pctx *pc, const frame_in *f)
 /* Which guards may hold: a walk from the root over the forward edges,
  * entering a guard when its condition does not evaluate to the opposite
  * of its polarity. Iterative, so cyclic merges (loops) are fine. */
-static uint8_t *feasible_guards(evalctx *e)
+static uint8_t *feasible_guards(evalctx *e, uint32_t **order, uint32_t *norder)
 {
     const an_summary *s = e->s;
     uint8_t *ok = calloc(s->nguards ? s->nguards : 1, 1);
@@ -658,7 +658,8 @@ static uint8_t *feasible_guards(evalctx *e)
             queue[qt++] = c;
         }
     }
-    free(queue);
+    *order = queue;
+    *norder = qt;
     return ok;
 }
 
@@ -714,17 +715,28 @@ static int an_instantiate(pctx *pc, const an_summary *s, const frame_in *f)
     e.f = f;
     e.mcap = 256;
     e.memo = calloc(e.mcap, sizeof *e.memo);
-    uint8_t *ok = e.memo ? feasible_guards(&e) : NULL;
+    uint32_t *order = NULL, norder = 0;
+    uint8_t *ok = e.memo ? feasible_guards(&e, &order, &norder) : NULL;
     if (!ok) {
         free(e.memo);
         return seer_err(SEER_ENOMEM, "prediction scratch");
     }
     int rc = 0;
     seer_prediction *p = pc->p;
-    for (uint32_t i = 0; i < s->ntpl && rc == 0 && pc->err == 0; i++) {
-        const an_template *t = &s->tpl[i];
-        if (!ok[t->guard])
+    /* Templates of the feasible guards only, in guard order. */
+    uint32_t qi = 0, ti = 0, tend = 0;
+    for (;;) {
+        if (rc != 0 || pc->err != 0)
+            break;
+        if (ti == tend) {
+            if (qi == norder)
+                break;
+            uint32_t g = order[qi++];
+            ti = s->gtpl_start[g];
+            tend = s->gtpl_start[g + 1];
             continue;
+        }
+        const an_template *t = &s->tpl[s->gtpl[ti++]];
         u256 v;
         bool t2 = false;
         seer_address addr;
@@ -783,6 +795,7 @@ static int an_instantiate(pctx *pc, const an_summary *s, const frame_in *f)
         }
     }
     free(ok);
+    free(order);
     free(e.memo);
     if (rc == 0 && pc->err)
         rc = pc->err;

@@ -1314,6 +1314,33 @@ static void build_csr(builder *b)
         return;
     }
     memcpy(cur, s->gchild_start, ((size_t)n + 1) * sizeof(uint32_t));
+    s->gtpl_start = calloc((size_t)n + 1, sizeof(uint32_t));
+    s->gtpl = malloc(((size_t)s->ntpl + 1) * sizeof(uint32_t));
+    if (!s->gtpl_start || !s->gtpl) {
+        free(cur);
+        b->oom = true;
+        return;
+    }
+    for (uint32_t i = 0; i < s->ntpl; i++)
+        s->gtpl_start[s->tpl[i].guard]++;
+    uint32_t tacc = 0;
+    for (uint32_t g = 0; g <= n; g++) {
+        uint32_t c = s->gtpl_start[g];
+        s->gtpl_start[g] = tacc;
+        tacc += c;
+    }
+    {
+        uint32_t *tcur = malloc(((size_t)n + 1) * sizeof(uint32_t));
+        if (!tcur) {
+            free(cur);
+            b->oom = true;
+            return;
+        }
+        memcpy(tcur, s->gtpl_start, ((size_t)n + 1) * sizeof(uint32_t));
+        for (uint32_t i = 0; i < s->ntpl; i++)
+            s->gtpl[tcur[s->tpl[i].guard]++] = i;
+        free(tcur);
+    }
     for (uint32_t g = 1; g < n; g++) {
         s->gchild[cur[s->guards[g].parent]++] = g;
         for (uint32_t l = s->guards[g].extra; l; l = s->links[l].next)
@@ -1334,6 +1361,8 @@ void an_summary_free(an_summary *s)
     free(s->links);
     free(s->gchild_start);
     free(s->gchild);
+    free(s->gtpl_start);
+    free(s->gtpl);
     free(s->selectors);
     free(s);
 }
