@@ -325,7 +325,8 @@ typedef struct patch_acct {
 
 typedef struct txslot {
     seer_tx_result res;
-    bool executed; /* res, patch and actual belong to the latest execution */
+    seer_receipt rcpt; /* built by the worker (logs and bloom); cumulative gas set at the end */
+    bool executed;     /* res, patch and actual belong to the latest execution */
     bool ever_executed;
     int err;
     patch_acct *patch;
@@ -337,6 +338,7 @@ typedef struct txslot {
 static void slot_discard(txslot *s)
 {
     seer_tx_result_clear(&s->res);
+    seer_receipt_clear(&s->rcpt);
     for (size_t i = 0; i < s->npatch; i++) {
         free(s->patch[i].code);
         free(s->patch[i].slots);
@@ -715,6 +717,9 @@ static int run_tx(par_ctx *c, unsigned wid, uint32_t pos)
         const seer_changeset *cs;
         if ((rc = seer_world_changeset(w, &cs)) < 0 || (rc = make_patch(s, cs, &c->view, r, nr)) < 0)
             return rc;
+        /* the bloom costs a keccak per log address and topic: here, in
+         * parallel, rather than at the end */
+        seer_receipt_from_result(&s->rcpt, &s->res, c->txs[pos]->type, c->env.fork, 0);
     }
     s->executed = true;
     if (!s->ever_executed) {
@@ -1106,7 +1111,9 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
         }
         out->gas_used += s->res.gas_used;
         out->blob_gas_used += s->res.blob_gas_used;
-        seer_receipt_from_result(&out->receipts[i], &s->res, c.txs[i]->type, fork, out->gas_used);
+        out->receipts[i] = s->rcpt;
+        memset(&s->rcpt, 0, sizeof s->rcpt);
+        out->receipts[i].cumulative_gas = out->gas_used;
         out->nreceipts = i + 1;
         if (per_tx_roots && !out->receipts[i].has_status &&
             (rc = t->state_root(t->ctx, &out->receipts[i].post_state)) < 0)
