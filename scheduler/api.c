@@ -164,13 +164,17 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
     seer_fork fork = seer_mainnet_fork(b->header.number, b->header.timestamp);
     unsigned threads = opts->threads ? opts->threads : seer_sched_cpus();
     seer_sched_stats *st = &r->stats;
+    /* one thread cannot win anything: the plain serial path, no analysis */
+    seer_sched_mode mode = opts->mode;
+    if (mode == SEER_SCHED_REPLAY && threads == 1 && opts->min_parallelism > 0)
+        mode = SEER_SCHED_SERIAL;
     st->mode = opts->mode;
-    st->threads = opts->mode == SEER_SCHED_SERIAL ? 1 : threads;
+    st->threads = mode == SEER_SCHED_SERIAL ? 1 : threads;
     st->txs = n;
     size_t bad = 0;
     const char *ex = NULL;
     double ta = now_s();
-    if (opts->mode == SEER_SCHED_SERIAL)
+    if (mode == SEER_SCHED_SERIAL)
         rc = seer_block_admit_txs(b, fork, opts->chain_id, &bad, &ex);
     else
         rc = seer_sched_admit_txs(b, fork, opts->chain_id, threads, &bad, &ex);
@@ -180,13 +184,14 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
     for (size_t i = 0; i < n; i++)
         r->order[i] = i;
     r->n = n;
-    if (opts->mode == SEER_SCHED_SERIAL) {
+    if (mode == SEER_SCHED_SERIAL) {
         double te = now_s();
         if ((rc = seer_exec_block(&r->br, &tgt, eo, b, fork, opts->chain_id)) < 0)
             goto fail;
         st->exec_s = now_s() - te;
         st->rounds = 1;
         st->levels = (uint32_t)n;
+        st->serial_fallback = opts->mode != SEER_SCHED_SERIAL;
     } else {
         seer_par_options po = SEER_PAR_OPTIONS_INIT;
         po.threads = threads;
@@ -194,7 +199,7 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
         po.min_parallelism = opts->min_parallelism;
         po.max_rounds = opts->max_rounds;
         const size_t *order = NULL;
-        if (opts->mode == SEER_SCHED_BUILD) {
+        if (mode == SEER_SCHED_BUILD) {
             double tp = now_s();
             seer_block_env env;
             seer_block_env_from_header(&env, &b->header, fork, opts->chain_id);
@@ -229,8 +234,8 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
         st->schedule_s += pst.schedule_s;
         st->exec_s = pst.exec_s;
         st->commit_s = pst.commit_s;
-        st->levels = opts->mode == SEER_SCHED_BUILD ? 0 : pst.levels;
-        if (opts->mode == SEER_SCHED_BUILD) {
+        st->levels = mode == SEER_SCHED_BUILD ? 0 : pst.levels;
+        if (mode == SEER_SCHED_BUILD) {
             for (size_t i = 0; i < r->n; i++)
                 if (r->level[i] + 1 > st->levels)
                     st->levels = r->level[i] + 1;
