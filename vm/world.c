@@ -1414,7 +1414,7 @@ int seer_world_changeset(seer_world *w, const seer_changeset **out)
     for (wacct *a = w->all_accts; a; a = a->next_all) {
         seer_account_change *c = &w->cs_accts[ia];
         memset(c, 0, sizeof *c);
-        c->slots = w->cs_slots + is;
+        c->slots = w->cs_slots ? w->cs_slots + is : NULL; /* no NULL + 0 (UB) */
         wslot *s, *tmp;
         HASH_ITER(hh, a->slots, s, tmp)
         {
