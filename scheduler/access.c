@@ -183,8 +183,11 @@ int seer_access_set_tx_implied(seer_access_set *s, const seer_tx *tx, const seer
     if ((rc = seer_access_set_add(s, &k, SEER_ACC_W)) < 0)
         return rc;
     if (tx->has_to) {
+        /* a call without value neither reads nor credits the recipient's
+         * balance; with value it is a credit (its code may still read it:
+         * the analyzer's part) */
         make_key(&k, &tx->to, SEER_KEY_BALANCE);
-        if ((rc = seer_access_set_add(s, &k, u256_is_zero(&tx->value) ? SEER_ACC_R : SEER_ACC_D)) < 0)
+        if (!u256_is_zero(&tx->value) && (rc = seer_access_set_add(s, &k, SEER_ACC_D)) < 0)
             return rc;
         make_key(&k, &tx->to, SEER_KEY_CODE);
         if ((rc = seer_access_set_add(s, &k, SEER_ACC_R)) < 0)

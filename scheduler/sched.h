@@ -73,7 +73,7 @@ int seer_access_set_union(seer_access_set *dst, const seer_access_set *src);
 int seer_access_set_from_actual(seer_access_set *s, const seer_key *reads, size_t nreads,
                                 const seer_key *writes, size_t nwrites, const seer_address *coinbase);
 /** The implicit part every transaction has: sender nonce+balance (W),
- *  recipient balance (D when value > 0, else R) and code (R), coinbase
+ *  recipient balance (D when value > 0) and code (R), coinbase
  *  balance (D). What a prediction adds to. */
 int seer_access_set_tx_implied(seer_access_set *s, const seer_tx *tx, const seer_address *coinbase);
 /** Adds an analyzer prediction (analyzer/analyzer_internal.h's
