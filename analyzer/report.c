@@ -14,7 +14,9 @@
 #include "common/keccak.h"
 #include "common/util.h"
 #include "conformance/json.h"
+#include "state/lmdb.h"
 #include "state/memstore.h"
+#include "state/overlay.h"
 #include "vm/opcodes.h"
 
 #include <json-c/json.h>
@@ -429,10 +431,14 @@ static void compare_tx(tx_cmp *c, const seer_prediction *p, const seer_key *rd, 
 int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stats, FILE *f,
                                const seer_analyzer_block_options *o)
 {
-    if (!a || !o || !o->block || !o->pre || !o->codes || o->version != SEER_ANALYZER_BLOCK_OPTIONS_VERSION)
+    if (!a || !o || !o->block || (!o->db && (!o->pre || !o->codes)) ||
+        o->version != SEER_ANALYZER_BLOCK_OPTIONS_VERSION)
         return SEER_EINVAL;
     json_object *blk = NULL, *pre = NULL, *codes = NULL, *hashes = NULL;
     seer_memstore *ms = NULL;
+    seer_lmdb *db = NULL;
+    seer_lmdb_snapshot *snap = NULL;
+    seer_overlay *ov = NULL;
     seer_world *w = NULL;
     seer_tx *txs = NULL;
     seer_prediction *preds = NULL;
@@ -440,18 +446,32 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
     seer_analyzer_block_stats st;
     memset(&st, 0, sizeof st);
     int rc = seer_json_parse_file(&blk, o->block);
-    if (rc == 0)
-        rc = seer_json_parse_file(&pre, o->pre);
-    if (rc == 0)
-        rc = seer_json_parse_file(&codes, o->codes);
-    if (rc == 0 && o->hashes)
-        rc = seer_json_parse_file(&hashes, o->hashes);
-    if (rc == 0)
-        rc = seer_memstore_new(&ms);
-    if (rc == 0)
-        rc = seer_json_load_mainnet_pre(ms, pre, o->pre, codes, o->codes);
-    if (rc == 0 && hashes)
-        rc = seer_json_load_block_hashes(ms, hashes, o->hashes);
+    if (o->db) {
+        /* The store's snapshot is the pre-state; the serial comparison
+         * runs into an overlay over it, so nothing reaches the store. */
+        seer_lmdb_options lo = SEER_LMDB_OPTIONS_INIT;
+        lo.read_only = true;
+        lo.create = false;
+        if (rc == 0)
+            rc = seer_lmdb_open(&db, o->db, &lo);
+        if (rc == 0)
+            rc = seer_lmdb_snapshot_begin(db, &snap);
+        if (rc == 0)
+            rc = seer_overlay_new(&ov, seer_lmdb_snapshot_reader(snap));
+    } else {
+        if (rc == 0)
+            rc = seer_json_parse_file(&pre, o->pre);
+        if (rc == 0)
+            rc = seer_json_parse_file(&codes, o->codes);
+        if (rc == 0 && o->hashes)
+            rc = seer_json_parse_file(&hashes, o->hashes);
+        if (rc == 0)
+            rc = seer_memstore_new(&ms);
+        if (rc == 0)
+            rc = seer_json_load_mainnet_pre(ms, pre, o->pre, codes, o->codes);
+        if (rc == 0 && hashes)
+            rc = seer_json_load_block_hashes(ms, hashes, o->hashes);
+    }
     if (rc < 0)
         goto cleanup;
     json_object *b = json_object_object_get(blk, "result") ? json_object_object_get(blk, "result") : blk;
@@ -471,7 +491,7 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
         rc = tx_from_rpc(&txs[i], json_object_array_get_idx(jt, i), o->block);
     if (rc < 0)
         goto cleanup;
-    seer_state_reader reader = seer_memstore_reader(ms);
+    seer_state_reader reader = ms ? seer_memstore_reader(ms) : seer_overlay_reader(ov);
     /* Cold: empty cache; warm: the same predictions again. */
     seer_analyzer_cache_clear(a);
     double t0 = now_s();
@@ -528,7 +548,7 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
             if (rc == 0)
                 rc = seer_world_changeset(w, &cs);
             if (rc == 0)
-                rc = seer_memstore_apply(ms, cs);
+                rc = ms ? seer_memstore_apply(ms, cs) : seer_overlay_apply(ov, cs);
             st.execution_s += now_s() - e0;
             gas_used += res.gas_used;
             const seer_key *rd, *wr;
@@ -647,6 +667,11 @@ cleanup:
     free(preds);
     seer_world_free(w);
     seer_memstore_free(ms);
+    seer_overlay_free(ov);
+    if (snap)
+        seer_lmdb_snapshot_end(snap);
+    if (db)
+        seer_lmdb_close(db);
     json_object_put(blk);
     json_object_put(pre);
     json_object_put(codes);

@@ -16,7 +16,7 @@ static void usage(FILE *f)
     fprintf(
         f,
         "usage: seer analyze --code HEX_OR_FILE [--json]\n"
-        "       seer analyze BLOCK [--pre FILE --codes FILE] [--hashes FILE] [--compare] [--json] [--quiet]\n"
+        "       seer analyze BLOCK [--db DIR | --pre FILE --codes FILE] [--hashes FILE] [--compare] [--json] [--quiet]\n"
         "  BLOCK is a fixture block folder (block.json, pre_state.json) or a block.json file;\n"
         "  --codes defaults to bytecodes.json two folders up (the fixtures' layout).\n");
 }
@@ -158,11 +158,6 @@ int cmd_analyze(int argc, char **argv)
         seer_analyzer_free(a);
         return 2;
     }
-    if (db) {
-        fprintf(stderr, "seer analyze: --db is not supported yet; use --pre and --codes\n");
-        seer_analyzer_free(a);
-        return 2;
-    }
     const char *blk = argv[optind];
     char bpath[4096], ppath[4096], cpath[4096], hpath[4096];
     if (is_dir(blk)) {
@@ -181,9 +176,13 @@ int cmd_analyze(int argc, char **argv)
     }
     seer_analyzer_block_options o = SEER_ANALYZER_BLOCK_OPTIONS_INIT;
     o.block = bpath;
-    o.pre = pre ? pre : ppath;
-    o.codes = codes ? codes : cpath;
-    o.hashes = hashes ? hashes : (exists(hpath) ? hpath : NULL);
+    if (db) {
+        o.db = db;
+    } else {
+        o.pre = pre ? pre : ppath;
+        o.codes = codes ? codes : cpath;
+        o.hashes = hashes ? hashes : (exists(hpath) ? hpath : NULL);
+    }
     o.compare = compare;
     o.per_tx = !quiet;
     o.format = json ? SEER_ANALYZER_JSON : SEER_ANALYZER_TEXT;

@@ -76,18 +76,22 @@ SEER_API int seer_analyzer_describe_code(seer_analyzer *a, FILE *f, const uint8_
 typedef struct seer_analyzer_block_options {
     int version;        /**< SEER_ANALYZER_BLOCK_OPTIONS_VERSION */
     const char *block;  /**< block.json (JSON-RPC eth_getBlockByNumber with full txs) */
-    const char *pre;    /**< pre_state.json */
-    const char *codes;  /**< bytecodes.json ({code_hash: code}) */
+    const char *pre;    /**< pre_state.json (NULL when db is set) */
+    const char *codes;  /**< bytecodes.json ({code_hash: code}) (NULL when db is set) */
     const char *hashes; /**< block_hashes.json, or NULL */
     int compare;        /**< also execute serially and compare with the actual sets */
     int per_tx;         /**< print a line per transaction */
     seer_analyzer_format format;
+    /** An LMDB store directory holding the pre-block state (instead of
+     *  pre and codes); read only: the comparison's serial run goes into an
+     *  in-memory overlay and nothing is written. */
+    const char *db;
 } seer_analyzer_block_options;
 
 #define SEER_ANALYZER_BLOCK_OPTIONS_VERSION 1
 #define SEER_ANALYZER_BLOCK_OPTIONS_INIT                                                                     \
     {                                                                                                        \
-        SEER_ANALYZER_BLOCK_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 1, SEER_ANALYZER_TEXT                \
+        SEER_ANALYZER_BLOCK_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 1, SEER_ANALYZER_TEXT, NULL          \
     }
 
 /** Totals of one block's report. Shares are in [0, 1]. */
