@@ -236,6 +236,7 @@ typedef struct predict_job {
     seer_access_set *sets;
     const seer_block *b;
     const size_t *order;
+    const size_t *pick; /* NULL: positions 0..n-1, else these n positions */
     size_t n;
     const seer_block_env *env;
     const seer_state_reader *reader;
@@ -253,8 +254,9 @@ static void predict_worker(pool *p, unsigned wid, void *arg)
         size_t i = atomic_fetch_add(&j->next, 1);
         if (i >= j->n || atomic_load(&j->err))
             break;
-        const seer_tx *tx = &j->b->txs[j->order ? j->order[i] : i];
-        seer_access_set *s = &j->sets[i];
+        size_t pos = j->pick ? j->pick[i] : i;
+        const seer_tx *tx = &j->b->txs[j->order ? j->order[pos] : pos];
+        seer_access_set *s = &j->sets[pos];
         int rc = seer_access_set_tx_implied(s, tx, &j->env->coinbase);
         if (rc == 0 && j->a) {
             rc = seer_analyzer_predict_tx(j->a, &pr, tx, j->env, j->reader);
@@ -267,6 +269,18 @@ static void predict_worker(pool *p, unsigned wid, void *arg)
             atomic_compare_exchange_strong(&j->err, &z, rc);
         }
     }
+}
+
+static int predict_pick(pool *p, unsigned threads, seer_access_set *sets, const seer_block *b,
+                        const size_t *order, const size_t *pick, size_t n, const seer_block_env *env,
+                        const seer_state_reader *reader, seer_analyzer *a)
+{
+    predict_job j = {
+        .sets = sets, .b = b, .order = order, .pick = pick, .n = n, .env = env, .reader = reader, .a = a};
+    atomic_init(&j.next, 0);
+    atomic_init(&j.err, 0);
+    pool_run(p, predict_worker, &j, threads);
+    return atomic_load(&j.err);
 }
 
 static int predict_with_pool(pool *p, unsigned threads, seer_access_set *sets, const seer_block *b,
@@ -652,6 +666,9 @@ static int validate_level(vindex *vx, const txslot *slots, const uint32_t *job, 
 /* ------------------------------------------------------------------ */
 /* the executor                                                        */
 
+/* Transactions analyzed first to judge whether the block is worth it. */
+#define PREDICT_SAMPLE 32
+
 typedef struct par_ctx {
     size_t n;
     const seer_tx **txs; /* per position */
@@ -796,6 +813,38 @@ void seer_par_stats_clear(seer_par_stats *s)
     memset(s, 0, sizeof *s);
 }
 
+/* What the level schedule can give on `threads` threads: each level takes
+ * at least its heaviest transaction and at least its share per thread
+ * (cost = gas limit, the only cost known before execution). */
+static double levels_speedup(const seer_sched_graph *g, const uint64_t *weight, unsigned threads)
+{
+    if (!g->nlevels || !threads)
+        return 1.0;
+    uint64_t *sum = calloc(g->nlevels, sizeof *sum), *mx = calloc(g->nlevels, sizeof *mx);
+    double sp = 1.0;
+    if (sum && mx) {
+        uint64_t total = 0;
+        for (size_t i = 0; i < g->n; i++) {
+            uint32_t l = g->level[i];
+            if (l == UINT32_MAX)
+                continue;
+            sum[l] += weight[i];
+            total += weight[i];
+            if (weight[i] > mx[l])
+                mx[l] = weight[i];
+        }
+        double span = 0;
+        for (uint32_t l = 0; l < g->nlevels; l++) {
+            double share = (double)sum[l] / threads;
+            span += share > (double)mx[l] ? share : (double)mx[l];
+        }
+        sp = span > 0 ? (double)total / span : 1.0;
+    }
+    free(sum);
+    free(mx);
+    return sp;
+}
+
 static int run_serial(seer_block_result *out, const seer_exec_target *t, const seer_exec_options *opts,
                       const seer_block *vb, seer_fork fork, uint64_t chain_id)
 {
@@ -897,10 +946,62 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
         own_pred = calloc(n, sizeof *own_pred);
         if (!own_pred)
             goto fail;
-        if (!po->blind &&
-            (rc = predict_with_pool(p, threads, own_pred, &vb, NULL, n, &c.env, &c.view, po->analyzer)) < 0)
-            goto fail;
         predicted = own_pred;
+        if (!po->blind && po->min_parallelism > 0 && n >= 4 * PREDICT_SAMPLE) {
+            /* Analysis costs about half an execution: a strided sample
+             * first, and when even the sample leaves nothing to run in
+             * parallel (every transaction on one pool), the rest is not
+             * analyzed but run serially. A sample has fewer pairs than the
+             * block, so it errs towards trying the parallel path. */
+            rc = SEER_ENOMEM;
+            size_t *pick = malloc(n * sizeof *pick);
+            seer_access_set *ss = malloc(PREDICT_SAMPLE * sizeof *ss);
+            uint64_t *ws = malloc(PREDICT_SAMPLE * sizeof *ws);
+            size_t stride = n / PREDICT_SAMPLE;
+            double sp = 0;
+            if (pick && ss && ws) {
+                for (size_t j = 0; j < PREDICT_SAMPLE; j++)
+                    pick[j] = j * stride;
+                rc = predict_pick(p, threads, own_pred, &vb, NULL, pick, PREDICT_SAMPLE, &c.env, &c.view,
+                                  po->analyzer);
+                seer_sched_graph gs;
+                if (rc == 0) {
+                    for (size_t j = 0; j < PREDICT_SAMPLE; j++) {
+                        ss[j] = own_pred[pick[j]]; /* shallow */
+                        ws[j] = weight[pick[j]];
+                    }
+                    if ((rc = seer_sched_graph_build(&gs, ss, PREDICT_SAMPLE, ws, NULL)) == 0) {
+                        sp = levels_speedup(&gs, ws, threads);
+                        seer_sched_graph_clear(&gs);
+                    }
+                }
+                if (rc == 0 && sp >= po->min_parallelism) {
+                    size_t m = 0;
+                    for (size_t i = 0; i < n; i++)
+                        if (i % stride != 0 || i / stride >= PREDICT_SAMPLE)
+                            pick[m++] = i;
+                    rc =
+                        predict_pick(p, threads, own_pred, &vb, NULL, pick, m, &c.env, &c.view, po->analyzer);
+                }
+            }
+            free(pick);
+            free(ss);
+            free(ws);
+            if (rc < 0)
+                goto fail;
+            if (sp < po->min_parallelism) {
+                st->predict_s = now_s() - t0;
+                double te = now_s();
+                rc = run_serial(out, t, opts, &vb, fork, chain_id);
+                st->exec_s = now_s() - te;
+                st->serial_fallback = true;
+                st->rounds = 1;
+                goto done;
+            }
+        } else if (!po->blind && (rc = predict_with_pool(p, threads, own_pred, &vb, NULL, n, &c.env, &c.view,
+                                                         po->analyzer)) < 0) {
+            goto fail;
+        }
     }
     c.pred = predicted;
     double t1 = now_s();
@@ -919,7 +1020,7 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
             st->levels = g.nlevels;
             for (size_t i = 0; i < n; i++)
                 st->tx_level[i] = g.level[i];
-            double par = g.critical_gas ? (double)g.total_gas / (double)g.critical_gas : 1.0;
+            double par = levels_speedup(&g, weight, threads);
             if (po->min_parallelism > 0 && (par < po->min_parallelism || threads == 1)) {
                 /* too little to win: plain serial execution, nothing else */
                 st->schedule_s += now_s() - ts;

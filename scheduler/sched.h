@@ -149,8 +149,9 @@ int seer_sched_build_order(size_t *order, size_t *norder, uint32_t *batch, uint3
 typedef struct seer_par_options {
     unsigned threads;        /* 0: the number of online CPUs */
     seer_analyzer *analyzer; /* NULL: predict the transaction-implied keys only */
-    /** Run plain serial execution when the predicted schedule allows less
-     *  than this speedup (critical path); 0 never. */
+    /** Run plain serial execution when the predicted level schedule allows
+     *  less than this speedup on `threads` threads (levels, gas limits as
+     *  costs); 0 never. */
     double min_parallelism;
     /** Rounds of re-scheduling after a misprediction before the rest runs
      *  serially. */

@@ -79,9 +79,9 @@ typedef struct seer_sched_options {
     seer_analyzer *analyzer; /**< predictions; NULL: transaction-implied keys only */
     uint64_t chain_id;       /**< 1: mainnet */
     bool txs_only;           /**< no beacon-root call, withdrawals, rewards (partial pre-states) */
-    /** Run serially when the predicted schedule allows less than this
-     *  speedup (total gas / critical path); 0: always use the parallel
-     *  machinery (tests). */
+    /** Run serially when the predicted level schedule allows less than
+     *  this speedup on the given threads (gas limits as costs); 0: always
+     *  use the parallel machinery (tests). */
     double min_parallelism;
     /** Schedules tried after mispredictions before the rest runs serially. */
     unsigned max_rounds;
