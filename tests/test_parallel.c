@@ -239,6 +239,61 @@ START_TEST(test_mainnet_blocks)
 }
 END_TEST
 
+/* Build mode: the chosen order keeps nonce chains and the gas limit (unit
+ * tested in test_scheduler), and its parallel execution equals serial
+ * execution of exactly that order. */
+static void check_build(const char *label, const seer_prestate *ps, const seer_block *b, seer_analyzer *an)
+{
+    size_t n = b->ntxs;
+    seer_fork fork = seer_mainnet_fork(b->header.number, b->header.timestamp);
+    seer_block_env env;
+    seer_block_env_from_header(&env, &b->header, fork, 1);
+    seer_access_set *sets = calloc(n + 1, sizeof *sets), *pos = calloc(n + 1, sizeof *pos);
+    size_t *order = calloc(n + 1, sizeof *order), norder = 0;
+    uint32_t *batch = calloc(n + 1, sizeof *batch), nb = 0;
+    ck_assert_int_eq(seer_sched_predict(sets, b, NULL, n, &env, &ps->reader, an, 2), 0);
+    ck_assert_int_eq(seer_sched_build_order(order, &norder, batch, &nb, sets, b->txs, n, b->header.gas_limit),
+                     0);
+    ck_assert_uint_gt(norder, 0);
+    for (size_t i = 0; i < norder; i++)
+        pos[i] = sets[order[i]];
+    /* serial execution of the emitted order */
+    seer_block sb = *b;
+    sb.txs = malloc(norder * sizeof *sb.txs);
+    for (size_t i = 0; i < norder; i++)
+        sb.txs[i] = b->txs[order[i]];
+    sb.ntxs = norder;
+    outcome ser;
+    run(&ser, ps, &sb, 0, 1, an, NULL);
+    ck_assert_int_eq(ser.rc, 0);
+    for (unsigned thr = 1; thr <= 8; thr *= 2) {
+        seer_overlay *ov = NULL;
+        ck_assert_int_eq(seer_overlay_new(&ov, ps->reader), 0);
+        seer_exec_target t = {seer_overlay_reader(ov), ov_apply, NULL, ov};
+        seer_exec_options eo = SEER_EXEC_OPTIONS_TXS_ONLY;
+        seer_par_options po = SEER_PAR_OPTIONS_INIT;
+        po.threads = thr;
+        po.min_parallelism = 0;
+        seer_block_result r;
+        ck_assert_int_eq(seer_par_exec_block(&r, NULL, &t, &eo, b, order, norder, fork, 1, &po, pos), 0);
+        seer_bytes32 rr;
+        ck_assert_int_eq(seer_receipts_root(&rr, r.receipts, r.nreceipts), 0);
+        ck_assert_msg(
+            r.gas_used == ser.gas && !memcmp(&rr, &ser.receipts_root, 32) && !r.exception == !ser.exception,
+            "%s: build order at %u threads differs from serial execution of that order", label, thr);
+        seer_block_result_clear(&r);
+        seer_overlay_free(ov);
+    }
+    outcome_clear(&ser);
+    free(sb.txs);
+    for (size_t i = 0; i < n; i++)
+        seer_access_set_clear(&sets[i]);
+    free(sets);
+    free(pos);
+    free(order);
+    free(batch);
+}
+
 /* Generated blocks: the adversarial workloads and contended ones. */
 static void gen_case(tally *t, seer_analyzer *an, const char *workload, size_t ntx, size_t senders,
                      double cont, uint64_t seed)
@@ -264,6 +319,7 @@ static void gen_case(tally *t, seer_analyzer *an, const char *workload, size_t n
     char label[128];
     snprintf(label, sizeof label, "gen %s (%zu txs, seed %llu)", workload, ntx, (unsigned long long)seed);
     check_block(t, label, ps, b, an);
+    check_build(label, ps, b, an);
     seer_block_free(b);
     seer_prestate_free(ps);
     seer_gen_block_free(g);
