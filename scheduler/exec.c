@@ -599,8 +599,13 @@ static void debug_break(uint32_t a, uint32_t b, const seer_key *k, int ma, int m
 
 /* Checks the level's transactions (ascending positions) against each other
  * and against what earlier levels executed: a conflicting pair must have
- * its lower position in an earlier level. Returns the lowest position of a
- * broken pair in *m (SIZE_MAX: none). */
+ * its lower position in an earlier level. Returns in *m (SIZE_MAX: none)
+ * the lowest position whose result is wrong: of a pair in one level the
+ * higher one (it missed the lower one's effects; the lower one saw the
+ * right state), of a lower position run after a higher one the lower one.
+ * Every position below *m then saw exactly the state serial execution
+ * gives it, as far as the executed transactions go (DESIGN.md's induction,
+ * with the pair's innocent member kept). */
 static int validate_level(vindex *vx, const txslot *slots, const uint32_t *job, size_t njob, size_t *m)
 {
     *m = SIZE_MAX;
@@ -617,10 +622,13 @@ static int validate_level(vindex *vx, const txslot *slots, const uint32_t *job, 
                     *m = b;
                     debug_break(b, k->max_done[pm] - 1, &k->key, mode, pm);
                 }
+            /* a conflict with a lower position of the same level: b ran
+             * without its effects, the lower one is unaffected (it must
+             * not see b, and it merges first) */
             for (size_t c = 0; c < k->ncur; c++) {
                 uint32_t x = k->cur[c] >> 2;
-                if (seer_acc_modes_conflict((int)(k->cur[c] & 3), mode) && x < *m) {
-                    *m = x;
+                if (seer_acc_modes_conflict((int)(k->cur[c] & 3), mode) && b < *m) {
+                    *m = b;
                     debug_break(x, b, &k->key, (int)(k->cur[c] & 3), mode);
                 }
             }
