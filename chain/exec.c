@@ -33,7 +33,7 @@ int seer_exec_beacon_root(const seer_exec_target *t, const seer_header *h)
      * 30,000,000 gas and the parent beacon block root as input, outside
      * the block's gas accounting. Called from Cancun on. */
     static const seer_address system_address = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                                  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}};
+                                                 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}};
     seer_block_env env;
     seer_block_env_from_header(&env, h, SEER_FORK_CANCUN, 1);
     seer_world *w = NULL;
@@ -42,8 +42,8 @@ int seer_exec_beacon_root(const seer_exec_target *t, const seer_header *h)
         return rc;
     seer_tx_result res;
     const seer_changeset *cs = NULL;
-    rc = seer_world_system_call(w, &res, &system_address, &SEER_BEACON_ROOTS_ADDRESS, h->parent_beacon_root.bytes,
-                                32, 30000000);
+    rc = seer_world_system_call(w, &res, &system_address, &SEER_BEACON_ROOTS_ADDRESS,
+                                h->parent_beacon_root.bytes, 32, 30000000);
     if (rc == 0)
         rc = seer_world_changeset(w, &cs);
     if (rc == 0 && cs->naccounts)

@@ -13,7 +13,10 @@ typedef struct seer_buf {
     bool oom;
 } seer_buf;
 
-#define SEER_BUF_INIT {NULL, 0, 0, false}
+#define SEER_BUF_INIT                                                                                        \
+    {                                                                                                        \
+        NULL, 0, 0, false                                                                                    \
+    }
 
 /** Ensures room for `extra` more bytes; returns false (and sets oom). */
 bool seer_buf_reserve(seer_buf *b, size_t extra);

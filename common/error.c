@@ -31,9 +31,15 @@ const char *seer_strerror(int err)
     }
 }
 
-const char *seer_error_detail(void) { return err_detail; }
+const char *seer_error_detail(void)
+{
+    return err_detail;
+}
 
-void seer_error_clear(void) { err_detail[0] = 0; }
+void seer_error_clear(void)
+{
+    err_detail[0] = 0;
+}
 
 int seer_err(int code, const char *fmt, ...)
 {

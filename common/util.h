@@ -14,21 +14,20 @@
 #ifdef SEER_VERIFY_ENABLED
 #include <stdio.h>
 #include <stdlib.h>
-#define SEER_VERIFY(cond)                                                      \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: SEER_VERIFY(%s) failed\n", __FILE__,     \
-                    __LINE__, #cond);                                          \
-            abort();                                                           \
-        }                                                                      \
+#define SEER_VERIFY(cond)                                                                                    \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            fprintf(stderr, "%s:%d: SEER_VERIFY(%s) failed\n", __FILE__, __LINE__, #cond);                   \
+            abort();                                                                                         \
+        }                                                                                                    \
     } while (0)
 #else
 #define SEER_VERIFY(cond) ((void)0)
 #endif
 
 #define SEER_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define SEER_LIKELY(x) __builtin_expect(!!(x), 1)
-#define SEER_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define SEER_LIKELY(x)    __builtin_expect(!!(x), 1)
+#define SEER_UNLIKELY(x)  __builtin_expect(!!(x), 0)
 
 /** Records a detail message for the calling thread and returns `code`
  *  unchanged, so a failure site reads `return seer_err(SEER_EPARSE, ...)`. */

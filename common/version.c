@@ -1,3 +1,6 @@
 #include "seer/common.h"
 
-const char *seer_version(void) { return SEER_VERSION_STRING; }
+const char *seer_version(void)
+{
+    return SEER_VERSION_STRING;
+}

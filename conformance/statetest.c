@@ -65,7 +65,10 @@ static const seer_state_reader_vt st_reader_vt = {st_get_account, st_get_storage
 
 static secp256k1_context *sign_ctx;
 static pthread_once_t sign_once = PTHREAD_ONCE_INIT;
-static void sign_init(void) { sign_ctx = secp256k1_context_create(SECP256K1_CONTEXT_SIGN); }
+static void sign_init(void)
+{
+    sign_ctx = secp256k1_context_create(SECP256K1_CONTEXT_SIGN);
+}
 
 static int address_from_secret(seer_address *out, const seer_bytes32 *secret)
 {
@@ -91,8 +94,9 @@ static void trace_step(void *ctx, const seer_trace_step *s)
 {
     FILE *f = ((trace_ctx *)ctx)->f;
     char hex[67];
-    fprintf(f, "{\"pc\":%" PRIu32 ",\"op\":%u,\"gas\":\"0x%" PRIx64 "\",\"gasCost\":\"0x%" PRIx64
-               "\",\"memSize\":%zu,\"stack\":[",
+    fprintf(f,
+            "{\"pc\":%" PRIu32 ",\"op\":%u,\"gas\":\"0x%" PRIx64 "\",\"gasCost\":\"0x%" PRIx64
+            "\",\"memSize\":%zu,\"stack\":[",
             s->pc, s->op, (uint64_t)s->gas, (uint64_t)s->gas_cost, s->mem_size);
     for (size_t i = 0; i < s->stack_size; i++)
         fprintf(f, "%s\"%s\"", i ? "," : "", u256_to_hex(hex, &s->stack[i]));
@@ -174,7 +178,8 @@ static int build_tx(seer_tx *tx, bool *invalid, const st_case *c, json_object *i
         *invalid = true;
         return 0;
     }
-    if ((rc = seer_json_get(&arr, t, f, "gasLimit")) < 0 || (rc = pick(&v, arr, (size_t)gi, f, "gasLimit")) < 0)
+    if ((rc = seer_json_get(&arr, t, f, "gasLimit")) < 0 ||
+        (rc = pick(&v, arr, (size_t)gi, f, "gasLimit")) < 0)
         return rc;
     if (seer_json_u64(&tx->gas_limit, v, f, "transaction.gasLimit") < 0) {
         *invalid = true;
@@ -202,7 +207,8 @@ static int build_tx(seer_tx *tx, bool *invalid, const st_case *c, json_object *i
     json_object *bh = seer_json_get_opt(t, "blobVersionedHashes");
     json_object *al_all = seer_json_get_opt(t, "accessLists");
     json_object *al = NULL;
-    if (al_all && json_object_is_type(al_all, json_type_array) && (size_t)di < json_object_array_length(al_all))
+    if (al_all && json_object_is_type(al_all, json_type_array) &&
+        (size_t)di < json_object_array_length(al_all))
         al = json_object_array_get_idx(al_all, (size_t)di);
     if (bh)
         tx->type = 3;
@@ -211,8 +217,8 @@ static int build_tx(seer_tx *tx, bool *invalid, const st_case *c, json_object *i
     else if (al)
         tx->type = 1;
     if (mf) {
-        if (seer_json_u256(&tx->max_fee, mf, f, "transaction.maxFeePerGas") < 0 ||
-            !mp || seer_json_u256(&tx->max_priority_fee, mp, f, "transaction.maxPriorityFeePerGas") < 0) {
+        if (seer_json_u256(&tx->max_fee, mf, f, "transaction.maxFeePerGas") < 0 || !mp ||
+            seer_json_u256(&tx->max_priority_fee, mp, f, "transaction.maxPriorityFeePerGas") < 0) {
             *invalid = true;
             return 0;
         }
@@ -297,7 +303,10 @@ static void result_init(seer_statetest_result *r, const st_case *c, const char *
     strcpy(r->state_root, "0x");
 }
 
-static void root_hex(char out[67], const seer_bytes32 *root) { seer_hex_encode(out, root->bytes, 32, true); }
+static void root_hex(char out[67], const seer_bytes32 *root)
+{
+    seer_hex_encode(out, root->bytes, 32, true);
+}
 
 /* Runs one case; fills r. Returns a negative error only for failures of
  * seer itself (out of memory); fixture problems become failed cases. */
@@ -317,8 +326,10 @@ static int run_case(const seer_statetest_options *opts, const st_case *c, seer_f
     bool invalid = false;
 
     json_object *expect_exc = seer_json_get_opt(post, "expectException");
-    if ((rc = seer_json_get(&v, post, f, "hash")) < 0 || (rc = seer_json_bytes32(&want_root, v, f, "post.hash")) < 0 ||
-        (rc = seer_json_get(&v, post, f, "logs")) < 0 || (rc = seer_json_bytes32(&want_logs, v, f, "post.logs")) < 0 ||
+    if ((rc = seer_json_get(&v, post, f, "hash")) < 0 ||
+        (rc = seer_json_bytes32(&want_root, v, f, "post.hash")) < 0 ||
+        (rc = seer_json_get(&v, post, f, "logs")) < 0 ||
+        (rc = seer_json_bytes32(&want_logs, v, f, "post.logs")) < 0 ||
         (rc = seer_json_get(&indexes, post, f, "indexes")) < 0)
         goto fixture_error;
     if ((rc = seer_memstore_new(&store)) < 0)
@@ -439,7 +450,8 @@ int seer_statetest_run_file(const seer_statetest_options *opts, const char *path
         st_case c = {path, name, test, NULL, NULL, NULL};
         json_object *post = NULL;
         seer_statetest_result r;
-        if (seer_json_get(&c.env, test, path, "env") < 0 || seer_json_get(&c.txj, test, path, "transaction") < 0 ||
+        if (seer_json_get(&c.env, test, path, "env") < 0 ||
+            seer_json_get(&c.txj, test, path, "transaction") < 0 ||
             seer_json_get(&c.pre, test, path, "pre") < 0 || seer_json_get(&post, test, path, "post") < 0) {
             result_init(&r, &c, "", 0);
             snprintf(errbuf, sizeof errbuf, "malformed fixture: %s", seer_error_detail());

@@ -7,13 +7,13 @@
 #ifndef SEER_H
 #define SEER_H
 
+#include "seer/analyzer.h"
+#include "seer/bench.h"
+#include "seer/block.h"
 #include "seer/common.h"
 #include "seer/conformance.h"
-#include "seer/state.h"
-#include "seer/block.h"
-#include "seer/analyzer.h"
-#include "seer/scheduler.h"
-#include "seer/bench.h"
 #include "seer/gen.h"
+#include "seer/scheduler.h"
+#include "seer/state.h"
 
 #endif

@@ -13,12 +13,11 @@
 
 static void usage(FILE *f)
 {
-    fprintf(
-        f,
-        "usage: seer analyze --code HEX_OR_FILE [--json]\n"
-        "       seer analyze BLOCK [--db DIR | --pre FILE --codes FILE] [--hashes FILE] [--compare] [--json] [--quiet]\n"
-        "  BLOCK is a fixture block folder (block.json, pre_state.json) or a block.json file;\n"
-        "  --codes defaults to bytecodes.json two folders up (the fixtures' layout).\n");
+    fprintf(f, "usage: seer analyze --code HEX_OR_FILE [--json]\n"
+               "       seer analyze BLOCK [--db DIR | --pre FILE --codes FILE] [--hashes FILE] [--compare] "
+               "[--json] [--quiet]\n"
+               "  BLOCK is a fixture block folder (block.json, pre_state.json) or a block.json file;\n"
+               "  --codes defaults to bytecodes.json two folders up (the fixtures' layout).\n");
 }
 
 static int hexval(int c)

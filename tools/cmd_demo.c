@@ -115,10 +115,14 @@ int cmd_demo(int argc, char **argv)
     unsigned threads = 0;
     const char *db = NULL;
     static const struct option longopts[] = {
-        {"workload", required_argument, 0, 'w'}, {"txs", required_argument, 0, 'n'},
-        {"senders", required_argument, 0, 's'},  {"contention", required_argument, 0, 'c'},
-        {"seed", required_argument, 0, 'S'},     {"threads", required_argument, 0, 't'},
-        {"db", required_argument, 0, 'd'},       {"help", no_argument, 0, 'h'},
+        {"workload", required_argument, 0, 'w'},
+        {"txs", required_argument, 0, 'n'},
+        {"senders", required_argument, 0, 's'},
+        {"contention", required_argument, 0, 'c'},
+        {"seed", required_argument, 0, 'S'},
+        {"threads", required_argument, 0, 't'},
+        {"db", required_argument, 0, 'd'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     int c;
@@ -186,8 +190,8 @@ int cmd_demo(int argc, char **argv)
         cli_error("importing the pre-state", rc);
         goto out;
     }
-    printf("  LMDB store %s: imported %" PRIu64 " accounts, %" PRIu64 " slots, %" PRIu64 " codes (%.2f s)\n", dir,
-           is.accounts, is.slots, is.codes, is.seconds);
+    printf("  LMDB store %s: imported %" PRIu64 " accounts, %" PRIu64 " slots, %" PRIu64 " codes (%.2f s)\n",
+           dir, is.accounts, is.slots, is.codes, is.seconds);
 
     /* 3. Serial and parallel from the same snapshot. */
     snprintf(path, sizeof path, "%s/block.json", blockdir);

@@ -122,7 +122,10 @@ static void category_of(char *out, size_t cap, const char *path)
     snprintf(out, cap, "%.*s", (int)(slash - start), start);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static int run_path(const seer_statetest_options *opts, run_state *st, const char *path, int *errors);
 

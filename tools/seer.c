@@ -11,15 +11,18 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"demo", cmd_demo, "the main job on a generated block: LMDB store, serial vs parallel, commit"},
-    {"statetest", cmd_statetest, "run ethereum/tests GeneralStateTests files (geth evm statetest compatible)"},
+    {"statetest", cmd_statetest,
+     "run ethereum/tests GeneralStateTests files (geth evm statetest compatible)"},
     {"db", cmd_db, "the LMDB state store: import a pre-state, stat, root"},
     {"blocktest", cmd_blocktest, "run ethereum/tests BlockchainTests files or folders"},
     {"run", cmd_run, "replay mainnet fixture blocks serially and check them against their headers"},
-    {"analyze", cmd_analyze, "predict storage keys from bytecode: a contract's templates, a block's access sets"},
+    {"analyze", cmd_analyze,
+     "predict storage keys from bytecode: a contract's templates, a block's access sets"},
     {"gen", cmd_gen, "generate a synthetic block (transfers, ERC-20, swaps, mints, adversarial patterns)"},
     {"asm", cmd_asm, "assemble EVM assembly to hex (the syntax of the gen contracts)"},
     {"exec", cmd_exec, "execute a block in parallel (replay or build mode), optionally compared with serial"},
-    {"bench", cmd_bench, "serial vs parallel on the same blocks or a generated workload, with a thread sweep"},
+    {"bench", cmd_bench,
+     "serial vs parallel on the same blocks or a generated workload, with a thread sweep"},
     {"graph", cmd_graph, "a block's conflict graph (dot or JSON): levels, the keys behind edges, hot keys"},
 };
 

@@ -50,14 +50,14 @@ typedef enum seer_call_kind {
 /** A message: the input of a call frame. */
 typedef struct seer_message {
     seer_call_kind kind;
-    uint32_t flags;        /* SEER_MSG_STATIC */
-    int32_t depth;         /* 0 for the transaction's frame */
+    uint32_t flags; /* SEER_MSG_STATIC */
+    int32_t depth;  /* 0 for the transaction's frame */
     int64_t gas;
     seer_address recipient; /* the account whose storage/balance the frame uses */
     seer_address sender;    /* CALLER */
     const uint8_t *input_data;
     size_t input_size;
-    u256 value;             /* CALLVALUE (apparent value for DELEGATECALL) */
+    u256 value; /* CALLVALUE (apparent value for DELEGATECALL) */
     u256 create2_salt;
     seer_address code_address; /* whose code runs (differs for DELEGATECALL/CALLCODE) */
 } seer_message;
@@ -68,7 +68,7 @@ typedef struct seer_message {
 typedef struct seer_result {
     seer_status status;
     int64_t gas_left;
-    int64_t gas_refund;    /* refund counter change of the frame (may be negative) */
+    int64_t gas_refund; /* refund counter change of the frame (may be negative) */
     const uint8_t *output_data;
     size_t output_size;
     seer_address create_address; /* CREATE/CREATE2 success only */
@@ -76,13 +76,13 @@ typedef struct seer_result {
 
 /** The transaction and block context (EVMC's tx_context). */
 typedef struct seer_tx_context {
-    u256 gas_price;       /* effective gas price */
+    u256 gas_price; /* effective gas price */
     seer_address origin;
     seer_address coinbase;
     uint64_t number;
     uint64_t timestamp;
-    uint64_t gas_limit;   /* block gas limit */
-    u256 prev_randao;     /* DIFFICULTY before Paris, PREVRANDAO after */
+    uint64_t gas_limit; /* block gas limit */
+    u256 prev_randao;   /* DIFFICULTY before Paris, PREVRANDAO after */
     u256 chain_id;
     u256 base_fee;
     u256 blob_base_fee;
@@ -96,15 +96,15 @@ typedef struct seer_tx_context {
  *  original (O), current (C) and new (N) values: X means zero, Y, Z other
  *  values. */
 typedef enum seer_storage_status {
-    SEER_STORAGE_ASSIGNED = 0,         /* dirty slot, or a no-op write */
-    SEER_STORAGE_ADDED = 1,            /* 0 -> 0 -> Z */
-    SEER_STORAGE_DELETED = 2,          /* X -> X -> 0 */
-    SEER_STORAGE_MODIFIED = 3,         /* X -> X -> Z */
-    SEER_STORAGE_DELETED_ADDED = 4,    /* X -> 0 -> Z */
-    SEER_STORAGE_MODIFIED_DELETED = 5, /* X -> Y -> 0 */
-    SEER_STORAGE_DELETED_RESTORED = 6, /* X -> 0 -> X */
-    SEER_STORAGE_ADDED_DELETED = 7,    /* 0 -> Y -> 0 */
-    SEER_STORAGE_MODIFIED_RESTORED = 8,/* X -> Y -> X */
+    SEER_STORAGE_ASSIGNED = 0,          /* dirty slot, or a no-op write */
+    SEER_STORAGE_ADDED = 1,             /* 0 -> 0 -> Z */
+    SEER_STORAGE_DELETED = 2,           /* X -> X -> 0 */
+    SEER_STORAGE_MODIFIED = 3,          /* X -> X -> Z */
+    SEER_STORAGE_DELETED_ADDED = 4,     /* X -> 0 -> Z */
+    SEER_STORAGE_MODIFIED_DELETED = 5,  /* X -> Y -> 0 */
+    SEER_STORAGE_DELETED_RESTORED = 6,  /* X -> 0 -> X */
+    SEER_STORAGE_ADDED_DELETED = 7,     /* 0 -> Y -> 0 */
+    SEER_STORAGE_MODIFIED_RESTORED = 8, /* X -> Y -> X */
 } seer_storage_status;
 
 typedef enum seer_access_status {

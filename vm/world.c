@@ -20,8 +20,8 @@
 #include <string.h>
 
 #define MAX_CALL_DEPTH 1024
-#define MAX_CODE_SIZE 24576 /* EIP-170 */
-#define GAS_PER_BLOB 131072 /* EIP-4844: 2^17 */
+#define MAX_CODE_SIZE  24576  /* EIP-170 */
+#define GAS_PER_BLOB   131072 /* EIP-4844: 2^17 */
 
 enum {
     READ_BALANCE = 1 << SEER_KEY_BALANCE,
@@ -59,7 +59,7 @@ typedef struct wacct {
     bool warm;       /* EIP-2929 */
     uint8_t read_mask;
     wslot *slots;
-    wslot *tslots; /* transient storage (EIP-1153) */
+    wslot *tslots;          /* transient storage (EIP-1153) */
     struct wacct *next_all; /* every account, in load order, for clean-up */
 } wacct;
 
@@ -716,14 +716,18 @@ static seer_result failure(seer_status st, int64_t gas_left)
     return r;
 }
 
-static bool is_exceptional(seer_status st) { return st != SEER_STATUS_SUCCESS && st != SEER_STATUS_REVERT; }
+static bool is_exceptional(seer_status st)
+{
+    return st != SEER_STATUS_SUCCESS && st != SEER_STATUS_REVERT;
+}
 
 static seer_result run_code(seer_world *w, const seer_message *msg, const uint8_t *code, size_t len,
                             const seer_bytes32 *hash)
 {
     seer_code *own = NULL;
     const seer_code *c = NULL;
-    int rc = hash ? seer_code_cache_get(w->code_cache, &c, hash, code, len) : seer_code_analyze(&own, code, len);
+    int rc =
+        hash ? seer_code_cache_get(w->code_cache, &c, hash, code, len) : seer_code_analyze(&own, code, len);
     if (rc < 0) {
         latch(w, rc);
         return failure(SEER_STATUS_INTERNAL_ERROR, 0);
@@ -767,7 +771,8 @@ static seer_result call_frame(seer_world *w, const seer_message *msg)
     uint8_t *owned = NULL;
     if (precompile) {
         seer_precompile_result pr;
-        int rc = seer_precompile_run(&pr, fork, &msg->code_address, msg->input_data, msg->input_size, msg->gas);
+        int rc =
+            seer_precompile_run(&pr, fork, &msg->code_address, msg->input_data, msg->input_size, msg->gas);
         if (rc < 0) {
             latch(w, rc);
             r = failure(SEER_STATUS_INTERNAL_ERROR, 0);
@@ -1041,7 +1046,10 @@ void seer_world_free(seer_world *w)
     free(w);
 }
 
-void seer_world_reset(seer_world *w) { free_overlay(w); }
+void seer_world_reset(seer_world *w)
+{
+    free_overlay(w);
+}
 
 void seer_world_set_reader(seer_world *w, const seer_state_reader *reader)
 {
@@ -1209,7 +1217,8 @@ int seer_world_execute_tx(seer_world *w, seer_tx_result *out, const seer_tx *tx,
         exc = seer_txex_nonce_mismatch_too_high;
     if (!exc && sender->code_len > 0) /* EIP-3607 */
         exc = seer_txex_sender_not_eoa;
-    if (!exc && tx->gas_limit > w->env.gas_limit - (block_gas_used < w->env.gas_limit ? block_gas_used : w->env.gas_limit))
+    if (!exc && tx->gas_limit > w->env.gas_limit -
+                                    (block_gas_used < w->env.gas_limit ? block_gas_used : w->env.gas_limit))
         exc = seer_txex_gas_allowance_exceeded;
     if (!exc && tx->type == 3 && u256_lt(&tx->max_fee_per_blob_gas, &w->blob_base_fee))
         exc = seer_txex_insufficient_max_fee_per_blob_gas;
@@ -1318,8 +1327,8 @@ int seer_world_execute_tx(seer_world *w, seer_tx_result *out, const seer_tx *tx,
     return 0;
 }
 
-int seer_world_system_call(seer_world *w, seer_tx_result *out, const seer_address *caller, const seer_address *to,
-                           const uint8_t *input, size_t len, uint64_t gas)
+int seer_world_system_call(seer_world *w, seer_tx_result *out, const seer_address *caller,
+                           const seer_address *to, const uint8_t *input, size_t len, uint64_t gas)
 {
     if (!w || !out || !caller || !to || (!input && len))
         return SEER_EINVAL;
@@ -1418,7 +1427,8 @@ int seer_world_changeset(seer_world *w, const seer_changeset **out)
         wslot *s, *tmp;
         HASH_ITER(hh, a->slots, s, tmp)
         {
-            bool changed = a->storage_cleared ? !u256_is_zero(&s->current) : !u256_eq(&s->current, &s->original);
+            bool changed =
+                a->storage_cleared ? !u256_is_zero(&s->current) : !u256_eq(&s->current, &s->original);
             if (changed && a->exists) {
                 c->slots[c->nslots].key = s->key;
                 c->slots[c->nslots].value = s->current;
@@ -1476,7 +1486,10 @@ static bool key_push(seer_key **arr, size_t *n, size_t *cap, const seer_address 
     return true;
 }
 
-static int cmp_key(const void *x, const void *y) { return memcmp(x, y, sizeof(seer_key)); }
+static int cmp_key(const void *x, const void *y)
+{
+    return memcmp(x, y, sizeof(seer_key));
+}
 
 int seer_world_access_set(seer_world *w, const seer_key **reads, size_t *nreads, const seer_key **writes,
                           size_t *nwrites)
@@ -1498,7 +1511,8 @@ int seer_world_access_set(seer_world *w, const seer_key **reads, size_t *nreads,
                 break;
             if (s->read)
                 ok = key_push(&w->reads, &w->nreads, &w->reads_cap, &a->addr, SEER_KEY_STORAGE, &s->key);
-            bool changed = a->storage_cleared ? !u256_is_zero(&s->current) : !u256_eq(&s->current, &s->original);
+            bool changed =
+                a->storage_cleared ? !u256_is_zero(&s->current) : !u256_eq(&s->current, &s->original);
             if (ok && (changed || (!a->exists && a->base.exists && !u256_is_zero(&s->original))))
                 ok = key_push(&w->writes, &w->nwrites, &w->writes_cap, &a->addr, SEER_KEY_STORAGE, &s->key);
         }

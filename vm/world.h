@@ -31,8 +31,8 @@ typedef struct seer_block_env {
     uint64_t number;
     uint64_t timestamp;
     uint64_t gas_limit;
-    u256 prev_randao; /* the difficulty before Paris */
-    u256 base_fee;    /* London on */
+    u256 prev_randao;     /* the difficulty before Paris */
+    u256 base_fee;        /* London on */
     u256 excess_blob_gas; /* Cancun on; blob_base_fee is derived from it */
 } seer_block_env;
 
@@ -50,8 +50,8 @@ typedef struct seer_tx_result {
      *  ethereum/tests exception name why it is invalid (a static string).
      *  An invalid transaction changes nothing. */
     const char *exception;
-    seer_status status;    /* of the top frame (SUCCESS / REVERT / a halt) */
-    uint64_t gas_used;     /* after refunds: what the block counts */
+    seer_status status; /* of the top frame (SUCCESS / REVERT / a halt) */
+    uint64_t gas_used;  /* after refunds: what the block counts */
     uint64_t blob_gas_used;
     u256 effective_gas_price;
     seer_log *logs; /* owned by the result; seer_tx_result_clear frees */
@@ -108,8 +108,8 @@ int seer_world_changeset(seer_world *w, const seer_changeset **out);
  *  purchase, no intrinsic gas. Nothing happens when `to` has no code.
  *  Returns 0 with out->status / gas_used filled, or a store error; the
  *  effects are then in seer_world_changeset(). */
-int seer_world_system_call(seer_world *w, seer_tx_result *out, const seer_address *caller, const seer_address *to,
-                           const uint8_t *input, size_t len, uint64_t gas);
+int seer_world_system_call(seer_world *w, seer_tx_result *out, const seer_address *caller,
+                           const seer_address *to, const uint8_t *input, size_t len, uint64_t gas);
 
 /** Adds `amount` to an account's balance in the overlay outside of any
  *  transaction (block rewards, withdrawals). Counts as a write. */

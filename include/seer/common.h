@@ -16,9 +16,9 @@ extern "C" {
 #define SEER_API
 #endif
 
-#define SEER_VERSION_MAJOR 0
-#define SEER_VERSION_MINOR 1
-#define SEER_VERSION_PATCH 0
+#define SEER_VERSION_MAJOR  0
+#define SEER_VERSION_MINOR  1
+#define SEER_VERSION_PATCH  0
 #define SEER_VERSION_STRING "0.1.0"
 
 /** Error codes. 0 is success; every failure is negative. EVM outcomes
@@ -26,24 +26,24 @@ extern "C" {
  *  execution results. */
 typedef enum seer_error {
     SEER_OK = 0,
-    SEER_EINVAL = -1,      /**< API misuse: a NULL or out-of-range argument */
-    SEER_ENOMEM = -2,      /**< out of memory */
-    SEER_EIO = -3,         /**< read/write failure of a file or database */
-    SEER_EPARSE = -4,      /**< malformed input (JSON, numbers, fields) */
-    SEER_ERLP = -5,        /**< malformed or non-canonical RLP */
-    SEER_EHEX = -6,        /**< malformed hex string */
-    SEER_ESIG = -7,        /**< invalid transaction signature */
-    SEER_ETX = -8,         /**< transaction invalid under the fork's rules */
-    SEER_EBLOCK = -9,      /**< block invalid under the fork's rules */
-    SEER_EMAPFULL = -10,   /**< the state store's map is full */
-    SEER_EDBVERSION = -11, /**< the state store has another schema version */
-    SEER_EDBCORRUPT = -12, /**< the state store is corrupt or not seer's */
-    SEER_EREADONLY = -13,  /**< the path or store is read-only */
-    SEER_ENOTFOUND = -14,  /**< a requested item does not exist */
-    SEER_EMISMATCH = -15,  /**< a result differs from the expected value */
-    SEER_ELIMIT = -16,     /**< a size, depth or budget limit was exceeded */
+    SEER_EINVAL = -1,        /**< API misuse: a NULL or out-of-range argument */
+    SEER_ENOMEM = -2,        /**< out of memory */
+    SEER_EIO = -3,           /**< read/write failure of a file or database */
+    SEER_EPARSE = -4,        /**< malformed input (JSON, numbers, fields) */
+    SEER_ERLP = -5,          /**< malformed or non-canonical RLP */
+    SEER_EHEX = -6,          /**< malformed hex string */
+    SEER_ESIG = -7,          /**< invalid transaction signature */
+    SEER_ETX = -8,           /**< transaction invalid under the fork's rules */
+    SEER_EBLOCK = -9,        /**< block invalid under the fork's rules */
+    SEER_EMAPFULL = -10,     /**< the state store's map is full */
+    SEER_EDBVERSION = -11,   /**< the state store has another schema version */
+    SEER_EDBCORRUPT = -12,   /**< the state store is corrupt or not seer's */
+    SEER_EREADONLY = -13,    /**< the path or store is read-only */
+    SEER_ENOTFOUND = -14,    /**< a requested item does not exist */
+    SEER_EMISMATCH = -15,    /**< a result differs from the expected value */
+    SEER_ELIMIT = -16,       /**< a size, depth or budget limit was exceeded */
     SEER_EUNSUPPORTED = -17, /**< a feature or fork seer does not implement */
-    SEER_EINTERNAL = -18,  /**< an internal invariant failed (a bug) */
+    SEER_EINTERNAL = -18,    /**< an internal invariant failed (a bug) */
 } seer_error;
 
 /** Returns a static, human-readable description of an error code (as

@@ -25,7 +25,10 @@ typedef struct seer_statetest_options {
 } seer_statetest_options;
 
 #define SEER_STATETEST_OPTIONS_VERSION 1
-#define SEER_STATETEST_OPTIONS_INIT {SEER_STATETEST_OPTIONS_VERSION, NULL, NULL, NULL}
+#define SEER_STATETEST_OPTIONS_INIT                                                                          \
+    {                                                                                                        \
+        SEER_STATETEST_OPTIONS_VERSION, NULL, NULL, NULL                                                     \
+    }
 
 /** The outcome of one case: one (test, fork, data/gas/value index). */
 typedef struct seer_statetest_result {
@@ -51,8 +54,8 @@ typedef void (*seer_statetest_cb)(void *ctx, const seer_statetest_result *result
  *           failed case and the run goes on.
  *  Args:    opts: options (NULL: defaults); path: the file;
  *           cb, cb_ctx: receives each case's result. */
-SEER_API int seer_statetest_run_file(const seer_statetest_options *opts, const char *path, seer_statetest_cb cb,
-                                     void *cb_ctx);
+SEER_API int seer_statetest_run_file(const seer_statetest_options *opts, const char *path,
+                                     seer_statetest_cb cb, void *cb_ctx);
 
 /* ---- BlockchainTests ---- */
 
@@ -65,7 +68,10 @@ typedef struct seer_blocktest_options {
 } seer_blocktest_options;
 
 #define SEER_BLOCKTEST_OPTIONS_VERSION 1
-#define SEER_BLOCKTEST_OPTIONS_INIT {SEER_BLOCKTEST_OPTIONS_VERSION, NULL, NULL}
+#define SEER_BLOCKTEST_OPTIONS_INIT                                                                          \
+    {                                                                                                        \
+        SEER_BLOCKTEST_OPTIONS_VERSION, NULL, NULL                                                           \
+    }
 
 /** The outcome of one BlockchainTests test (one chain of blocks). */
 typedef struct seer_blocktest_result {
@@ -95,8 +101,8 @@ typedef void (*seer_blocktest_cb)(void *ctx, const seer_blocktest_result *result
  *           SEER_EIO / SEER_EPARSE / SEER_ENOMEM / SEER_EINVAL.
  *  Args:    opts: NULL for defaults; path: the file; cb, cb_ctx: receives
  *           each test's result. */
-SEER_API int seer_blocktest_run_file(const seer_blocktest_options *opts, const char *path, seer_blocktest_cb cb,
-                                     void *cb_ctx);
+SEER_API int seer_blocktest_run_file(const seer_blocktest_options *opts, const char *path,
+                                     seer_blocktest_cb cb, void *cb_ctx);
 
 #ifdef __cplusplus
 }
