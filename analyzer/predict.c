@@ -221,7 +221,7 @@ static void pred_finish(seer_prediction *p)
 {
     if (p->nkeys == 0)
         return;
-    qsort(p->keys, p->nkeys, sizeof *p->keys, cmp_pkey);
+    seer_qsort(p->keys, p->nkeys, sizeof *p->keys, cmp_pkey);
     size_t o = 0;
     for (size_t i = 0; i < p->nkeys; i++) {
         if (o && !cmp_pkey(&p->keys[o - 1], &p->keys[i])) {

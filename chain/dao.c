@@ -140,7 +140,7 @@ int seer_exec_dao(const seer_exec_target *t)
     ch[n].addr = refund;
     ch[n].account = racct;
     n++;
-    qsort(ch, n, sizeof ch[0], cmp_change);
+    seer_qsort(ch, n, sizeof ch[0], cmp_change);
     seer_changeset cs = {ch, n};
     return t->apply(t->ctx, &cs);
 }

@@ -29,6 +29,15 @@
 #define SEER_LIKELY(x)    __builtin_expect(!!(x), 1)
 #define SEER_UNLIKELY(x)  __builtin_expect(!!(x), 0)
 
+/** qsort that accepts an empty (possibly NULL) array: qsort(NULL, 0, ...)
+ *  is undefined behaviour, and UBSan reports it. */
+#include <stdlib.h>
+static inline void seer_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
 /** Records a detail message for the calling thread and returns `code`
  *  unchanged, so a failure site reads `return seer_err(SEER_EPARSE, ...)`. */
 int seer_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -957,7 +957,7 @@ static int write_pre(seer_gen_block *blk, seer_memstore *pre)
     if (rc < 0)
         goto cleanup;
     if (d.ncodes)
-        qsort(d.codes, d.ncodes, sizeof *d.codes, code_cmp);
+        seer_qsort(d.codes, d.ncodes, sizeof *d.codes, code_cmp);
     f = open_memstream(&blk->json[SEER_GEN_BYTECODES_JSON], &blk->len[SEER_GEN_BYTECODES_JSON]);
     if (!f) {
         rc = seer_err(SEER_ENOMEM, "gen: bytecodes.json buffer");

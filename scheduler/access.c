@@ -67,7 +67,7 @@ static int merge_mode(int a, int b)
 void seer_access_set_normalize(seer_access_set *s)
 {
     if (s->n > 1) {
-        qsort(s->acc, s->n, sizeof *s->acc, cmp_acc);
+        seer_qsort(s->acc, s->n, sizeof *s->acc, cmp_acc);
         size_t o = 0;
         for (size_t i = 0; i < s->n; i++) {
             if (o && memcmp(&s->acc[o - 1].key, &s->acc[i].key, sizeof(seer_key)) == 0)
@@ -78,7 +78,7 @@ void seer_access_set_normalize(seer_access_set *s)
         s->n = o;
     }
     if (s->nall > 1) {
-        qsort(s->all_slots, s->nall, sizeof *s->all_slots, cmp_addr);
+        seer_qsort(s->all_slots, s->nall, sizeof *s->all_slots, cmp_addr);
         size_t o = 0;
         for (size_t i = 0; i < s->nall; i++)
             if (!o || memcmp(&s->all_slots[o - 1], &s->all_slots[i], 20) != 0)

@@ -58,7 +58,7 @@ static int wild_scan(wild *w, const seer_access_set *sets, size_t n, const bool 
         if (!include || include[i])
             for (size_t j = 0; j < sets[i].nall; j++)
                 w->addrs[w->n++] = sets[i].all_slots[j];
-    qsort(w->addrs, w->n, sizeof *w->addrs, cmp_addr20);
+    seer_qsort(w->addrs, w->n, sizeof *w->addrs, cmp_addr20);
     return 0;
 }
 
@@ -228,7 +228,7 @@ int seer_sched_graph_build(seer_sched_graph *g, const seer_access_set *sets, siz
         }
         /* one edge per predecessor, the first key (in key order) behind it;
          * qsort is not stable, so pick the smallest key explicitly */
-        qsort(tmpe, ntmpe, sizeof *tmpe, cmp_edge);
+        seer_qsort(tmpe, ntmpe, sizeof *tmpe, cmp_edge);
         uint32_t lvl = 0;
         uint64_t best = 0;
         for (size_t i = 0; i < ntmpe;) {
@@ -499,7 +499,7 @@ int seer_sched_hot_keys(seer_hot_key **out, size_t *nout, const seer_access_set 
         all[i].writers = c->writers;
         i++;
     }
-    qsort(all, count, sizeof *all, cmp_hot);
+    seer_qsort(all, count, sizeof *all, cmp_hot);
     *nout = count < k ? count : k;
     *out = all;
     all = NULL;
@@ -576,7 +576,7 @@ int seer_sched_build_order(size_t *order, size_t *norder, uint32_t *batch, uint3
         batch[i] = UINT32_MAX;
         prev_in_chain[i] = next_in_chain[i] = SIZE_MAX;
     }
-    qsort(ch, n, sizeof *ch, cmp_chain);
+    seer_qsort(ch, n, sizeof *ch, cmp_chain);
     for (size_t i = 1; i < n; i++)
         if (memcmp(&ch[i].sender, &ch[i - 1].sender, 20) == 0) {
             prev_in_chain[ch[i].idx] = ch[i - 1].idx;

@@ -659,7 +659,7 @@ int seer_memstore_foreach(seer_memstore *store, int (*fn)(void *arg, const seer_
             maxslots = a->nslots;
     }
     /* Hash order is insertion order, which would leak into output. */
-    qsort(sorted, n, sizeof *sorted, acct_ptr_cmp);
+    seer_qsort(sorted, n, sizeof *sorted, acct_ptr_cmp);
     if (maxslots) {
         slots = malloc(maxslots * sizeof *slots);
         if (!slots) {
@@ -678,7 +678,7 @@ int seer_memstore_foreach(seer_memstore *store, int (*fn)(void *arg, const seer_
             k++;
         }
         if (k > 1)
-            qsort(slots, k, sizeof *slots, slot_change_cmp);
+            seer_qsort(slots, k, sizeof *slots, slot_change_cmp);
         const code_entry *c = find_code(store, &a->acct.code_hash);
         seer_memstore_entry e = {
             .addr = &a->addr,

@@ -31,7 +31,7 @@ static int kv_cmp(const void *pa, const void *pb)
 void seer_mpt_sort(seer_mpt_kv *kvs, size_t n)
 {
     if (n > 1)
-        qsort(kvs, n, sizeof *kvs, kv_cmp);
+        seer_qsort(kvs, n, sizeof *kvs, kv_cmp);
 }
 
 /* Hex-prefix encoding (Yellow Paper appendix C) of nibbles [from, to) of

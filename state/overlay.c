@@ -358,10 +358,10 @@ int seer_overlay_changeset(seer_overlay *ov, seer_changeset *out)
             }
         }
         c->nslots = (size_t)(ov->cs_slots + si - c->slots);
-        qsort(c->slots, c->nslots, sizeof *c->slots, cmp_slot);
+        seer_qsort(c->slots, c->nslots, sizeof *c->slots, cmp_slot);
     }
     SEER_VERIFY(i == ov->naccts);
-    qsort(ov->cs_accts, i, sizeof *ov->cs_accts, cmp_change);
+    seer_qsort(ov->cs_accts, i, sizeof *ov->cs_accts, cmp_change);
     out->accounts = ov->cs_accts;
     out->naccounts = i;
     return 0;

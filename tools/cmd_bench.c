@@ -255,7 +255,8 @@ static int bench_path(bench_ctx *c, const char *path)
         names[n++] = strdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_name);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_name);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         char p[4200];

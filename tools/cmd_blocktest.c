@@ -129,7 +129,8 @@ static int run_path(const seer_blocktest_options *o, bt_state *st, const char *p
             n++;
         }
         closedir(d);
-        qsort(names, n, sizeof *names, cmp_str);
+        if (n > 1)
+            qsort(names, n, sizeof *names, cmp_str);
         for (size_t i = 0; i < n; i++) {
             struct stat s2;
             size_t l = strlen(names[i]);

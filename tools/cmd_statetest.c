@@ -153,7 +153,8 @@ static int run_dir(const seer_statetest_options *opts, run_state *st, const char
         names[n++] = strdup(e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str); /* deterministic order */
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_str); /* deterministic order */
     for (size_t i = 0; i < n; i++) {
         if (!names[i])
             continue;
