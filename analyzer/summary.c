@@ -813,7 +813,8 @@ static bool loop_head(builder *b, astate *st)
     if (clob) {
         mem_clobber(st);
     } else {
-        memcpy(st->mem, merged, nm * sizeof *merged);
+        if (nm)
+            memcpy(st->mem, merged, nm * sizeof *merged);
         st->nmem = nm;
     }
     b->s->widened++;
@@ -1152,7 +1153,8 @@ static void run_path(builder *b, astate *st)
                     b->oom = true;
                     break;
                 }
-                memcpy(&s->args[s->nargs], words, n * sizeof *words);
+                if (n) /* s->args may still be NULL: no memcpy to NULL (UB) */
+                    memcpy(&s->args[s->nargs], words, n * sizeof *words);
                 c.args = s->nargs;
                 c.nargs = n;
                 s->nargs += n;
