@@ -1106,7 +1106,11 @@ static void run_path(builder *b, astate *st)
                 }
                 break;
             }
-            const u256 *src = cval(b, a1);
+            /* A copy: mk_const below may grow (move) the node array that
+             * cval points into. */
+            const u256 *src_node = cval(b, a1);
+            u256 src_val = src_node ? *src_node : U256_ZERO;
+            const u256 *src = src_node ? &src_val : NULL;
             for (uint32_t i = 0; i < len; i += 32) {
                 uint32_t v = b->unk;
                 if (len - i >= 32 && op == SEER_OP_CALLDATACOPY) {
