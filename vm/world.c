@@ -301,29 +301,18 @@ static void sub_balance(seer_world *w, wacct *a, const u256 *v)
     touch(w, a);
 }
 
-static wslot *slot_get(seer_world *w, wacct *a, const u256 *key)
+/* Inserts a zeroed slot under `key` into *table (storage or transient). */
+static wslot *slot_insert(seer_world *w, wslot **table, const u256 *key, const u256 *original)
 {
-    wslot *s = NULL;
-    HASH_FIND(hh, a->slots, key, sizeof *key, s);
-    if (s)
-        return s;
-    s = calloc(1, sizeof *s);
+    wslot *s = calloc(1, sizeof *s);
     if (!s) {
         latch(w, SEER_ENOMEM);
         return NULL;
     }
     s->key = *key;
-    if (!a->storage_cleared && a->base.exists) {
-        int rc = w->reader.vt->get_storage(w->reader.ctx, &a->addr, key, &s->original);
-        if (rc < 0) {
-            free(s);
-            latch(w, rc);
-            return NULL;
-        }
-    }
-    s->current = s->original;
+    s->original = s->current = *original;
     bool oom = false;
-    SEER_HASH_ADD(hh, a->slots, &s->key, sizeof s->key, s, &oom);
+    SEER_HASH_ADD(hh, *table, &s->key, sizeof s->key, s, &oom);
     if (oom) {
         free(s);
         latch(w, SEER_ENOMEM);
@@ -332,26 +321,30 @@ static wslot *slot_get(seer_world *w, wacct *a, const u256 *key)
     return s;
 }
 
+static wslot *slot_get(seer_world *w, wacct *a, const u256 *key)
+{
+    wslot *s = NULL;
+    HASH_FIND(hh, a->slots, key, sizeof *key, s);
+    if (s)
+        return s;
+    u256 original = U256_ZERO;
+    if (!a->storage_cleared && a->base.exists) {
+        int rc = w->reader.vt->get_storage(w->reader.ctx, &a->addr, key, &original);
+        if (rc < 0) {
+            latch(w, rc);
+            return NULL;
+        }
+    }
+    return slot_insert(w, &a->slots, key, &original);
+}
+
 static wslot *tslot_get(seer_world *w, wacct *a, const u256 *key, bool create)
 {
     wslot *s = NULL;
     HASH_FIND(hh, a->tslots, key, sizeof *key, s);
     if (s || !create)
         return s;
-    s = calloc(1, sizeof *s);
-    if (!s) {
-        latch(w, SEER_ENOMEM);
-        return NULL;
-    }
-    s->key = *key;
-    bool oom = false;
-    SEER_HASH_ADD(hh, a->tslots, &s->key, sizeof s->key, s, &oom);
-    if (oom) {
-        free(s);
-        latch(w, SEER_ENOMEM);
-        return NULL;
-    }
-    return s;
+    return slot_insert(w, &a->tslots, key, &U256_ZERO);
 }
 
 static snapshot take_snapshot(const seer_world *w)
