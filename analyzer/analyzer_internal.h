@@ -131,12 +131,21 @@ typedef struct an_summary {
     uint32_t widened;   /* loop heads widened */
     bool budget_hit;
     double build_us;
+    int64_t selector; /* the entry point it was built for, -1: all */
 } an_summary;
 
 /** Builds the summary of `code`. Never fails on hostile input: what the
  *  budgets cut becomes AT_UNKNOWN templates. Returns 0 or SEER_ENOMEM. */
 int an_summary_build(an_summary **out, const uint8_t *code, size_t len, const seer_analyzer_options *opts);
 void an_summary_free(an_summary *s);
+
+/** Builds the summary of `code` for one entry point. `selector` in
+ *  [0, 2^32): the calldata is at least 4 bytes long and starts with these
+ *  4 bytes (big-endian), so the dispatcher's other branches are not
+ *  explored; -1: any calldata (same as an_summary_build). The summary's
+ *  `selector` field records it. Returns 0 or SEER_ENOMEM. */
+int an_summary_build_sel(an_summary **out, const uint8_t *code, size_t len, const seer_analyzer_options *opts,
+                         int64_t selector);
 
 /** The selector a guard path enforces (the first EQ against a 4-byte
  *  constant on the first-parent chain), or -1. For display. */

@@ -1567,3 +1567,14 @@ void an_node_format(const an_summary *s, uint32_t id, char *buf, size_t cap)
     if (n >= cap)
         buf[cap - 1] = 0;
 }
+
+int an_summary_build_sel(an_summary **out, const uint8_t *code, size_t len, const seer_analyzer_options *opts,
+                         int64_t selector)
+{
+    /* not yet specialised: every entry point */
+    (void)selector;
+    int rc = an_summary_build(out, code, len, opts);
+    if (rc == 0)
+        (*out)->selector = -1;
+    return rc;
+}
