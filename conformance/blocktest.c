@@ -1,18 +1,18 @@
 /* The BlockchainTests runner: build the genesis from the fixture, import
  * each block from its RLP (decode, validate against the parent, execute,
  * check the roots), reject the blocks the fixture marks invalid for the
- * reason it gives, and compare the head and the post state. */
+ * reason it gives, and compare the head and the post state. With
+ * opts->threads > 0 blocks execute through the parallel executor. */
 #include "seer/conformance.h"
 
 #include "chain/block.h"
 #include "chain/exec.h"
-#include "common/hex.h"
 #include "common/util.h"
 #include "conformance/json.h"
+#include "conformance/runner.h"
 #include "state/memstore.h"
 
 #include <inttypes.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,15 +69,17 @@ static int memstore_root_cb(void *ctx, seer_bytes32 *out)
     return seer_memstore_state_root(ctx, out);
 }
 
-static void hex32(char out[67], const seer_bytes32 *h)
-{
-    seer_hex_encode(out, h->bytes, 32, true);
-}
+/* How blocks are executed: serially, or in parallel on `threads` threads
+ * with `an`'s predictions. */
+typedef struct bt_exec {
+    unsigned threads;
+    seer_analyzer *an;
+} bt_exec;
 
 /* Imports one block. Returns 0 with *exception NULL (imported: *out_store
  * holds the new state) or set (rejected, with `why` explaining), or a
  * negative error of seer itself. */
-static int import_block(bt_chain *chain, seer_fork fork, const uint8_t *raw, size_t len,
+static int import_block(const bt_exec *x, bt_chain *chain, seer_fork fork, const uint8_t *raw, size_t len,
                         const char **exception, char *why, size_t whycap, seer_header *out_header,
                         seer_memstore **out_store)
 {
@@ -104,7 +106,7 @@ static int import_block(bt_chain *chain, seer_fork fork, const uint8_t *raw, siz
         static const seer_bytes32 zero;
         *exception = memcmp(&h->parent_hash, &zero, 32) == 0 ? SEER_BLKEX("UNKNOWN_PARENT_ZERO")
                                                              : SEER_BLKEX("UNKNOWN_PARENT");
-        hex32(g, &h->parent_hash);
+        seer_conf_hex32(g, &h->parent_hash);
         snprintf(why, whycap, "parent %s not imported", g);
         goto reject;
     }
@@ -132,8 +134,8 @@ static int import_block(bt_chain *chain, seer_fork fork, const uint8_t *raw, siz
             goto fail;
         if (memcmp(&root, &h->withdrawals_root, 32) != 0) {
             *exception = SEER_BLKEX("INVALID_WITHDRAWALS_ROOT");
-            hex32(g, &root);
-            hex32(w, &h->withdrawals_root);
+            seer_conf_hex32(g, &root);
+            seer_conf_hex32(w, &h->withdrawals_root);
             snprintf(why, whycap, "withdrawals root %s, header %s", g, w);
             goto reject;
         }
@@ -152,7 +154,7 @@ static int import_block(bt_chain *chain, seer_fork fork, const uint8_t *raw, siz
         goto fail;
     seer_exec_target tgt = {seer_memstore_reader(store), memstore_apply_cb, memstore_root_cb, store};
     seer_exec_options eo = SEER_EXEC_OPTIONS_ALL;
-    if ((rc = seer_exec_block(&res, &tgt, &eo, &b, fork, 1)) < 0)
+    if ((rc = seer_conf_exec_block(&res, &tgt, &eo, &b, fork, x->threads, x->an)) < 0)
         goto fail;
     if (res.exception) {
         *exception = res.exception;
@@ -189,8 +191,8 @@ static int import_block(bt_chain *chain, seer_fork fork, const uint8_t *raw, siz
         goto fail;
     if (memcmp(&root, &h->receipts_root, 32) != 0) {
         *exception = SEER_BLKEX("INVALID_RECEIPTS_ROOT");
-        hex32(g, &root);
-        hex32(w, &h->receipts_root);
+        seer_conf_hex32(g, &root);
+        seer_conf_hex32(w, &h->receipts_root);
         snprintf(why, whycap, "receipts root %s, header %s", g, w);
         goto reject;
     }
@@ -198,8 +200,8 @@ static int import_block(bt_chain *chain, seer_fork fork, const uint8_t *raw, siz
         goto fail;
     if (memcmp(&root, &h->state_root, 32) != 0) {
         *exception = SEER_BLKEX("INVALID_STATE_ROOT");
-        hex32(g, &root);
-        hex32(w, &h->state_root);
+        seer_conf_hex32(g, &root);
+        seer_conf_hex32(w, &h->state_root);
         snprintf(why, whycap, "state root %s, header %s", g, w);
         goto reject;
     }
@@ -222,8 +224,8 @@ done:
     return rc;
 }
 
-static int run_test(const seer_blocktest_options *opts, const char *file, const char *name, json_object *test,
-                    seer_blocktest_result *r, char *err, size_t errcap)
+static int run_test(const seer_blocktest_options *opts, const bt_exec *x, const char *file, const char *name,
+                    json_object *test, seer_blocktest_result *r, char *err, size_t errcap)
 {
     bt_chain chain;
     memset(&chain, 0, sizeof chain);
@@ -272,7 +274,7 @@ static int run_test(const seer_blocktest_options *opts, const char *file, const 
         goto fail;
     if (memcmp(&root, &genesis.state_root, 32) != 0) {
         char g[67];
-        hex32(g, &root);
+        seer_conf_hex32(g, &root);
         snprintf(err, errcap, "genesis state root %s differs from genesisBlockHeader.stateRoot", g);
         goto done;
     }
@@ -308,7 +310,7 @@ static int run_test(const seer_blocktest_options *opts, const char *file, const 
             /* Not even hex: undecodable, as a malformed block. */
             ex = SEER_BLKEX("RLP_STRUCTURES_ENCODING");
             snprintf(why, sizeof why, "%s", seer_error_detail());
-        } else if ((rc = import_block(&chain, fork, raw, raw_len, &ex, why, sizeof why, &nh, &ns)) < 0) {
+        } else if ((rc = import_block(x, &chain, fork, raw, raw_len, &ex, why, sizeof why, &nh, &ns)) < 0) {
             goto fail;
         }
         if (!ex) {
@@ -346,8 +348,8 @@ static int run_test(const seer_blocktest_options *opts, const char *file, const 
         goto fixture;
     if (ok && memcmp(&last, &head_hash, 32) != 0) {
         char g[67], w[67];
-        hex32(g, &head_hash);
-        hex32(w, &last);
+        seer_conf_hex32(g, &head_hash);
+        seer_conf_hex32(w, &last);
         snprintf(err, errcap, "head %s, lastblockhash %s", g, w);
         ok = false;
     }
@@ -367,8 +369,8 @@ static int run_test(const seer_blocktest_options *opts, const char *file, const 
     }
     if (ok && memcmp(&want_root, &got_root, 32) != 0) {
         char g[67], w[67];
-        hex32(g, &got_root);
-        hex32(w, &want_root);
+        seer_conf_hex32(g, &got_root);
+        seer_conf_hex32(w, &want_root);
         snprintf(err, errcap, "post state root %s, the fixture's %s", g, w);
         ok = false;
     }
@@ -398,25 +400,17 @@ int seer_blocktest_run_file(const seer_blocktest_options *opts, const char *path
         return SEER_EINVAL;
     if (!opts)
         opts = &defaults;
-    regex_t re;
-    bool have_re = false;
-    if (opts->run_regex) {
-        if (regcomp(&re, opts->run_regex, REG_EXTENDED | REG_NOSUB) != 0)
-            return seer_err(SEER_EINVAL, "--run: invalid regular expression '%s'", opts->run_regex);
-        have_re = true;
-    }
-    json_object *doc = NULL;
-    int rc = seer_json_parse_file(&doc, path);
+    seer_conf_file cf;
+    bt_exec x = {opts->threads, NULL};
+    int rc = seer_conf_file_open(&cf, path, opts->run_regex);
     if (rc < 0)
         goto out;
-    if (!json_object_is_type(doc, json_type_object)) {
-        rc = seer_err(SEER_EPARSE, "%s: the top level is not a JSON object", path);
+    if (x.threads > 0 && (rc = seer_analyzer_new(&x.an, NULL)) < 0)
         goto out;
-    }
     char err[1024];
-    json_object_object_foreach(doc, name, test)
+    json_object_object_foreach(cf.doc, name, test)
     {
-        if (have_re && regexec(&re, name, 0, NULL, 0) != 0)
+        if (!seer_conf_file_selected(&cf, name))
             continue;
         seer_blocktest_result r;
         memset(&r, 0, sizeof r);
@@ -425,16 +419,14 @@ int seer_blocktest_run_file(const seer_blocktest_options *opts, const char *path
         json_object *net = seer_json_get_opt(test, "network");
         r.network = net ? json_object_get_string(net) : "";
         err[0] = 0;
-        if ((rc = run_test(opts, path, name, test, &r, err, sizeof err)) < 0)
+        if ((rc = run_test(opts, &x, path, name, test, &r, err, sizeof err)) < 0)
             goto out;
         r.error = err;
         cb(cb_ctx, &r);
     }
     rc = 0;
 out:
-    if (doc)
-        json_object_put(doc);
-    if (have_re)
-        regfree(&re);
+    seer_analyzer_free(x.an);
+    seer_conf_file_close(&cf);
     return rc;
 }

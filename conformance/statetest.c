@@ -3,13 +3,20 @@
  * gas and value, execute it in a world and compare the post-state root and
  * the logs hash with the fixture (or check that the expected exception is
  * raised). Behaves like geth's `evm statetest` so that differential tools
- * can drive it. */
+ * can drive it.
+ *
+ * With opts->threads > 0 each case runs instead as a one-transaction block
+ * through the parallel executor (DESIGN.md: parallel = serial), against
+ * the same expectations. */
 #include "seer/conformance.h"
 
+#include "chain/block.h"
+#include "chain/exec.h"
 #include "common/hex.h"
 #include "common/keccak.h"
 #include "common/util.h"
 #include "conformance/json.h"
+#include "conformance/runner.h"
 #include "state/memstore.h"
 #include "vm/interp.h"
 #include "vm/tx.h"
@@ -17,7 +24,6 @@
 
 #include <inttypes.h>
 #include <pthread.h>
-#include <regex.h>
 #include <secp256k1.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,15 +309,64 @@ static void result_init(seer_statetest_result *r, const st_case *c, const char *
     strcpy(r->state_root, "0x");
 }
 
-static void root_hex(char out[67], const seer_bytes32 *root)
+static int ms_apply(void *ctx, const seer_changeset *cs)
 {
-    seer_hex_encode(out, root->bytes, 32, true);
+    return seer_memstore_apply(ctx, cs);
+}
+static int ms_root(void *ctx, seer_bytes32 *out)
+{
+    return seer_memstore_state_root(ctx, out);
+}
+
+/* The case as a block of one transaction through the parallel executor:
+ * the test's env as the header (seer_block_env_from_header gives back the
+ * same env), nothing but the transaction applied. On a valid transaction
+ * `store` holds the post state and *logs_hash the hash of its logs.
+ * Returns 0 (*exception set when the transaction is invalid), SEER_EPARSE
+ * for an env no header can carry, or the executor's error. */
+static int exec_par(const char **exception, seer_bytes32 *logs_hash, const seer_statetest_options *opts,
+                    seer_analyzer *an, seer_memstore *store, const seer_state_reader *reader,
+                    const seer_block_env *env, seer_tx *tx, const char *file)
+{
+    seer_block b;
+    memset(&b, 0, sizeof b);
+    seer_header *h = &b.header;
+    h->coinbase = env->coinbase;
+    h->number = env->number;
+    h->timestamp = env->timestamp;
+    h->gas_limit = env->gas_limit;
+    if (env->fork >= SEER_FORK_PARIS)
+        u256_to_be32(h->mix_hash.bytes, &env->prev_randao); /* EIP-4399 */
+    else
+        h->difficulty = env->prev_randao;
+    h->has_base_fee = env->fork >= SEER_FORK_LONDON;
+    h->base_fee = env->base_fee;
+    if (!u256_fits_u64(&env->excess_blob_gas))
+        return seer_err(SEER_EPARSE,
+                        "%s: field 'env.currentExcessBlobGas': above 2^64-1, no header carries it", file);
+    h->has_blob_gas = env->fork >= SEER_FORK_CANCUN;
+    h->excess_blob_gas = env->excess_blob_gas.w[0];
+    b.ntxs = 1;
+    b.txs = tx; /* borrowed: b is not cleared */
+    seer_exec_target t = {*reader, ms_apply, ms_root, store};
+    seer_exec_options eo = SEER_EXEC_OPTIONS_TXS_ONLY;
+    seer_block_result res;
+    int rc = seer_conf_exec_block(&res, &t, &eo, &b, env->fork, opts->threads, an);
+    if (rc < 0)
+        return rc;
+    *exception = res.exception;
+    if (!res.exception) {
+        SEER_VERIFY(res.nreceipts == 1);
+        rc = seer_logs_hash(logs_hash, res.receipts[0].logs, res.receipts[0].nlogs);
+    }
+    seer_block_result_clear(&res);
+    return rc;
 }
 
 /* Runs one case; fills r. Returns a negative error only for failures of
  * seer itself (out of memory); fixture problems become failed cases. */
-static int run_case(const seer_statetest_options *opts, const st_case *c, seer_fork fork, json_object *post,
-                    seer_statetest_result *r, char *errbuf, size_t errcap)
+static int run_case(const seer_statetest_options *opts, seer_analyzer *an, const st_case *c, seer_fork fork,
+                    json_object *post, seer_statetest_result *r, char *errbuf, size_t errcap)
 {
     const char *f = c->file;
     seer_memstore *store = NULL;
@@ -355,6 +410,16 @@ static int run_case(const seer_statetest_options *opts, const st_case *c, seer_f
     const char *exception = NULL;
     if (invalid) {
         exception = "TransactionException.INVALID_FIELD_VALUE";
+    } else if (opts->threads > 0) {
+        if ((rc = exec_par(&exception, &got_logs, opts, an, store, &reader, &env, &tx, f)) < 0) {
+            if (rc == SEER_ENOMEM)
+                goto cleanup;
+            snprintf(errbuf, errcap, "parallel execution (%u threads) failed: %s: %s", opts->threads,
+                     seer_strerror(rc), seer_error_detail());
+            r->error = errbuf;
+            rc = 0;
+            goto cleanup;
+        }
     } else {
         if ((rc = seer_world_execute_tx(world, &res, &tx, 0)) < 0) {
             snprintf(errbuf, errcap, "execution failed: %s: %s", seer_strerror(rc), seer_error_detail());
@@ -364,7 +429,9 @@ static int run_case(const seer_statetest_options *opts, const st_case *c, seer_f
         }
         exception = res.exception;
     }
-    if (!exception) {
+    if (!exception && opts->threads > 0) {
+        /* exec_par applied the changes and hashed the logs */
+    } else if (!exception) {
         const seer_changeset *cs;
         if ((rc = seer_world_changeset(world, &cs)) < 0 || (rc = seer_memstore_apply(store, cs)) < 0)
             goto cleanup;
@@ -375,7 +442,7 @@ static int run_case(const seer_statetest_options *opts, const st_case *c, seer_f
     }
     if ((rc = seer_memstore_state_root(store, &got_root)) < 0)
         goto cleanup;
-    root_hex(r->state_root, &got_root);
+    seer_conf_hex32(r->state_root, &got_root);
     if (expect_exc) {
         r->pass = exception != NULL;
         if (!r->pass)
@@ -393,9 +460,9 @@ static int run_case(const seer_statetest_options *opts, const st_case *c, seer_f
         r->pass = root_ok && logs_ok;
         if (!r->pass) {
             char w1[67], w2[67], g2[67];
-            root_hex(w1, &want_root);
-            root_hex(w2, &want_logs);
-            root_hex(g2, &got_logs);
+            seer_conf_hex32(w1, &want_root);
+            seer_conf_hex32(w2, &want_logs);
+            seer_conf_hex32(g2, &got_logs);
             if (!root_ok)
                 snprintf(errbuf, errcap, "post state root mismatch: got %s, want %s", r->state_root, w1);
             else
@@ -427,25 +494,19 @@ int seer_statetest_run_file(const seer_statetest_options *opts, const char *path
         return SEER_EINVAL;
     if (!opts)
         opts = &defaults;
-    regex_t re;
-    bool have_re = false;
-    if (opts->run_regex) {
-        if (regcomp(&re, opts->run_regex, REG_EXTENDED | REG_NOSUB) != 0)
-            return seer_err(SEER_EINVAL, "--run: invalid regular expression '%s'", opts->run_regex);
-        have_re = true;
-    }
-    json_object *doc = NULL;
-    int rc = seer_json_parse_file(&doc, path);
+    seer_conf_file cf;
+    seer_analyzer *an = NULL;
+    int rc = seer_conf_file_open(&cf, path, opts->run_regex);
     if (rc < 0)
         goto out;
-    if (!json_object_is_type(doc, json_type_object)) {
-        rc = seer_err(SEER_EPARSE, "%s: the top level is not a JSON object", path);
+    /* One analyzer per file: its summaries are cached by code hash, and the
+     * cases of one file share their contracts. */
+    if (opts->threads > 0 && (rc = seer_analyzer_new(&an, NULL)) < 0)
         goto out;
-    }
     char errbuf[1024];
-    json_object_object_foreach(doc, name, test)
+    json_object_object_foreach(cf.doc, name, test)
     {
-        if (have_re && regexec(&re, name, 0, NULL, 0) != 0)
+        if (!seer_conf_file_selected(&cf, name))
             continue;
         st_case c = {path, name, test, NULL, NULL, NULL};
         json_object *post = NULL;
@@ -475,7 +536,8 @@ int seer_statetest_run_file(const seer_statetest_options *opts, const char *path
                     continue;
                 }
                 errbuf[0] = 0;
-                rc = run_case(opts, &c, fork, json_object_array_get_idx(cases, i), &r, errbuf, sizeof errbuf);
+                rc = run_case(opts, an, &c, fork, json_object_array_get_idx(cases, i), &r, errbuf,
+                              sizeof errbuf);
                 if (rc < 0)
                     goto out;
                 cb(cb_ctx, &r);
@@ -484,9 +546,7 @@ int seer_statetest_run_file(const seer_statetest_options *opts, const char *path
     }
     rc = 0;
 out:
-    if (doc)
-        json_object_put(doc);
-    if (have_re)
-        regfree(&re);
+    seer_analyzer_free(an);
+    seer_conf_file_close(&cf);
     return rc;
 }

@@ -21,13 +21,21 @@ typedef struct seer_statetest_options {
     unsigned version;      /**< SEER_STATETEST_OPTIONS_VERSION */
     const char *fork;      /**< run only this fork's cases (fixture name); NULL: all */
     const char *run_regex; /**< POSIX extended regex on test names; NULL: all */
-    FILE *trace;           /**< EIP-3155 JSON lines go here when non-NULL */
+    FILE *trace;           /**< EIP-3155 JSON lines go here when non-NULL (serial runs only) */
+    /** 0: each case runs in a plain world (the serial path). N >= 1: each
+     *  case runs as a one-transaction block (the test's env as the header,
+     *  no system call, withdrawals or rewards) through the parallel
+     *  executor with N threads, forced through its scheduling, validation
+     *  and merge even where it would run serially, with the analyzer's
+     *  predictions; the same expectations are checked. `trace` is ignored
+     *  then. */
+    unsigned threads;
 } seer_statetest_options;
 
 #define SEER_STATETEST_OPTIONS_VERSION 1
 #define SEER_STATETEST_OPTIONS_INIT                                                                          \
     {                                                                                                        \
-        SEER_STATETEST_OPTIONS_VERSION, NULL, NULL, NULL                                                     \
+        SEER_STATETEST_OPTIONS_VERSION, NULL, NULL, NULL, 0                                                  \
     }
 
 /** The outcome of one case: one (test, fork, data/gas/value index). */
@@ -65,12 +73,17 @@ typedef struct seer_blocktest_options {
     unsigned version;      /**< SEER_BLOCKTEST_OPTIONS_VERSION */
     const char *run_regex; /**< POSIX extended regex on test names; NULL: all */
     FILE *log;             /**< one line per block (imported, or rejected and why) when non-NULL */
+    /** 0: blocks run through the serial executor. N >= 1: through the
+     *  parallel executor with N threads, forced through its scheduling,
+     *  validation and merge even where it would run serially, with the
+     *  analyzer's predictions; the same checks follow. */
+    unsigned threads;
 } seer_blocktest_options;
 
 #define SEER_BLOCKTEST_OPTIONS_VERSION 1
 #define SEER_BLOCKTEST_OPTIONS_INIT                                                                          \
     {                                                                                                        \
-        SEER_BLOCKTEST_OPTIONS_VERSION, NULL, NULL                                                           \
+        SEER_BLOCKTEST_OPTIONS_VERSION, NULL, NULL, 0                                                        \
     }
 
 /** The outcome of one BlockchainTests test (one chain of blocks). */
