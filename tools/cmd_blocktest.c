@@ -17,7 +17,7 @@ typedef struct bt_state {
     bool verbose;
     cli_tally tally;
     cli_category *cur;
-    char thr_note[32]; /* " (N threads)" in failure lines when parallel */
+    char thr_note[32]; /* " (--threads N)" in failure lines when parallel */
     int errors;
 } bt_state;
 
@@ -109,7 +109,7 @@ int cmd_blocktest(int argc, char **argv)
         return 2;
     }
     if (o.threads)
-        snprintf(st.thr_note, sizeof st.thr_note, " (%u threads)", o.threads);
+        snprintf(st.thr_note, sizeof st.thr_note, " (--threads %u)", o.threads);
     for (int i = optind; i < argc; i++)
         cli_walk("blocktest", argv[i], on_file, &st, &st.errors);
     cli_tally_print(&st.tally, stdout, "blocktest", o.threads);

@@ -19,7 +19,7 @@ typedef struct run_state {
     bool first;
     cli_tally tally;
     cli_category *cur;
-    char thr_note[32]; /* " (N threads)" in failure lines when parallel */
+    char thr_note[32]; /* " (--threads N)" in failure lines when parallel */
     int errors;
 } run_state;
 
@@ -167,7 +167,7 @@ int cmd_statetest(int argc, char **argv)
         return 2;
     }
     if (opts.threads)
-        snprintf(st.thr_note, sizeof st.thr_note, " (%u threads)", opts.threads);
+        snprintf(st.thr_note, sizeof st.thr_note, " (--threads %u)", opts.threads);
     if (!st.quiet)
         printf("[");
     if (list && cli_walk_list("statetest", list, base, on_file, &st, &st.errors) < 0)

@@ -148,7 +148,7 @@ void cli_tally_print(const cli_tally *t, FILE *f, const char *what, unsigned thr
                 t->cats[i].skipped);
     fprintf(f, "%s: %u passed, %u failed, %u skipped", what, t->passed, t->failed, t->skipped);
     if (threads)
-        fprintf(f, " (%u threads)", threads);
+        fprintf(f, " (--threads %u)", threads);
     fputc('\n', f);
 }
 

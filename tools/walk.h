@@ -43,7 +43,7 @@ cli_category *cli_tally_category(cli_tally *t, const char *name);
 void cli_tally_add(cli_tally *t, cli_category *c, int outcome);
 
 /** Prints the table (category, passed, failed, skipped) and the total line
- *  "WHAT: P passed, F failed, S skipped" (with " (N threads)" when threads
+ *  "WHAT: P passed, F failed, S skipped" (with " (--threads N)" when threads
  *  is not 0). */
 void cli_tally_print(const cli_tally *t, FILE *f, const char *what, unsigned threads);
 
