@@ -174,9 +174,12 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
     size_t bad = 0;
     const char *ex = NULL;
     double ta = now_s();
+    /* replay: senders are recovered in the executor's prediction pass
+     * (one parallel pass, no barrier between recovery and analysis) */
+    bool admit_in_exec = mode == SEER_SCHED_REPLAY;
     if (mode == SEER_SCHED_SERIAL)
         rc = seer_block_admit_txs(b, fork, opts->chain_id, &bad, &ex);
-    else
+    else if (!admit_in_exec)
         rc = seer_sched_admit_txs(b, fork, opts->chain_id, threads, &bad, &ex);
     if (rc < 0)
         goto fail;
@@ -198,6 +201,7 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
         po.analyzer = opts->analyzer;
         po.min_parallelism = opts->min_parallelism;
         po.max_rounds = opts->max_rounds;
+        po.admit = admit_in_exec;
         const size_t *order = NULL;
         if (mode == SEER_SCHED_BUILD) {
             double tp = now_s();
@@ -230,6 +234,8 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
         if ((rc = seer_par_exec_block(&r->br, &pst, &tgt, eo, b, order, r->n, fork, opts->chain_id, &po,
                                       order ? pos_sets : NULL)) < 0)
             goto fail;
+        if (admit_in_exec)
+            st->admit_s = pst.admit_s;
         st->predict_s += pst.predict_s;
         st->schedule_s += pst.schedule_s;
         st->exec_s = pst.exec_s;

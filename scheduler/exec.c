@@ -6,6 +6,7 @@
 #include "analyzer/analyzer_internal.h"
 #include "common/hashtab.h"
 #include "common/util.h"
+#include "scheduler/keymap.h"
 #include "scheduler/sched.h"
 #include "state/overlay.h"
 #include "vm/analysis.h"
@@ -243,6 +244,12 @@ typedef struct predict_job {
     seer_analyzer *a;
     atomic_size_t next;
     atomic_int err;
+    /* admission in the same pass (the worker predicts a transaction right
+     * after recovering its sender: one barrier less); order must be NULL */
+    bool admit, predict;
+    seer_fork fork;
+    uint64_t chain_id;
+    atomic_size_t bad; /* lowest position failing admission, SIZE_MAX none */
 } predict_job;
 
 static void predict_worker(pool *p, unsigned wid, void *arg)
@@ -255,6 +262,17 @@ static void predict_worker(pool *p, unsigned wid, void *arg)
         if (i >= j->n || atomic_load(&j->err))
             break;
         size_t pos = j->pick ? j->pick[i] : i;
+        if (j->admit) {
+            const char *ex = NULL;
+            if (admit_one(&j->b->txs[pos], j->fork, j->chain_id, pos, &ex) < 0) {
+                size_t cur = atomic_load(&j->bad);
+                while (pos < cur && !atomic_compare_exchange_weak(&j->bad, &cur, pos))
+                    ;
+                continue;
+            }
+            if (!j->predict)
+                continue;
+        }
         const seer_tx *tx = &j->b->txs[j->order ? j->order[pos] : pos];
         seer_access_set *s = &j->sets[pos];
         int rc = seer_access_set_tx_implied(s, tx, &j->env->coinbase);
@@ -271,6 +289,40 @@ static void predict_worker(pool *p, unsigned wid, void *arg)
     }
 }
 
+/* Admission of the positions in `pick` (NULL: 0..n-1) of b (block order),
+ * with their prediction when `predict` (analyzer `a`, may be NULL), in one
+ * parallel pass. A failing admission is reported for the lowest failing
+ * position, checked again on this thread for its message (what the serial
+ * check reports). Returns 0 or an error. */
+static int admit_predict_pick(pool *p, unsigned threads, seer_access_set *sets, const seer_block *b,
+                              const size_t *pick, size_t n, const seer_block_env *env,
+                              const seer_state_reader *reader, seer_analyzer *a, bool predict, seer_fork fork,
+                              uint64_t chain_id)
+{
+    predict_job j = {.sets = sets,
+                     .b = b,
+                     .pick = pick,
+                     .n = n,
+                     .env = env,
+                     .reader = reader,
+                     .a = a,
+                     .admit = true,
+                     .predict = predict,
+                     .fork = fork,
+                     .chain_id = chain_id};
+    atomic_init(&j.next, 0);
+    atomic_init(&j.err, 0);
+    atomic_init(&j.bad, SIZE_MAX);
+    pool_run(p, predict_worker, &j, threads);
+    int rc = atomic_load(&j.err);
+    size_t k = atomic_load(&j.bad);
+    if (rc < 0 || k == SIZE_MAX)
+        return rc;
+    const char *ex = NULL;
+    rc = admit_one(&b->txs[k], fork, chain_id, k, &ex);
+    return rc < 0 ? rc : seer_err(SEER_EINTERNAL, "transaction %zu: admission not repeatable", k);
+}
+
 static int predict_pick(pool *p, unsigned threads, seer_access_set *sets, const seer_block *b,
                         const size_t *order, const size_t *pick, size_t n, const seer_block_env *env,
                         const seer_state_reader *reader, seer_analyzer *a)
@@ -279,6 +331,7 @@ static int predict_pick(pool *p, unsigned threads, seer_access_set *sets, const 
         .sets = sets, .b = b, .order = order, .pick = pick, .n = n, .env = env, .reader = reader, .a = a};
     atomic_init(&j.next, 0);
     atomic_init(&j.err, 0);
+    atomic_init(&j.bad, SIZE_MAX);
     pool_run(p, predict_worker, &j, threads);
     return atomic_load(&j.err);
 }
@@ -290,6 +343,7 @@ static int predict_with_pool(pool *p, unsigned threads, seer_access_set *sets, c
     predict_job j = {.sets = sets, .b = b, .order = order, .n = n, .env = env, .reader = reader, .a = a};
     atomic_init(&j.next, 0);
     atomic_init(&j.err, 0);
+    atomic_init(&j.bad, SIZE_MAX);
     pool_run(p, predict_worker, &j, threads);
     return atomic_load(&j.err);
 }
@@ -519,56 +573,60 @@ static int resolve_patch(seer_changeset *out, seer_account_change *buf, const tx
 /* validation: executed accesses per key                               */
 
 typedef struct vkey {
-    seer_key key;
     uint32_t max_done[4]; /* per mode: 1 + the highest position executed in earlier levels */
     uint32_t *cur;        /* (position << 2) | mode, for the level being validated */
     size_t ncur, capcur;
+    uint32_t cur_first[4]; /* per mode: the lowest position of the level with it (valid in cur_modes) */
+    uint8_t cur_modes;     /* bit per mode seen in the level so far */
     bool touched;
-    UT_hash_handle hh;
 } vkey;
 
+/* Per key: ids from a keymap, the data in an array by id (a vkey pointer
+ * is valid until the next vindex_get). */
 typedef struct vindex {
-    vkey *table;
-    vkey **touched;
+    seer_keymap km;
+    vkey *keys;
+    size_t kcap;
+    uint32_t *touched; /* ids */
     size_t ntouched, cap;
 } vindex;
 
 static void vindex_clear(vindex *vx)
 {
-    vkey *k, *tmp;
-    HASH_ITER(hh, vx->table, k, tmp)
-    {
-        HASH_DEL(vx->table, k);
-        free(k->cur);
-        free(k);
-    }
+    for (size_t i = 0; i < vx->km.n && i < vx->kcap; i++)
+        free(vx->keys[i].cur);
+    free(vx->keys);
+    seer_keymap_clear(&vx->km);
     free(vx->touched);
     memset(vx, 0, sizeof *vx);
 }
 
-static vkey *vindex_get(vindex *vx, const seer_key *key)
+static vkey *vindex_get(vindex *vx, const seer_key *key, uint32_t *idp)
 {
-    vkey *k;
-    HASH_FIND(hh, vx->table, key, sizeof *key, k);
-    if (k)
-        return k;
-    k = calloc(1, sizeof *k);
-    if (!k)
+    uint32_t id;
+    bool fresh;
+    if (seer_keymap_get(&vx->km, key, &id, &fresh) < 0)
         return NULL;
-    k->key = *key;
-    bool oom = false;
-    SEER_HASH_ADD(hh, vx->table, &k->key, sizeof k->key, k, &oom);
-    if (oom) {
-        free(k);
-        return NULL;
+    if (fresh) {
+        if (id == vx->kcap) {
+            size_t nc = vx->kcap ? vx->kcap * 2 : 256;
+            vkey *q = realloc(vx->keys, nc * sizeof *q);
+            if (!q)
+                return NULL;
+            vx->keys = q;
+            vx->kcap = nc;
+        }
+        memset(&vx->keys[id], 0, sizeof vx->keys[id]);
     }
-    return k;
+    if (idp)
+        *idp = id;
+    return &vx->keys[id];
 }
 
 static int vindex_add_done(vindex *vx, const seer_access_set *a, size_t pos)
 {
     for (size_t i = 0; i < a->n; i++) {
-        vkey *k = vindex_get(vx, &a->acc[i].key);
+        vkey *k = vindex_get(vx, &a->acc[i].key, NULL);
         if (!k)
             return SEER_ENOMEM;
         int m = a->acc[i].mode & 3;
@@ -614,23 +672,30 @@ static int validate_level(vindex *vx, const txslot *slots, const uint32_t *job, 
         const seer_access_set *a = &slots[b].actual;
         for (size_t i = 0; i < a->n; i++) {
             int mode = a->acc[i].mode;
-            vkey *k = vindex_get(vx, &a->acc[i].key);
+            uint32_t kid;
+            vkey *k = vindex_get(vx, &a->acc[i].key, &kid);
             if (!k)
                 return SEER_ENOMEM;
+            const seer_key *key = &vx->km.keys[kid];
             for (int pm = SEER_ACC_R; pm <= SEER_ACC_W; pm++)
                 if (k->max_done[pm] > b + 1 && seer_acc_modes_conflict(pm, mode) && b < *m) {
                     *m = b;
-                    debug_break(b, k->max_done[pm] - 1, &k->key, mode, pm);
+                    debug_break(b, k->max_done[pm] - 1, key, mode, pm);
                 }
             /* a conflict with a lower position of the same level: b ran
              * without its effects, the lower one is unaffected (it must
-             * not see b, and it merges first) */
-            for (size_t c = 0; c < k->ncur; c++) {
-                uint32_t x = k->cur[c] >> 2;
-                if (seer_acc_modes_conflict((int)(k->cur[c] & 3), mode) && b < *m) {
+             * not see b, and it merges first). Positions come in
+             * ascending order, so the modes seen so far are all lower
+             * positions: one mask test, not a scan of the level's list
+             * (a key every transaction touches made that quadratic). */
+            for (int pm = SEER_ACC_R; pm <= SEER_ACC_W && b < *m; pm++)
+                if ((k->cur_modes & (1u << pm)) && seer_acc_modes_conflict(pm, mode)) {
                     *m = b;
-                    debug_break(x, b, &k->key, (int)(k->cur[c] & 3), mode);
+                    debug_break(k->cur_first[pm], b, key, pm, mode);
                 }
+            if (!(k->cur_modes & (1u << (mode & 3)))) {
+                k->cur_modes |= (uint8_t)(1u << (mode & 3));
+                k->cur_first[mode & 3] = b;
             }
             if (k->ncur == k->capcur) {
                 size_t nc = k->capcur ? k->capcur * 2 : 4;
@@ -644,20 +709,20 @@ static int validate_level(vindex *vx, const txslot *slots, const uint32_t *job, 
             if (!k->touched) {
                 if (vx->ntouched == vx->cap) {
                     size_t nc = vx->cap ? vx->cap * 2 : 64;
-                    vkey **p = realloc(vx->touched, nc * sizeof *p);
+                    uint32_t *p = realloc(vx->touched, nc * sizeof *p);
                     if (!p)
                         return SEER_ENOMEM;
                     vx->touched = p;
                     vx->cap = nc;
                 }
-                vx->touched[vx->ntouched++] = k;
+                vx->touched[vx->ntouched++] = kid;
                 k->touched = true;
             }
         }
     }
     /* what stays (below m) becomes "done" for the next levels */
     for (size_t t = 0; t < vx->ntouched; t++) {
-        vkey *k = vx->touched[t];
+        vkey *k = &vx->keys[vx->touched[t]];
         for (size_t c = 0; c < k->ncur; c++) {
             uint32_t x = k->cur[c] >> 2;
             int md = (int)(k->cur[c] & 3);
@@ -665,6 +730,7 @@ static int validate_level(vindex *vx, const txslot *slots, const uint32_t *job, 
                 k->max_done[md] = x + 1;
         }
         k->ncur = 0;
+        k->cur_modes = 0;
         k->touched = false;
     }
     vx->ntouched = 0;
@@ -910,8 +976,26 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
     memset(&vx, 0, sizeof vx);
     seer_world *pw = NULL;
 
+    /* senders recovered here, in the prediction pass (replay order only) */
+    bool admit = po->admit && !order;
+    if (po->admit && order) {
+        seer_block ab = *b; /* shares the transactions: they get their senders */
+        double ta = now_s();
+        rc = seer_sched_admit_txs(&ab, fork, chain_id, threads, NULL, NULL);
+        st->admit_s = now_s() - ta;
+        if (rc < 0)
+            goto done;
+    }
     if (n == 0 || (opts->dao && b->header.number == 1920000 && fork >= SEER_FORK_HOMESTEAD)) {
         /* nothing to schedule (or a rule the serial path refuses) */
+        if (admit) {
+            seer_block ab = vb;
+            double ta = now_s();
+            rc = seer_sched_admit_txs(&ab, fork, chain_id, threads, NULL, NULL);
+            st->admit_s = now_s() - ta;
+            if (rc < 0)
+                goto done;
+        }
         rc = run_serial(out, t, opts, &vb, fork, chain_id);
         st->serial_fallback = true;
         goto done;
@@ -970,8 +1054,15 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
             if (pick && ss && ws) {
                 for (size_t j = 0; j < PREDICT_SAMPLE; j++)
                     pick[j] = j * stride;
-                rc = predict_pick(p, threads, own_pred, &vb, NULL, pick, PREDICT_SAMPLE, &c.env, &c.view,
-                                  po->analyzer);
+                if (admit) {
+                    double ta = now_s();
+                    rc = admit_predict_pick(p, threads, own_pred, &vb, pick, PREDICT_SAMPLE, &c.env, &c.view,
+                                            po->analyzer, true, fork, chain_id);
+                    st->admit_s += now_s() - ta;
+                } else {
+                    rc = predict_pick(p, threads, own_pred, &vb, NULL, pick, PREDICT_SAMPLE, &c.env, &c.view,
+                                      po->analyzer);
+                }
                 seer_sched_graph gs;
                 if (rc == 0) {
                     for (size_t j = 0; j < PREDICT_SAMPLE; j++) {
@@ -983,11 +1074,19 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
                         seer_sched_graph_clear(&gs);
                     }
                 }
-                if (rc == 0 && sp >= po->min_parallelism) {
-                    size_t m = 0;
-                    for (size_t i = 0; i < n; i++)
-                        if (i % stride != 0 || i / stride >= PREDICT_SAMPLE)
-                            pick[m++] = i;
+                size_t m = 0;
+                for (size_t i = 0; i < n; i++)
+                    if (i % stride != 0 || i / stride >= PREDICT_SAMPLE)
+                        pick[m++] = i;
+                bool par = sp >= po->min_parallelism;
+                if (rc == 0 && admit) {
+                    /* the rest: recovered, and predicted right after when
+                     * the block is worth it */
+                    double ta = now_s();
+                    rc = admit_predict_pick(p, threads, own_pred, &vb, pick, m, &c.env, &c.view, po->analyzer,
+                                            par, fork, chain_id);
+                    st->admit_s += now_s() - ta;
+                } else if (rc == 0 && par) {
                     rc =
                         predict_pick(p, threads, own_pred, &vb, NULL, pick, m, &c.env, &c.view, po->analyzer);
                 }
@@ -998,7 +1097,7 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
             if (rc < 0)
                 goto fail;
             if (sp < po->min_parallelism) {
-                st->predict_s = now_s() - t0;
+                st->predict_s = now_s() - t0 - st->admit_s;
                 double te = now_s();
                 rc = run_serial(out, t, opts, &vb, fork, chain_id);
                 st->exec_s = now_s() - te;
@@ -1006,14 +1105,27 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
                 st->rounds = 1;
                 goto done;
             }
+        } else if (admit) {
+            double ta = now_s();
+            rc = admit_predict_pick(p, threads, own_pred, &vb, NULL, n, &c.env, &c.view, po->analyzer,
+                                    !po->blind, fork, chain_id);
+            st->admit_s += now_s() - ta;
+            if (rc < 0)
+                goto fail;
         } else if (!po->blind && (rc = predict_with_pool(p, threads, own_pred, &vb, NULL, n, &c.env, &c.view,
                                                          po->analyzer)) < 0) {
             goto fail;
         }
+    } else if (admit) {
+        double ta = now_s();
+        rc = admit_predict_pick(p, threads, NULL, &vb, NULL, n, &c.env, &c.view, NULL, false, fork, chain_id);
+        st->admit_s += now_s() - ta;
+        if (rc < 0)
+            goto fail;
     }
     c.pred = predicted;
     double t1 = now_s();
-    st->predict_s = t1 - t0;
+    st->predict_s = t1 - t0 - st->admit_s;
     /* the scheduling sets: the predictions, and once a misprediction
      * happened, a copy that learns the recorded sets */
     const seer_access_set *cur_sets = predicted;

@@ -3,6 +3,7 @@
  * coloring into batches. */
 #include "common/hashtab.h"
 #include "common/util.h"
+#include "scheduler/keymap.h"
 #include "scheduler/sched.h"
 
 #include <stdlib.h>
@@ -126,10 +127,8 @@ static int u32_push(u32vec *v, uint32_t x)
 }
 
 typedef struct kgroup {
-    seer_key key;
     int mode; /* of the current group; 0 before the first access */
     u32vec cur, prev;
-    UT_hash_handle hh;
 } kgroup;
 
 typedef struct edge {
@@ -160,7 +159,10 @@ int seer_sched_graph_build(seer_sched_graph *g, const seer_access_set *sets, siz
     memset(g, 0, sizeof *g);
     g->n = n;
     int rc = SEER_ENOMEM;
-    kgroup *table = NULL, *kg, *tmp;
+    seer_keymap km;
+    memset(&km, 0, sizeof km);
+    kgroup *groups = NULL, *kg;
+    size_t gcap = 0;
     seer_access_set ex;
     memset(&ex, 0, sizeof ex);
     wild wl;
@@ -179,25 +181,33 @@ int seer_sched_graph_build(seer_sched_graph *g, const seer_access_set *sets, siz
             g->level[b] = UINT32_MAX;
             continue;
         }
-        if ((rc = expand(&ex, &sets[b], &wl)) < 0)
-            goto fail;
+        /* without wildcards in the block a set is its own expansion */
+        const seer_access_set *xs = &sets[b];
+        if (wl.n || wl.unknown || sets[b].nall) {
+            if ((rc = expand(&ex, &sets[b], &wl)) < 0)
+                goto fail;
+            xs = &ex;
+        }
         rc = SEER_ENOMEM;
         ntmpe = 0;
-        for (size_t i = 0; i < ex.n; i++) {
-            const seer_acc *a = &ex.acc[i];
-            HASH_FIND(hh, table, &a->key, sizeof a->key, kg);
-            if (!kg) {
-                kg = calloc(1, sizeof *kg);
-                if (!kg)
-                    goto fail;
-                kg->key = a->key;
-                bool oom = false;
-                SEER_HASH_ADD(hh, table, &kg->key, sizeof kg->key, kg, &oom);
-                if (oom) {
-                    free(kg);
-                    goto fail;
+        for (size_t i = 0; i < xs->n; i++) {
+            const seer_acc *a = &xs->acc[i];
+            uint32_t id;
+            bool fresh;
+            if (seer_keymap_get(&km, &a->key, &id, &fresh) < 0)
+                goto fail;
+            if (fresh) {
+                if (id == gcap) {
+                    size_t nc = gcap ? gcap * 2 : 256;
+                    kgroup *q = realloc(groups, nc * sizeof *q);
+                    if (!q)
+                        goto fail;
+                    groups = q;
+                    gcap = nc;
                 }
+                memset(&groups[id], 0, sizeof groups[id]);
             }
+            kg = &groups[id];
             u32vec *from;
             if (kg->mode == a->mode && a->mode != SEER_ACC_W) {
                 from = &kg->prev;
@@ -291,13 +301,12 @@ int seer_sched_graph_build(seer_sched_graph *g, const seer_access_set *sets, siz
 fail:
     seer_sched_graph_clear(g);
 out:
-    HASH_ITER(hh, table, kg, tmp)
-    {
-        HASH_DEL(table, kg);
-        free(kg->cur.p);
-        free(kg->prev.p);
-        free(kg);
+    for (size_t i = 0; i < km.n && i < gcap; i++) {
+        free(groups[i].cur.p);
+        free(groups[i].prev.p);
     }
+    free(groups);
+    seer_keymap_clear(&km);
     seer_access_set_clear(&ex);
     free(wl.addrs);
     free(tmpe);

@@ -159,11 +159,15 @@ typedef struct seer_par_options {
     /** Deterministic fault injection for tests: drop every predicted key
      *  (the executor must still equal serial). */
     bool blind;
+    /** Senders are not recovered yet: recover them and apply the static
+     *  rules (seer_sched_admit_txs's result) in the prediction pass, each
+     *  transaction predicted right after its admission. */
+    bool admit;
 } seer_par_options;
 
 #define SEER_PAR_OPTIONS_INIT                                                                                \
     {                                                                                                        \
-        0, NULL, 1.15, 3, false                                                                              \
+        0, NULL, 1.15, 3, false, false                                                                       \
     }
 
 typedef struct seer_par_stats {
@@ -185,6 +189,7 @@ typedef struct seer_par_stats {
     unsigned rounds;      /* schedules run (1: no misprediction hurt) */
     bool serial_fallback; /* ran (part) serially */
     uint32_t *tx_level;   /* per tx (block position): level of the first schedule; malloc'd */
+    double admit_s;       /* with po->admit: the admission pass, the prediction done in it included */
 } seer_par_stats;
 
 void seer_par_stats_clear(seer_par_stats *s);

@@ -192,6 +192,15 @@ static int bench_block(bench_ctx *c, const char *label, const char *path)
                    gas ? 100.0 * (double)s->reexecuted_gas / (double)gas : 0.0, s->rounds,
                    s->serial_fallback ? " serial-fallback" : "", par[k].equal ? "" : "  DIFFERS FROM SERIAL");
         }
+        printf("  phases ms (admit predict schedule exec commit): serial %.1f %.1f %.1f %.1f %.1f",
+               ser.st.admit_s * 1e3, ser.st.predict_s * 1e3, ser.st.schedule_s * 1e3, ser.st.exec_s * 1e3,
+               ser.st.commit_s * 1e3);
+        for (size_t k = 0; k < c->nthreads; k++) {
+            const seer_sched_stats *s = &par[k].st;
+            printf("; %u thr %.1f %.1f %.1f %.1f %.1f", c->threads[k], s->admit_s * 1e3, s->predict_s * 1e3,
+                   s->schedule_s * 1e3, s->exec_s * 1e3, s->commit_s * 1e3);
+        }
+        printf("\n");
         const seer_sched_stats *s = &par[c->nthreads - 1].st;
         printf("  modeled (predicted DAG, no barriers): ideal %.2fx; 4/8/16/32/64 threads %.2f %.2f %.2f "
                "%.2f %.2f\n",

@@ -188,7 +188,7 @@ typedef struct seer_sched_stats {
     uint64_t gas;          /**< gas used by the block */
     double total_s;        /**< the whole call: admission, analysis, execution, commit */
     double cpu_s;          /**< process CPU seconds during the call (all threads) */
-    double admit_s;        /**< sender recovery and static checks */
+    double admit_s;        /**< sender recovery, static checks (replay: and the analysis, one pass) */
     double predict_s;      /**< analysis */
     double schedule_s;     /**< conflict graph and levels */
     double exec_s;         /**< execution, validation, merge */
