@@ -63,6 +63,17 @@ typedef enum an_tkind {
     AT_UNKNOWN,      /* an unexplored region (budget, symbolic jump, ...) */
 } an_tkind;
 
+/* Why an AT_UNKNOWN template was emitted: its `a` field (0: not said).
+ * Its `call` field holds the pc where the path was cut (diagnostics). */
+typedef enum an_unk_why {
+    AN_UNK_BUDGET = 1, /* the step budget (per contract or per entry point) */
+    AN_UNK_JUMP,       /* a jump target that is not a constant */
+    AN_UNK_STACKLOOP,  /* a loop whose stack grows per iteration */
+    AN_UNK_PATHS,      /* too many pending paths */
+    AN_UNK_LIMIT,      /* nodes, templates or code size: something was dropped */
+    AN_UNK_OPCODE,     /* an opcode the analyzer does not model */
+} an_unk_why;
+
 typedef struct an_template {
     uint8_t kind;
     uint8_t pad[3];

@@ -33,11 +33,13 @@
 #include <time.h>
 
 #define MEMCAP         48
-#define SNAPCAP        8
+#define SNAPCAP        48
+#define NVISITS        256 /* visit counters per path, hashed by pc */
 #define STACK_MAX      1024
 #define MAX_DEPTH      200    /* expression height */
 #define MAX_HASH_WORDS 32     /* keccak / call-argument words tracked */
 #define MAX_TEMPLATES  200000 /* per contract */
+#define MAX_REDEPTH    512    /* per path: re-entries of a head at another stack height */
 
 typedef struct mem_ent {
     uint32_t off;
@@ -63,11 +65,13 @@ typedef struct astate {
         uint32_t slot, val;
     } sw[16];
     mem_ent mem[MEMCAP];
-    uint8_t visits[64];
+    uint8_t visits[NVISITS];
     struct {
         uint32_t pc, snap;
+        uint32_t fn; /* re-entered as an internal function, not widened */
     } snaps[SNAPCAP];
     uint32_t nsnaps;
+    uint32_t redepth; /* loop heads re-entered at another stack height */
     uint32_t stack[STACK_MAX];
 } astate;
 
@@ -95,6 +99,12 @@ typedef struct builder {
     uint32_t nbuckets;
     uint8_t *block_seen; /* bitmap over pcs of reached JUMPDESTs */
     uint32_t unk;        /* the generic unknown node */
+    /* Per-entry-point builds: the calldata is assumed to be at least 4
+     * bytes long and to start with `sel` (-1: no assumption). Nodes known
+     * to tell nothing under it, a bitmap by node id. */
+    int64_t sel;
+    uint8_t *sk_none;
+    uint32_t sk_cap; /* bits */
     bool oom;
     bool incomplete;
 } builder;
@@ -622,6 +632,234 @@ int64_t an_guard_selector(const an_summary *s, uint32_t guard)
     return -1;
 }
 
+/* ---- the entry-point assumption ----
+ *
+ * A per-entry-point build knows the first 4 calldata bytes (the selector)
+ * and that CALLDATASIZE >= 4. Values are evaluated bitwise under that
+ * knowledge: `v` holds the value of the bits set in `m` (the known bits).
+ * Only the shapes a dispatcher uses are modelled (shifts, DIV by a power of
+ * two, AND/OR masks, comparisons of known values, CALLDATASIZE against
+ * small constants); anything else tells nothing, which is always sound. */
+
+typedef struct pk {
+    u256 v, m;
+} pk;
+
+#define SK_DEPTH 8
+
+static bool pk_full(const pk *x)
+{
+    return u256_eq(&x->m, &U256_MAX);
+}
+
+static bool sk_none_get(const builder *b, uint32_t id)
+{
+    return id < b->sk_cap && (b->sk_none[id >> 3] >> (id & 7)) & 1;
+}
+
+static void sk_none_set(builder *b, uint32_t id)
+{
+    if (id >= b->sk_cap) {
+        uint32_t nc = b->sk_cap ? b->sk_cap : 4096;
+        while (nc <= id)
+            nc *= 2;
+        uint8_t *t = realloc(b->sk_none, nc / 8);
+        if (!t)
+            return; /* only a cache: evaluating again is correct */
+        memset(t + b->sk_cap / 8, 0, (nc - b->sk_cap) / 8);
+        b->sk_none = t;
+        b->sk_cap = nc;
+    }
+    b->sk_none[id >> 3] |= (uint8_t)(1u << (id & 7));
+}
+
+/* The known bits of CALLDATALOAD(off) for a constant off: the bytes that
+ * fall in [0, 4) are the selector's. */
+static void sk_calldata(const builder *b, const u256 *off, pk *r)
+{
+    uint8_t v[32] = {0}, m[32] = {0};
+    if (u256_fits_u64(off) && off->w[0] < 4) {
+        for (uint64_t i = 0; off->w[0] + i < 4; i++) {
+            v[i] = (uint8_t)(b->sel >> (8 * (3 - (off->w[0] + i))));
+            m[i] = 0xff;
+        }
+    }
+    u256_from_be32(&r->v, v);
+    u256_from_be32(&r->m, m);
+}
+
+/* Is x (fully known) such that CALLDATASIZE `op` x, or x `op` CALLDATASIZE
+ * (cd_first false), is false for every CALLDATASIZE >= 4? Returns 0 when it
+ * is surely false, 1 surely true, -1 when it depends. */
+static int sk_cdsize_cmp(unsigned op, bool cd_first, const u256 *x)
+{
+    u256 four = u256_from_u64(4);
+    bool le4 = !u256_gt(x, &four); /* x <= 4 */
+    bool lt4 = u256_lt(x, &four);
+    switch (op) {
+    case SEER_OP_LT: /* cds < x: false when x <= 4; x < cds: true when x < 4 */
+        if (cd_first)
+            return le4 ? 0 : -1;
+        return lt4 ? 1 : -1;
+    case SEER_OP_GT: /* cds > x: true when x < 4; x > cds: false when x <= 4 */
+        if (cd_first)
+            return lt4 ? 1 : -1;
+        return le4 ? 0 : -1;
+    case SEER_OP_EQ: return lt4 ? 0 : -1;
+    default: return -1;
+    }
+}
+
+static void sk_eval(builder *b, uint32_t id, pk *r, int depth)
+{
+    r->v = U256_ZERO;
+    r->m = U256_ZERO;
+    const an_node *n = &b->s->nodes[id];
+    if (n->kind == AN_CONST) {
+        r->v = n->k;
+        r->m = U256_MAX;
+        return;
+    }
+    if (depth > SK_DEPTH || sk_none_get(b, id))
+        return;
+    /* Copy what is needed: evaluation may not add nodes, but stay safe. */
+    an_node nd = *n;
+    if (nd.kind == AN_CALLDATA) {
+        const an_node *o = &b->s->nodes[nd.a];
+        if (o->kind == AN_CONST) {
+            u256 off = o->k;
+            sk_calldata(b, &off, r);
+        }
+    } else if (nd.kind == AN_OP) {
+        pk x, y, z;
+        memset(&y, 0, sizeof y);
+        memset(&z, 0, sizeof z);
+        sk_eval(b, nd.a, &x, depth + 1);
+        if (nd.b)
+            sk_eval(b, nd.b, &y, depth + 1);
+        if (nd.c)
+            sk_eval(b, nd.c, &z, depth + 1);
+        bool fx = pk_full(&x), fy = nd.b ? pk_full(&y) : true, fz = nd.c ? pk_full(&z) : true;
+        if (fx && fy && fz) {
+            if (an_apply_op(&r->v, nd.op, &x.v, &y.v, &z.v))
+                r->m = U256_MAX;
+        } else {
+            u256 t;
+            switch (nd.op) {
+            case SEER_OP_SHR:
+            case SEER_OP_SHL:
+                if (fx && u256_fits_u64(&x.v) && x.v.w[0] < 256) {
+                    unsigned sh = (unsigned)x.v.w[0];
+                    u256 fill;
+                    if (nd.op == SEER_OP_SHR) {
+                        u256_shr_bits(&r->v, &y.v, sh);
+                        u256_shr_bits(&r->m, &y.m, sh);
+                        u256_shr_bits(&fill, &U256_MAX, sh);
+                    } else {
+                        u256_shl_bits(&r->v, &y.v, sh);
+                        u256_shl_bits(&r->m, &y.m, sh);
+                        u256_shl_bits(&fill, &U256_MAX, sh);
+                    }
+                    u256_not(&fill, &fill); /* the bits shifted in are zeros */
+                    u256_or(&r->m, &r->m, &fill);
+                }
+                break;
+            case SEER_OP_DIV:
+                /* by a power of two: a right shift */
+                if (fy && !u256_is_zero(&y.v)) {
+                    u256 ym1;
+                    u256_sub(&ym1, &y.v, &U256_ONE);
+                    u256_and(&t, &ym1, &y.v);
+                    if (u256_is_zero(&t)) {
+                        unsigned sh = 0;
+                        while (sh < 255) {
+                            u256 p;
+                            u256_shr_bits(&p, &y.v, sh);
+                            if (u256_eq(&p, &U256_ONE))
+                                break;
+                            sh++;
+                        }
+                        u256 fill;
+                        u256_shr_bits(&r->v, &x.v, sh);
+                        u256_shr_bits(&r->m, &x.m, sh);
+                        u256_shr_bits(&fill, &U256_MAX, sh);
+                        u256_not(&fill, &fill);
+                        u256_or(&r->m, &r->m, &fill);
+                    }
+                }
+                break;
+            case SEER_OP_AND: {
+                /* known where both are known, or where either is a known 0 */
+                u256 zx, zy;
+                u256_not(&zx, &x.v);
+                u256_and(&zx, &zx, &x.m);
+                u256_not(&zy, &y.v);
+                u256_and(&zy, &zy, &y.m);
+                u256_and(&r->m, &x.m, &y.m);
+                u256_or(&r->m, &r->m, &zx);
+                u256_or(&r->m, &r->m, &zy);
+                u256_and(&r->v, &x.v, &y.v);
+                break;
+            }
+            case SEER_OP_OR: {
+                u256 ox, oy;
+                u256_and(&ox, &x.v, &x.m);
+                u256_and(&oy, &y.v, &y.m);
+                u256_and(&r->m, &x.m, &y.m);
+                u256_or(&r->m, &r->m, &ox);
+                u256_or(&r->m, &r->m, &oy);
+                u256_or(&r->v, &x.v, &y.v);
+                break;
+            }
+            case SEER_OP_EQ: {
+                /* differing known bits: surely unequal */
+                u256 both, d;
+                u256_and(&both, &x.m, &y.m);
+                u256_xor(&d, &x.v, &y.v);
+                u256_and(&d, &d, &both);
+                if (!u256_is_zero(&d))
+                    r->m = U256_MAX; /* v stays 0 */
+                break;
+            }
+            default: break;
+            }
+            /* CALLDATASIZE against a known value */
+            if (!pk_full(r) && (nd.op == SEER_OP_LT || nd.op == SEER_OP_GT || nd.op == SEER_OP_EQ)) {
+                int c = -1;
+                if (b->s->nodes[nd.a].kind == AN_CDSIZE && fy)
+                    c = sk_cdsize_cmp(nd.op, true, &y.v);
+                else if (nd.b && b->s->nodes[nd.b].kind == AN_CDSIZE && fx)
+                    c = sk_cdsize_cmp(nd.op, false, &x.v);
+                if (c >= 0) {
+                    r->v = u256_from_u64((uint64_t)c);
+                    r->m = U256_MAX;
+                }
+            }
+            if (!pk_full(r) && nd.op == SEER_OP_ISZERO && b->s->nodes[nd.a].kind == AN_CDSIZE) {
+                r->v = U256_ZERO;
+                r->m = U256_MAX;
+            }
+        }
+    }
+    u256_and(&r->v, &r->v, &r->m);
+    if (u256_is_zero(&r->m))
+        sk_none_set(b, id);
+}
+
+/* The value of a condition under the entry-point assumption: true with
+ * *out set when it is known. */
+static bool sk_cond(builder *b, uint32_t id, u256 *out)
+{
+    if (b->sel < 0 || b->s->nodes[id].depth > SK_DEPTH)
+        return false;
+    pk r;
+    sk_eval(b, id, &r, 0);
+    if (!pk_full(&r))
+        return false;
+    *out = r.v;
+    return true;
+}
+
 /* ---- states ---- */
 
 static astate *state_new(void)
@@ -721,7 +959,7 @@ static int snap_find(const astate *st, uint32_t pc)
     return -1;
 }
 
-static bool snap_save(builder *b, astate *st, int slot)
+static bool snap_save(builder *b, astate *st, int slot, bool fn)
 {
     astate *c = state_copy(st);
     if (!c || !grow((void **)&b->snaps, &b->snaps_cap, b->nsnaps + 1, sizeof *b->snaps)) {
@@ -732,15 +970,43 @@ static bool snap_save(builder *b, astate *st, int slot)
     b->snaps[b->nsnaps] = c;
     if (slot < 0) {
         if (st->nsnaps == SNAPCAP) {
-            /* Evict the oldest head: it is re-snapshotted if visited again. */
-            memmove(&st->snaps[0], &st->snaps[1], (SNAPCAP - 1) * sizeof st->snaps[0]);
+            /* Evict the oldest internal-function entry, else the oldest
+             * head: it is re-snapshotted if visited again. Function
+             * entries go first, so a loop whose body calls many
+             * functions keeps its head and widens. */
+            uint32_t v = 0;
+            for (uint32_t i = 0; i < SNAPCAP; i++)
+                if (st->snaps[i].fn) {
+                    v = i;
+                    break;
+                }
+            memmove(&st->snaps[v], &st->snaps[v + 1], (SNAPCAP - 1 - v) * sizeof st->snaps[0]);
             st->nsnaps--;
         }
         slot = (int)st->nsnaps++;
     }
+    if (slot >= 0 && (uint32_t)slot + 1 < st->nsnaps) {
+        /* Most recently saved last: eviction takes the least recent. */
+        memmove(&st->snaps[slot], &st->snaps[slot + 1],
+                (st->nsnaps - 1 - (uint32_t)slot) * sizeof st->snaps[0]);
+        slot = (int)st->nsnaps - 1;
+    }
     st->snaps[slot].pc = st->pc;
     st->snaps[slot].snap = b->nsnaps++;
+    st->snaps[slot].fn = fn;
     return true;
+}
+
+/* A constant jump destination among the top stack slots: the state is
+ * inside an internal function (its return address is on the stack). */
+static bool has_return_address(const builder *b, const astate *st)
+{
+    for (uint32_t i = 0; i < 16 && i < st->height; i++) {
+        const u256 *v = cval(b, st->stack[st->height - 1 - i]);
+        if (v && u256_fits_u64(v) && v->w[0] != st->pc && seer_code_is_jumpdest(b->code, v->w[0]))
+            return true;
+    }
+    return false;
 }
 
 /* Loop handling at a JUMPDEST. Returns false when the path stops. The
@@ -748,7 +1014,7 @@ static bool snap_save(builder *b, astate *st, int slot)
  * without a snapshot of this pc the count restarts here. */
 static bool loop_head(builder *b, astate *st)
 {
-    uint8_t *cnt = &st->visits[st->pc & 63];
+    uint8_t *cnt = &st->visits[st->pc & (NVISITS - 1)];
     if (*cnt < 255)
         (*cnt)++;
     uint32_t unroll = b->o->loop_unroll < 2 ? 2 : b->o->loop_unroll;
@@ -758,13 +1024,23 @@ static bool loop_head(builder *b, astate *st)
             if (*cnt >= unroll)
                 *cnt = (uint8_t)(unroll - 1);
             if (*cnt == unroll - 1)
-                snap_save(b, st, si);
+                snap_save(b, st, si, false);
         }
         return true;
     }
     const astate *sn = b->snaps[st->snaps[si].snap];
     if (sn->height != st->height) {
-        emit(b, AT_UNKNOWN, 0, 0, st->guard); /* the stack grows per iteration */
+        /* A function entered again from another call depth (a return
+         * address near the top of the stack) is not a loop: it takes a
+         * new reference. Bounded per path, so a recursion or a loop whose
+         * stack grows still ends in unknown. */
+        if (st->redepth < MAX_REDEPTH && has_return_address(b, st)) {
+            st->redepth++;
+            *cnt = (uint8_t)(unroll - 1);
+            snap_save(b, st, si, true);
+            return true;
+        }
+        emit(b, AT_UNKNOWN, AN_UNK_STACKLOOP, st->pc, st->guard); /* the stack grows per iteration */
         b->s->truncated++;
         return false;
     }
@@ -775,7 +1051,7 @@ static bool loop_head(builder *b, astate *st)
              (u256_fits_u64(y) && seer_code_is_jumpdest(b->code, y->w[0])))) {
             /* Another return address: a repeated internal call. */
             *cnt = (uint8_t)(unroll > 1 ? unroll - 1 : 0);
-            snap_save(b, st, si);
+            snap_save(b, st, si, true);
             return true;
         }
     }
@@ -819,7 +1095,7 @@ static bool loop_head(builder *b, astate *st)
     }
     b->s->widened++;
     *cnt = (uint8_t)unroll; /* the widened state is the new reference */
-    snap_save(b, st, si);
+    snap_save(b, st, si, false);
     return true;
 }
 
@@ -828,7 +1104,7 @@ static bool loop_head(builder *b, astate *st)
 static void push_work(builder *b, astate *st)
 {
     if (b->nwork >= b->o->max_paths) {
-        emit(b, AT_UNKNOWN, 0, 0, st->guard);
+        emit(b, AT_UNKNOWN, AN_UNK_PATHS, st->pc, st->guard);
         b->s->truncated++;
         free(st);
         return;
@@ -906,11 +1182,12 @@ static void run_path(builder *b, astate *st)
             return;
         }
         uint64_t *bs = &b->bucket_steps[st->bucket];
-        uint64_t cap = st->bucket ? b->o->max_entry_steps : b->o->max_steps;
+        /* One entry point per build: it gets the whole budget. */
+        uint64_t cap = st->bucket && b->sel < 0 ? b->o->max_entry_steps : b->o->max_steps;
         if (s->steps >= b->o->max_steps || *bs >= cap) {
             s->budget_hit = true;
             s->truncated++;
-            emit(b, AT_UNKNOWN, 0, 0, st->guard);
+            emit(b, AT_UNKNOWN, AN_UNK_BUDGET, st->pc, st->guard);
             free(st);
             return;
         }
@@ -1198,7 +1475,7 @@ static void run_path(builder *b, astate *st)
         case SEER_OP_JUMP: {
             const u256 *t = cval(b, a0);
             if (!t) {
-                emit(b, AT_UNKNOWN, 0, 0, st->guard);
+                emit(b, AT_UNKNOWN, AN_UNK_JUMP, pc, st->guard);
                 s->truncated++;
                 free(st);
                 return;
@@ -1219,6 +1496,9 @@ static void run_path(builder *b, astate *st)
         }
         case SEER_OP_JUMPI: {
             const u256 *t = cval(b, a0), *c = cval(b, a1);
+            u256 cfold;
+            if (!c && sk_cond(b, a1, &cfold))
+                c = &cfold; /* decided by the entry point: one branch */
             bool can_jump = t && u256_fits_u64(t) && seer_code_is_jumpdest(b->code, t->w[0]);
             if (c) {
                 if (u256_is_zero(c)) {
@@ -1226,7 +1506,7 @@ static void run_path(builder *b, astate *st)
                     continue;
                 }
                 if (!t) {
-                    emit(b, AT_UNKNOWN, 0, 0, st->guard);
+                    emit(b, AT_UNKNOWN, AN_UNK_JUMP, pc, st->guard);
                     s->truncated++;
                 }
                 if (!can_jump) {
@@ -1244,7 +1524,7 @@ static void run_path(builder *b, astate *st)
             }
             uint32_t g = st->guard;
             if (!t) {
-                emit(b, AT_UNKNOWN, 0, 0, new_guard(b, a1, 1, g));
+                emit(b, AT_UNKNOWN, AN_UNK_JUMP, pc, new_guard(b, a1, 1, g));
                 s->truncated++;
             } else if (can_jump) {
                 astate *tk = state_copy(st);
@@ -1272,7 +1552,7 @@ static void run_path(builder *b, astate *st)
         default:
             /* Every opcode of vm/opcodes.h is handled above; a new one
              * lands here and is treated as unknown, soundly. */
-            emit(b, AT_UNKNOWN, 0, 0, st->guard);
+            emit(b, AT_UNKNOWN, AN_UNK_OPCODE, pc, st->guard);
             s->truncated++;
             free(st);
             return;
@@ -1373,7 +1653,8 @@ void an_summary_free(an_summary *s)
     free(s);
 }
 
-int an_summary_build(an_summary **out, const uint8_t *code, size_t len, const seer_analyzer_options *opts)
+static int build(an_summary **out, const uint8_t *code, size_t len, const seer_analyzer_options *opts,
+                 int64_t selector)
 {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1382,11 +1663,13 @@ int an_summary_build(an_summary **out, const uint8_t *code, size_t len, const se
     builder b;
     memset(&b, 0, sizeof b);
     b.o = opts;
+    b.sel = selector >= 0 && selector <= UINT32_MAX ? selector : -1;
     seer_code *sc = NULL;
     an_summary *s = calloc(1, sizeof *s);
     if (!s)
         return seer_err(SEER_ENOMEM, "analyzer: summary");
     b.s = s;
+    s->selector = b.sel;
     if (len > UINT32_MAX / 2) {
         len = 0; /* absurd sizes: analyzed as empty, and marked unknown below */
         b.incomplete = true;
@@ -1434,10 +1717,11 @@ int an_summary_build(an_summary **out, const uint8_t *code, size_t len, const se
     while (b.nwork) /* after an OOM */
         free(b.work[--b.nwork]);
     if (b.incomplete)
-        emit(&b, AT_UNKNOWN, 0, 0, 0); /* a bound dropped something: unknown under the root */
+        emit(&b, AT_UNKNOWN, AN_UNK_LIMIT, 0, 0); /* a bound dropped something: unknown under the root */
     if (b.incomplete && s->ntpl >= MAX_TEMPLATES) {
         /* No room for the marker: replace the last template. */
         s->tpl[s->ntpl - 1].kind = AT_UNKNOWN;
+        s->tpl[s->ntpl - 1].a = AN_UNK_LIMIT;
         s->tpl[s->ntpl - 1].guard = 0;
     }
     build_csr(&b);
@@ -1459,6 +1743,7 @@ cleanup:
     free(b.work);
     free(b.bucket_steps);
     free(b.block_seen);
+    free(b.sk_none);
     seer_code_free(sc);
     an_summary_free(s);
     return rc;
@@ -1568,13 +1853,13 @@ void an_node_format(const an_summary *s, uint32_t id, char *buf, size_t cap)
         buf[cap - 1] = 0;
 }
 
+int an_summary_build(an_summary **out, const uint8_t *code, size_t len, const seer_analyzer_options *opts)
+{
+    return build(out, code, len, opts, -1);
+}
+
 int an_summary_build_sel(an_summary **out, const uint8_t *code, size_t len, const seer_analyzer_options *opts,
                          int64_t selector)
 {
-    /* not yet specialised: every entry point */
-    (void)selector;
-    int rc = an_summary_build(out, code, len, opts);
-    if (rc == 0)
-        (*out)->selector = -1;
-    return rc;
+    return build(out, code, len, opts, selector);
 }
