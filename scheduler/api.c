@@ -108,6 +108,11 @@ struct seer_sched_result {
     seer_bytes32 *hashes;
     uint64_t number;
     seer_bytes32 block_hash;
+    /* for the modeled speedups, computed when the statistics are asked
+     * for (they are not part of executing the block) */
+    seer_sched_graph model_graph;
+    uint64_t *model_weight;
+    uint64_t model_gas;
 };
 
 static int ov_apply(void *ctx, const seer_changeset *cs)
@@ -124,6 +129,8 @@ void seer_sched_result_free(seer_sched_result *r)
     free(r->order);
     free(r->level);
     free(r->hashes);
+    seer_sched_graph_clear(&r->model_graph);
+    free(r->model_weight);
     free(r);
 }
 
@@ -202,6 +209,7 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
         po.min_parallelism = opts->min_parallelism;
         po.max_rounds = opts->max_rounds;
         po.admit = admit_in_exec;
+        po.defer_model = true;
         const size_t *order = NULL;
         if (mode == SEER_SCHED_BUILD) {
             double tp = now_s();
@@ -251,13 +259,13 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
         }
         st->critical_gas = pst.critical_gas;
         st->level_gas = pst.level_gas;
-        static const double tp5[5] = {4, 8, 16, 32, 64};
-        for (int k = 0; k < 5; k++) {
-            st->modeled_speedup[k] =
-                pst.modeled_makespan[k] ? (double)pst.gas / (double)pst.modeled_makespan[k] : 1.0;
-            if (st->modeled_speedup[k] > tp5[k])
-                st->modeled_speedup[k] = tp5[k];
-        }
+        for (int k = 0; k < 5; k++)
+            st->modeled_speedup[k] = 1.0;
+        r->model_graph = pst.graph;
+        memset(&pst.graph, 0, sizeof pst.graph);
+        r->model_weight = pst.weight;
+        pst.weight = NULL;
+        r->model_gas = pst.gas;
         st->ideal_speedup = pst.critical_gas ? (double)pst.gas / (double)pst.critical_gas : 1.0;
         st->mispredicted = pst.mispredicted;
         st->reexecuted = pst.reexecuted;
@@ -399,6 +407,16 @@ int seer_sched_result_stats(const seer_sched_result *r, seer_sched_stats *out)
     if (!r || !out)
         return SEER_EINVAL;
     *out = r->stats;
+    if (r->model_graph.n && r->model_weight) {
+        /* a greedy list schedule of the predicted DAG per thread count */
+        static const unsigned tp5[5] = {4, 8, 16, 32, 64};
+        for (int k = 0; k < 5; k++) {
+            uint64_t ms = seer_sched_graph_list_makespan(&r->model_graph, r->model_weight, tp5[k]);
+            out->modeled_speedup[k] = ms ? (double)r->model_gas / (double)ms : 1.0;
+            if (out->modeled_speedup[k] > tp5[k])
+                out->modeled_speedup[k] = tp5[k];
+        }
+    }
     return 0;
 }
 

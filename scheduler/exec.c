@@ -13,6 +13,7 @@
 #include "vm/interp.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +30,15 @@ static double now_s(void)
 
 unsigned seer_sched_cpus(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (unsigned)n : 1;
+    /* sysconf reads a file each time: once per process */
+    static atomic_uint cached;
+    unsigned c = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (!c) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        c = n > 0 ? (unsigned)n : 1;
+        atomic_store_explicit(&cached, c, memory_order_relaxed);
+    }
+    return c;
 }
 
 /* ------------------------------------------------------------------ */
@@ -44,13 +52,30 @@ struct pool {
     pthread_t *th;
     pthread_mutex_t mu;
     pthread_cond_t start, done;
-    uint64_t gen;
-    unsigned busy;
-    bool quit;
+    atomic_uint_fast64_t gen; /* bumped per run (release: fn and arg are set) */
+    atomic_uint busy;         /* workers still in the current run */
+    atomic_bool quit;
     pool_fn fn;
     void *arg;
-    void (*on_exit)(void);
+    unsigned spin; /* POOL_SPIN, 0 with more threads than CPUs (a spinning
+                      thread would take the CPU of one with work) */
 };
+
+/* How long a thread polls for the next run (or the end of one) before it
+ * sleeps on a condition variable: a level of a few transactions takes tens
+ * of microseconds, a futex wake-up about as long. */
+#define POOL_SPIN 2000
+
+static inline void cpu_relax(unsigned i)
+{
+    /* now and then let another process run: the CPUs may be shared */
+    if ((i & 63) == 63)
+        sched_yield();
+#if defined(__x86_64__) || defined(__i386__)
+    else
+        __builtin_ia32_pause();
+#endif
+}
 
 typedef struct pool_thread_arg {
     pool *p;
@@ -63,23 +88,30 @@ static void *pool_main(void *x)
     pool *p = ta->p;
     unsigned wid = ta->wid;
     free(ta);
-    uint64_t seen = 0;
-    pthread_mutex_lock(&p->mu);
+    uint_fast64_t seen = 0;
     for (;;) {
-        while (!p->quit && p->gen == seen)
-            pthread_cond_wait(&p->start, &p->mu);
-        if (p->quit)
+        uint_fast64_t g = atomic_load_explicit(&p->gen, memory_order_acquire);
+        for (unsigned i = 0;
+             g == seen && i < POOL_SPIN && !atomic_load_explicit(&p->quit, memory_order_relaxed); i++) {
+            cpu_relax(i);
+            g = atomic_load_explicit(&p->gen, memory_order_acquire);
+        }
+        if (g == seen) {
+            pthread_mutex_lock(&p->mu);
+            while (!atomic_load(&p->quit) && (g = atomic_load(&p->gen)) == seen)
+                pthread_cond_wait(&p->start, &p->mu);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (atomic_load(&p->quit))
             break;
-        seen = p->gen;
-        pool_fn fn = p->fn;
-        void *arg = p->arg;
-        pthread_mutex_unlock(&p->mu);
-        fn(p, wid, arg);
-        pthread_mutex_lock(&p->mu);
-        if (--p->busy == 0)
+        seen = g;
+        p->fn(p, wid, p->arg);
+        if (atomic_fetch_sub_explicit(&p->busy, 1, memory_order_acq_rel) == 1) {
+            pthread_mutex_lock(&p->mu);
             pthread_cond_signal(&p->done);
+            pthread_mutex_unlock(&p->mu);
+        }
     }
-    pthread_mutex_unlock(&p->mu);
     /* the interpreter keeps a per-thread stack pool (vm/interp.h) */
     seer_vm_thread_cleanup();
     return NULL;
@@ -90,7 +122,7 @@ static void pool_free(pool *p)
     if (!p)
         return;
     pthread_mutex_lock(&p->mu);
-    p->quit = true;
+    atomic_store(&p->quit, true);
     pthread_cond_broadcast(&p->start);
     pthread_mutex_unlock(&p->mu);
     for (unsigned i = 1; i < p->n; i++)
@@ -114,6 +146,13 @@ static int pool_new(pool **out, unsigned n)
         free(p);
         return SEER_ENOMEM;
     }
+    p->spin = p->n <= seer_sched_cpus() ? POOL_SPIN : 0;
+    const char *e = getenv("SEER_SCHED_SPIN"); /* experiments: polls before sleeping */
+    if (e && *e)
+        p->spin = (unsigned)strtoul(e, NULL, 10);
+    atomic_init(&p->gen, 0);
+    atomic_init(&p->busy, 0);
+    atomic_init(&p->quit, false);
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->start, NULL);
     pthread_cond_init(&p->done, NULL);
@@ -134,7 +173,9 @@ static int pool_new(pool **out, unsigned n)
     return 0;
 }
 
-/* Runs fn on every thread (the caller as worker 0) and waits for all. */
+/* Runs fn on every thread (the caller as worker 0) and waits for all. The
+ * workers of the previous run have all read fn and arg (busy reached 0)
+ * before they are replaced. */
 static void pool_run(pool *p, pool_fn fn, void *arg, unsigned nthreads)
 {
     if (nthreads > p->n)
@@ -143,18 +184,22 @@ static void pool_run(pool *p, pool_fn fn, void *arg, unsigned nthreads)
         fn(p, 0, arg);
         return;
     }
-    pthread_mutex_lock(&p->mu);
     p->fn = fn;
     p->arg = arg;
-    p->busy = p->n - 1;
-    p->gen++;
+    atomic_store_explicit(&p->busy, p->n - 1, memory_order_relaxed);
+    pthread_mutex_lock(&p->mu);
+    atomic_fetch_add_explicit(&p->gen, 1, memory_order_release);
     pthread_cond_broadcast(&p->start);
     pthread_mutex_unlock(&p->mu);
     fn(p, 0, arg);
-    pthread_mutex_lock(&p->mu);
-    while (p->busy)
-        pthread_cond_wait(&p->done, &p->mu);
-    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 0; i < p->spin && atomic_load_explicit(&p->busy, memory_order_acquire); i++)
+        cpu_relax(i);
+    if (atomic_load_explicit(&p->busy, memory_order_acquire)) {
+        pthread_mutex_lock(&p->mu);
+        while (atomic_load(&p->busy))
+            pthread_cond_wait(&p->done, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -884,6 +929,8 @@ void seer_par_stats_clear(seer_par_stats *s)
     if (!s)
         return;
     free(s->tx_level);
+    seer_sched_graph_clear(&s->graph);
+    free(s->weight);
     memset(s, 0, sizeof *s);
 }
 
@@ -1375,8 +1422,15 @@ done:
             st->critical_gas = gs->critical_gas;
             st->level_gas = gs->level_gas;
             st->gas = gs->total_gas;
-            for (int k = 0; k < 5; k++)
-                st->modeled_makespan[k] = seer_sched_graph_list_makespan(gs, weight, tp[k]);
+            if (po->defer_model && stats) {
+                st->graph = *gs;
+                memset(gs, 0, sizeof *gs);
+                st->weight = weight;
+                weight = NULL;
+            } else {
+                for (int k = 0; k < 5; k++)
+                    st->modeled_makespan[k] = seer_sched_graph_list_makespan(gs, weight, tp[k]);
+            }
         }
     }
     seer_sched_graph_clear(&g);

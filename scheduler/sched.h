@@ -163,11 +163,14 @@ typedef struct seer_par_options {
      *  rules (seer_sched_admit_txs's result) in the prediction pass, each
      *  transaction predicted right after its admission. */
     bool admit;
+    /** Leave the modeled makespans (statistics, not execution) to the
+     *  caller: stats->graph and stats->weight keep what they need. */
+    bool defer_model;
 } seer_par_options;
 
 #define SEER_PAR_OPTIONS_INIT                                                                                \
     {                                                                                                        \
-        0, NULL, 1.15, 3, false, false                                                                       \
+        0, NULL, 1.15, 3, false, false, false                                                                \
     }
 
 typedef struct seer_par_stats {
@@ -190,6 +193,10 @@ typedef struct seer_par_stats {
     bool serial_fallback; /* ran (part) serially */
     uint32_t *tx_level;   /* per tx (block position): level of the first schedule; malloc'd */
     double admit_s;       /* with po->admit: the admission pass, the prediction done in it included */
+    /* with po->defer_model: the predicted schedule's graph and the real
+     * gas per transaction, for seer_sched_graph_list_makespan (owned) */
+    seer_sched_graph graph;
+    uint64_t *weight;
 } seer_par_stats;
 
 void seer_par_stats_clear(seer_par_stats *s);

@@ -197,7 +197,8 @@ typedef struct seer_sched_stats {
     uint64_t critical_gas; /**< heaviest chain of the predicted DAG, real gas */
     uint64_t level_gas;    /**< sum of each level's heaviest transaction */
     /** Modeled speedup of the predicted DAG, list-scheduled without
-     *  barriers, at 4, 8, 16, 32 and 64 threads (tx cost = its gas). */
+     *  barriers, at 4, 8, 16, 32 and 64 threads (tx cost = its gas);
+     *  computed by seer_sched_result_stats, outside total_s. */
     double modeled_speedup[5];
     double ideal_speedup; /**< total gas / critical path */
     size_t mispredicted;  /**< transactions whose actual set escaped the prediction */
@@ -207,7 +208,8 @@ typedef struct seer_sched_stats {
     bool serial_fallback; /**< (part of) the block ran serially */
 } seer_sched_stats;
 
-/** Fills the statistics. Returns 0 or SEER_EINVAL. */
+/** Fills the statistics (the modeled speedups are computed here: a list
+ *  schedule per thread count). Returns 0 or SEER_EINVAL. */
 SEER_API int seer_sched_result_stats(const seer_sched_result *r, seer_sched_stats *out);
 
 /** Output formats of seer_sched_graph_write. */
