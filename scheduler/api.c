@@ -99,7 +99,8 @@ void seer_prestate_free(seer_prestate *ps)
 
 struct seer_sched_result {
     const seer_prestate *ps;
-    seer_overlay *ov; /* the post-state changes over the pre-state */
+    seer_overlay *ov;   /* the post-state changes over the pre-state */
+    seer_overlay *post; /* NULL, or the executor's overlay over ov (ov stays empty): the changes */
     seer_block_result br;
     seer_sched_stats stats;
     size_t n;
@@ -115,6 +116,12 @@ struct seer_sched_result {
     uint64_t model_gas;
 };
 
+/* The overlay holding the post-state changes. */
+static seer_overlay *post_ov(const seer_sched_result *r)
+{
+    return r->post ? r->post : r->ov;
+}
+
 static int ov_apply(void *ctx, const seer_changeset *cs)
 {
     return seer_overlay_apply(ctx, cs);
@@ -125,6 +132,7 @@ void seer_sched_result_free(seer_sched_result *r)
     if (!r)
         return;
     seer_block_result_clear(&r->br);
+    seer_overlay_free(r->post);
     seer_overlay_free(r->ov);
     free(r->order);
     free(r->level);
@@ -210,6 +218,7 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
         po.max_rounds = opts->max_rounds;
         po.admit = admit_in_exec;
         po.defer_model = true;
+        po.adopt = &r->post;
         const size_t *order = NULL;
         if (mode == SEER_SCHED_BUILD) {
             double tp = now_s();
@@ -248,6 +257,9 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
         st->schedule_s += pst.schedule_s;
         st->exec_s = pst.exec_s;
         st->commit_s = pst.commit_s;
+        st->exec_run_s = pst.exec_run_s;
+        st->exec_validate_s = pst.exec_validate_s;
+        st->exec_merge_s = pst.exec_merge_s;
         st->levels = mode == SEER_SCHED_BUILD ? 0 : pst.levels;
         if (mode == SEER_SCHED_BUILD) {
             for (size_t i = 0; i < r->n; i++)
@@ -341,7 +353,8 @@ int seer_sched_result_state_root(const seer_sched_result *r, seer_bytes32 *out)
     seer_memstore *m = NULL;
     seer_changeset cs;
     int rc = seer_memstore_clone(&m, r->ps->mem);
-    if (rc == 0 && (rc = seer_overlay_changeset(r->ov, &cs)) == 0 && (rc = seer_memstore_apply(m, &cs)) == 0)
+    if (rc == 0 && (rc = seer_overlay_changeset(post_ov(r), &cs)) == 0 &&
+        (rc = seer_memstore_apply(m, &cs)) == 0)
         rc = seer_memstore_state_root(m, out);
     seer_memstore_free(m);
     return rc;
@@ -353,7 +366,7 @@ int seer_sched_result_changes(const seer_sched_result *r, int (*fn)(void *ctx, c
     if (!r || !fn)
         return SEER_EINVAL;
     seer_changeset cs;
-    int rc = seer_overlay_changeset(r->ov, &cs);
+    int rc = seer_overlay_changeset(post_ov(r), &cs);
     if (rc < 0)
         return rc;
     for (size_t i = 0; i < cs.naccounts; i++) {
@@ -396,7 +409,7 @@ int seer_sched_result_commit(const seer_sched_result *r, seer_state *st)
     if (!r || !st)
         return SEER_EINVAL;
     seer_changeset cs;
-    int rc = seer_overlay_changeset(r->ov, &cs);
+    int rc = seer_overlay_changeset(post_ov(r), &cs);
     if (rc < 0)
         return rc;
     return seer_lmdb_commit(seer_state_lmdb(st), &cs, r->number, &r->block_hash);

@@ -1259,12 +1259,17 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
             atomic_store(&c.next, 0);
             atomic_store(&c.err, 0);
             /* one transaction: no wake-up of the other threads */
+            double tr = now_s();
             pool_run(p, level_worker, &c, c.njob > 1 ? threads : 1);
             if ((rc = atomic_load(&c.err)) < 0)
                 goto fail;
+            double tv = now_s();
+            st->exec_run_s += tv - tr;
             size_t m;
             if ((rc = validate_level(&vx, c.slots, c.job, c.njob, &m)) < 0)
                 goto fail;
+            double tm = now_s();
+            st->exec_validate_s += tm - tv;
             for (size_t j = 0; j < c.njob; j++) {
                 uint32_t pos = c.job[j];
                 if (pos >= m)
@@ -1274,6 +1279,7 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
                 pending[pos] = false;
                 npending--;
             }
+            st->exec_merge_s += now_s() - tm;
             if (m == SIZE_MAX)
                 continue;
             /* a misprediction: everything from m on goes back to the
@@ -1356,6 +1362,10 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
             if ((rc = seer_exec_beacon_root(t, &b->header)) < 0)
                 goto fail;
         }
+    } else if (po->adopt && !(opts->withdrawals && fork >= SEER_FORK_SHANGHAI) && !opts->rewards) {
+        /* the caller takes the overlay itself: no copy of every change */
+        *po->adopt = c.ov;
+        c.ov = NULL;
     } else {
         seer_changeset all;
         if ((rc = seer_overlay_changeset(c.ov, &all)) < 0 || (rc = t->apply(t->ctx, &all)) < 0)

@@ -166,11 +166,17 @@ typedef struct seer_par_options {
     /** Leave the modeled makespans (statistics, not execution) to the
      *  caller: stats->graph and stats->weight keep what they need. */
     bool defer_model;
+    /** Out (may be NULL): when the block's changes would reach the target
+     *  in one apply after the transactions (no per-transaction roots,
+     *  withdrawals or rewards), *adopt gets the executor's overlay of
+     *  them instead (over t->reader, which must outlive it; the caller
+     *  frees it) and the target is not touched; else *adopt is left. */
+    struct seer_overlay **adopt;
 } seer_par_options;
 
 #define SEER_PAR_OPTIONS_INIT                                                                                \
     {                                                                                                        \
-        0, NULL, 1.15, 3, false, false, false                                                                \
+        0, NULL, 1.15, 3, false, false, false, NULL                                                          \
     }
 
 typedef struct seer_par_stats {
@@ -197,6 +203,9 @@ typedef struct seer_par_stats {
      * gas per transaction, for seer_sched_graph_list_makespan (owned) */
     seer_sched_graph graph;
     uint64_t *weight;
+    /* parts of exec_s: levels running on the threads, validation, merges
+     * (both on the calling thread) */
+    double exec_run_s, exec_validate_s, exec_merge_s;
 } seer_par_stats;
 
 void seer_par_stats_clear(seer_par_stats *s);

@@ -294,6 +294,68 @@ static void check_build(const char *label, const seer_prestate *ps, const seer_b
     free(batch);
 }
 
+/* The public API (seer_sched_execute: senders recovered in the prediction
+ * pass, the executor's overlay kept as the result) equals its serial mode:
+ * gas, receipts root, bloom and the post-state root, at 1, 2 and 4 threads,
+ * with the parallel machinery forced and with the default policy; a bad
+ * signature is refused with the serial mode's code. */
+static void api_outcome(seer_sched_summary *sum, seer_bytes32 *root, const seer_prestate *ps, seer_block *b,
+                        seer_sched_mode mode, unsigned thr, double min_par, seer_analyzer *an)
+{
+    seer_sched_options o = SEER_SCHED_OPTIONS_INIT;
+    o.mode = mode;
+    o.threads = thr;
+    o.min_parallelism = min_par;
+    o.analyzer = an;
+    seer_sched_result *r = NULL;
+    ck_assert_msg(seer_sched_execute(&r, ps, b, &o) == 0, "api: %s", seer_error_detail());
+    ck_assert_int_eq(seer_sched_result_summary(r, sum), 0);
+    ck_assert_int_eq(seer_sched_result_state_root(r, root), 0);
+    seer_sched_stats st;
+    ck_assert_int_eq(seer_sched_result_stats(r, &st), 0);
+    ck_assert(st.txs == seer_block_tx_count(b));
+    seer_sched_result_free(r);
+}
+
+static void check_api(const char *label, const seer_prestate *ps, seer_block *b, seer_analyzer *an)
+{
+    seer_sched_summary ser, par;
+    seer_bytes32 rs, rp;
+    api_outcome(&ser, &rs, ps, b, SEER_SCHED_SERIAL, 1, 1.15, NULL);
+    static const unsigned thr[3] = {1, 2, 4};
+    for (int k = 0; k < 3; k++)
+        for (int forced = 0; forced < 2; forced++) {
+            api_outcome(&par, &rp, ps, b, SEER_SCHED_REPLAY, thr[k], forced ? 0 : 1.15, an);
+            ck_assert_msg(par.gas_used == ser.gas_used &&
+                              !memcmp(&par.receipts_root, &ser.receipts_root, 32) &&
+                              !memcmp(par.logs_bloom, ser.logs_bloom, 256) && !memcmp(&rp, &rs, 32),
+                          "%s: seer_sched_execute at %u threads (min_parallelism %s) differs from serial",
+                          label, thr[k], forced ? "0" : "default");
+        }
+    size_t n = seer_block_tx_count(b);
+    if (n < 2)
+        return;
+    /* a transaction that cannot be admitted: the same refusal */
+    seer_tx *tx = &b->txs[n / 2];
+    u256 keep = tx->s;
+    tx->s = U256_ZERO;
+    seer_sched_options o = SEER_SCHED_OPTIONS_INIT;
+    seer_sched_result *r = NULL;
+    o.mode = SEER_SCHED_SERIAL;
+    int rs_rc = seer_sched_execute(&r, ps, b, &o);
+    seer_sched_result_free(r);
+    r = NULL;
+    o.mode = SEER_SCHED_REPLAY;
+    o.threads = 2;
+    o.min_parallelism = 0;
+    o.analyzer = an;
+    int rp_rc = seer_sched_execute(&r, ps, b, &o);
+    seer_sched_result_free(r);
+    tx->s = keep;
+    ck_assert_msg(rs_rc < 0 && rp_rc == rs_rc, "%s: bad signature: serial %d, replay %d", label, rs_rc,
+                  rp_rc);
+}
+
 /* Generated blocks: the adversarial workloads and contended ones. */
 static void gen_case(tally *t, seer_analyzer *an, const char *workload, size_t ntx, size_t senders,
                      double cont, uint64_t seed)
@@ -320,6 +382,7 @@ static void gen_case(tally *t, seer_analyzer *an, const char *workload, size_t n
     snprintf(label, sizeof label, "gen %s (%zu txs, seed %llu)", workload, ntx, (unsigned long long)seed);
     check_block(t, label, ps, b, an);
     check_build(label, ps, b, an);
+    check_api(label, ps, b, an);
     seer_block_free(b);
     seer_prestate_free(ps);
     seer_gen_block_free(g);

@@ -197,8 +197,9 @@ static int bench_block(bench_ctx *c, const char *label, const char *path)
                ser.st.commit_s * 1e3);
         for (size_t k = 0; k < c->nthreads; k++) {
             const seer_sched_stats *s = &par[k].st;
-            printf("; %u thr %.1f %.1f %.1f %.1f %.1f", c->threads[k], s->admit_s * 1e3, s->predict_s * 1e3,
-                   s->schedule_s * 1e3, s->exec_s * 1e3, s->commit_s * 1e3);
+            printf("; %u thr %.1f %.1f %.1f %.1f (run %.1f validate %.1f merge %.1f) %.1f", c->threads[k],
+                   s->admit_s * 1e3, s->predict_s * 1e3, s->schedule_s * 1e3, s->exec_s * 1e3,
+                   s->exec_run_s * 1e3, s->exec_validate_s * 1e3, s->exec_merge_s * 1e3, s->commit_s * 1e3);
         }
         printf("\n");
         const seer_sched_stats *s = &par[c->nthreads - 1].st;

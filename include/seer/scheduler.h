@@ -206,6 +206,9 @@ typedef struct seer_sched_stats {
     uint64_t reexecuted_gas;
     unsigned rounds;      /**< schedules run */
     bool serial_fallback; /**< (part of) the block ran serially */
+    /** Parts of exec_s (parallel levels only): the levels running on the
+     *  threads, validation and merging (on the calling thread). */
+    double exec_run_s, exec_validate_s, exec_merge_s;
 } seer_sched_stats;
 
 /** Fills the statistics (the modeled speedups are computed here: a list
