@@ -23,18 +23,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The summary cache: keyed by (code hash, selector), -1 for a summary of
+ * every entry point. Bounded by CACHE_MAX_ENTRIES summaries and
+ * CACHE_MAX_BYTES of summary memory, least recently used first out. A
+ * prediction pins the entries it instantiates (refs) until it ends, so an
+ * eviction or a cache_clear by another thread never frees a summary in
+ * use: a pinned entry is unlinked and freed by its last release. */
+#define CACHE_MAX_ENTRIES 4096
+#define CACHE_MAX_BYTES   ((size_t)256 << 20)
+
+typedef struct cache_key {
+    seer_bytes32 hash;
+    int64_t sel;
+} cache_key;
+_Static_assert(sizeof(cache_key) == 40, "cache_key must have no padding");
+
 typedef struct cache_ent {
-    seer_bytes32 hash; /* key */
+    cache_key key;
     UT_hash_handle hh;
     an_summary *s;
+    size_t bytes;
+    uint32_t refs;                 /* predictions holding it (under the lock) */
+    bool linked;                   /* in the table and the LRU list */
+    bool any_sel;                  /* a build for a selector came back for every entry point:
+                                      serves the code's other selectors too */
+    uint8_t *create_loop;          /* per call: a CREATE whose guard lies on a cycle
+                                      (may run more than once), NULL when none */
+    struct cache_ent *prev, *next; /* LRU: most recent at the head */
 } cache_ent;
+
+struct scratch;
 
 struct seer_analyzer {
     seer_analyzer_options opts;
     pthread_mutex_t lock;
     cache_ent *cache;
-    size_t count;
+    cache_ent *lru_head, *lru_tail;
+    size_t count, bytes;
+    size_t max_entries, max_bytes;
+    struct scratch *pool; /* idle per-thread scratch */
 };
+
+static void pool_free(struct scratch *sc);
 
 int seer_analyzer_new(seer_analyzer **out, const seer_analyzer_options *opts)
 {
@@ -53,9 +83,60 @@ int seer_analyzer_new(seer_analyzer **out, const seer_analyzer_options *opts)
         a->opts.max_paths = 1;
     if (a->opts.max_nodes < 16)
         a->opts.max_nodes = 16;
+    if (a->opts.max_call_depth > 64)
+        a->opts.max_call_depth = 64;
+    a->max_entries = CACHE_MAX_ENTRIES;
+    a->max_bytes = CACHE_MAX_BYTES;
     pthread_mutex_init(&a->lock, NULL);
     *out = a;
     return 0;
+}
+
+static void ent_free(cache_ent *e)
+{
+    an_summary_free(e->s);
+    free(e->create_loop);
+    free(e);
+}
+
+/* Unlinks e from the table and the LRU list (lock held); frees it unless
+ * a prediction holds it. */
+static void ent_unlink(seer_analyzer *a, cache_ent *e)
+{
+    HASH_DEL(a->cache, e);
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        a->lru_head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        a->lru_tail = e->prev;
+    e->prev = e->next = NULL;
+    e->linked = false;
+    a->count--;
+    a->bytes -= e->bytes;
+    if (e->refs == 0)
+        ent_free(e);
+}
+
+static void lru_front(seer_analyzer *a, cache_ent *e)
+{
+    if (a->lru_head == e)
+        return;
+    if (e->prev)
+        e->prev->next = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else if (a->lru_tail == e)
+        a->lru_tail = e->prev;
+    e->prev = NULL;
+    e->next = a->lru_head;
+    if (a->lru_head)
+        a->lru_head->prev = e;
+    a->lru_head = e;
+    if (!a->lru_tail)
+        a->lru_tail = e;
 }
 
 void seer_analyzer_cache_clear(seer_analyzer *a)
@@ -63,14 +144,8 @@ void seer_analyzer_cache_clear(seer_analyzer *a)
     if (!a)
         return;
     pthread_mutex_lock(&a->lock);
-    cache_ent *e, *tmp;
-    HASH_ITER(hh, a->cache, e, tmp)
-    {
-        HASH_DEL(a->cache, e);
-        an_summary_free(e->s);
-        free(e);
-    }
-    a->count = 0;
+    while (a->lru_head)
+        ent_unlink(a, a->lru_head);
     pthread_mutex_unlock(&a->lock);
 }
 
@@ -79,6 +154,7 @@ void seer_analyzer_free(seer_analyzer *a)
     if (!a)
         return;
     seer_analyzer_cache_clear(a);
+    pool_free(a->pool);
     pthread_mutex_destroy(&a->lock);
     free(a);
 }
@@ -94,52 +170,342 @@ size_t seer_analyzer_cache_count(const seer_analyzer *a)
     return n;
 }
 
-int seer_analyzer_summary(seer_analyzer *a, const an_summary **out, const seer_bytes32 *code_hash,
-                          const uint8_t *code, size_t len)
+void an_cache_set_limits(seer_analyzer *a, size_t max_entries, size_t max_bytes)
 {
-    cache_ent *e;
     pthread_mutex_lock(&a->lock);
-    HASH_FIND(hh, a->cache, code_hash, sizeof *code_hash, e);
+    a->max_entries = max_entries ? max_entries : 1;
+    a->max_bytes = max_bytes;
     pthread_mutex_unlock(&a->lock);
+}
+
+size_t an_cache_bytes(const seer_analyzer *a)
+{
+    seer_analyzer *m = (seer_analyzer *)a;
+    pthread_mutex_lock(&m->lock);
+    size_t n = m->bytes;
+    pthread_mutex_unlock(&m->lock);
+    return n;
+}
+
+bool an_cache_has(const seer_analyzer *a, const seer_bytes32 *code_hash, int64_t selector)
+{
+    seer_analyzer *m = (seer_analyzer *)a;
+    cache_key k;
+    memset(&k, 0, sizeof k);
+    k.hash = *code_hash;
+    k.sel = selector;
+    cache_ent *e;
+    pthread_mutex_lock(&m->lock);
+    HASH_FIND(hh, m->cache, &k, sizeof k, e);
+    pthread_mutex_unlock(&m->lock);
+    return e != NULL;
+}
+
+static size_t summary_bytes(const an_summary *s)
+{
+    size_t n = sizeof *s + (size_t)s->nodes_cap * sizeof *s->nodes + (size_t)s->args_cap * sizeof *s->args +
+               (size_t)s->tpl_cap * sizeof *s->tpl + (size_t)s->calls_cap * sizeof *s->calls +
+               (size_t)s->guards_cap * sizeof *s->guards + (size_t)s->links_cap * sizeof *s->links +
+               (size_t)s->nselectors * sizeof *s->selectors;
+    if (s->gchild_start)
+        n += ((size_t)s->nguards + 1 + s->gchild_start[s->nguards]) * sizeof(uint32_t);
+    if (s->gtpl_start)
+        n += ((size_t)s->nguards + 1 + s->ntpl) * sizeof(uint32_t);
+    return n;
+}
+
+/* Guards from which `g` is reachable again over the forward edges: a
+ * template there may run more than once (a loop). */
+static bool guard_on_cycle(const an_summary *s, uint32_t g, uint8_t *seen, uint32_t *stack)
+{
+    memset(seen, 0, s->nguards);
+    uint32_t sp = 0;
+    stack[sp++] = g;
+    while (sp) {
+        uint32_t x = stack[--sp];
+        for (uint32_t i = s->gchild_start[x]; i < s->gchild_start[x + 1]; i++) {
+            uint32_t c = s->gchild[i];
+            if (c == g)
+                return true;
+            if (!seen[c]) {
+                seen[c] = 1;
+                stack[sp++] = c;
+            }
+        }
+    }
+    return false;
+}
+
+/* Marks the CREATE/CREATE2 calls whose guard lies on a cycle. */
+static int mark_create_loops(cache_ent *e)
+{
+    const an_summary *s = e->s;
+    bool any = false;
+    for (uint32_t i = 0; i < s->ntpl && !any; i++)
+        any = s->tpl[i].kind == AT_CREATE;
+    if (!any || !s->gchild_start)
+        return 0;
+    e->create_loop = calloc(s->ncalls + 1, 1);
+    uint8_t *seen = malloc(s->nguards + 1);
+    uint32_t *stack = malloc(((size_t)s->nguards + 1) * sizeof *stack);
+    if (!e->create_loop || !seen || !stack) {
+        free(seen);
+        free(stack);
+        return seer_err(SEER_ENOMEM, "analyzer cache: create loops");
+    }
+    for (uint32_t i = 0; i < s->ntpl; i++)
+        if (s->tpl[i].kind == AT_CREATE && s->tpl[i].call < s->ncalls)
+            e->create_loop[s->tpl[i].call] = guard_on_cycle(s, s->tpl[i].guard, seen, stack);
+    free(seen);
+    free(stack);
+    return 0;
+}
+
+/* Finds (hash, sel) or, for a selector, the code's summary of every entry
+ * point when that serves it: a build for a selector came back for every
+ * entry point, or the dispatcher does not know the selector. Lock held. */
+static cache_ent *cache_find(seer_analyzer *a, const seer_bytes32 *hash, int64_t sel)
+{
+    cache_key k;
+    memset(&k, 0, sizeof k);
+    k.hash = *hash;
+    k.sel = sel;
+    cache_ent *e;
+    HASH_FIND(hh, a->cache, &k, sizeof k, e);
+    if (e || sel < 0)
+        return e;
+    k.sel = -1;
+    HASH_FIND(hh, a->cache, &k, sizeof k, e);
+    if (!e)
+        return NULL;
+    if (e->any_sel)
+        return e;
+    for (uint32_t i = 0; i < e->s->nselectors; i++)
+        if ((int64_t)e->s->selectors[i] == sel)
+            return NULL; /* an entry point of its own: build it */
+    return e;
+}
+
+/* Looks up or builds the summary for (code hash, selector) and pins it
+ * (refs + 1); the caller releases it with cache_release. */
+static int cache_acquire(seer_analyzer *a, cache_ent **out, const seer_bytes32 *hash, int64_t sel,
+                         const uint8_t *code, size_t len)
+{
+    pthread_mutex_lock(&a->lock);
+    cache_ent *e = cache_find(a, hash, sel);
     if (e) {
-        *out = e->s;
+        e->refs++;
+        lru_front(a, e);
+        pthread_mutex_unlock(&a->lock);
+        *out = e;
         return 0;
     }
+    pthread_mutex_unlock(&a->lock);
     /* Built outside the lock: two threads may build the same code; the
      * second insert loses and frees its copy. */
     an_summary *s = NULL;
-    int rc = an_summary_build(&s, code, len, &a->opts);
+    int rc = an_summary_build_sel(&s, code, len, &a->opts, sel);
     if (rc < 0)
         return rc;
-    s->code_hash = *code_hash;
+    s->code_hash = *hash;
     cache_ent *n = calloc(1, sizeof *n);
     if (!n) {
         an_summary_free(s);
         return seer_err(SEER_ENOMEM, "analyzer cache");
     }
-    n->hash = *code_hash;
+    n->key.hash = *hash;
+    n->key.sel = s->selector < 0 ? -1 : s->selector;
+    n->any_sel = sel >= 0 && s->selector < 0;
     n->s = s;
+    n->bytes = summary_bytes(s);
+    if ((rc = mark_create_loops(n)) < 0) {
+        ent_free(n);
+        return rc;
+    }
     pthread_mutex_lock(&a->lock);
-    HASH_FIND(hh, a->cache, code_hash, sizeof *code_hash, e);
+    HASH_FIND(hh, a->cache, &n->key, sizeof n->key, e);
     if (e) {
+        e->any_sel |= n->any_sel;
+        e->refs++;
+        lru_front(a, e);
         pthread_mutex_unlock(&a->lock);
-        an_summary_free(s);
-        free(n);
-        *out = e->s;
+        ent_free(n);
+        *out = e;
         return 0;
     }
     bool oom = false;
-    SEER_HASH_ADD(hh, a->cache, &n->hash, sizeof n->hash, n, &oom);
-    if (!oom)
-        a->count++;
-    pthread_mutex_unlock(&a->lock);
+    SEER_HASH_ADD(hh, a->cache, &n->key, sizeof n->key, n, &oom);
     if (oom) {
-        an_summary_free(s);
-        free(n);
+        pthread_mutex_unlock(&a->lock);
+        ent_free(n);
         return seer_err(SEER_ENOMEM, "analyzer cache");
     }
-    *out = s;
+    n->linked = true;
+    n->refs = 1;
+    a->count++;
+    a->bytes += n->bytes;
+    lru_front(a, n);
+    /* The newest entry stays even when it alone is over the bounds. */
+    while ((a->count > a->max_entries || a->bytes > a->max_bytes) && a->lru_tail && a->lru_tail != n)
+        ent_unlink(a, a->lru_tail);
+    pthread_mutex_unlock(&a->lock);
+    *out = n;
     return 0;
+}
+
+static void cache_release(seer_analyzer *a, cache_ent *e)
+{
+    pthread_mutex_lock(&a->lock);
+    SEER_VERIFY(e->refs > 0);
+    e->refs--;
+    bool dead = e->refs == 0 && !e->linked;
+    pthread_mutex_unlock(&a->lock);
+    if (dead)
+        ent_free(e);
+}
+
+int seer_analyzer_summary(seer_analyzer *a, const an_summary **out, const seer_bytes32 *code_hash,
+                          const uint8_t *code, size_t len)
+{
+    cache_ent *e;
+    int rc = cache_acquire(a, &e, code_hash, -1, code, len);
+    if (rc < 0)
+        return rc;
+    *out = e->s;
+    /* Unpinned: valid until the cache evicts it (a bound reached by later
+     * builds) or is cleared. */
+    cache_release(a, e);
+    return 0;
+}
+
+/* ---- per-thread scratch ----
+ * Everything an instantiation needs besides the summary, kept across
+ * frames and transactions: one level per call depth (the evaluation memo
+ * and the guard marks of the frame running at that depth, and the calldata
+ * it was given), the key set of the prediction being built, and the cache
+ * entries pinned by it. Marks are epoch-stamped, so a new frame or
+ * transaction clears nothing. A thread takes a scratch from the analyzer's
+ * pool for one prediction and gives it back. */
+
+typedef struct memo_ent {
+    uint32_t stamp; /* == the level's epoch: valid */
+    uint32_t id;
+    uint8_t ok;
+    uint8_t t2;
+    u256 v;
+} memo_ent;
+
+typedef struct level {
+    uint32_t epoch;
+    memo_ent *memo;
+    uint32_t mcap, mcount;
+    uint32_t *gmark; /* guard visited when == epoch */
+    uint32_t *queue;
+    uint32_t gcap;
+    uint8_t *cd, *known; /* the calldata of the frame at this depth */
+    size_t cdcap;
+} level;
+
+typedef struct kslot {
+    uint32_t stamp; /* == kepoch: used */
+    uint32_t idx;   /* into the prediction's keys */
+} kslot;
+
+/* Frames per transaction: calls fan out, so without a bound the walk is
+ * exponential in the call depth. Identical frames are instantiated once. */
+#define MAX_FRAMES 256
+/* Creations per transaction followed to their addresses; more become
+ * "unknown". */
+#define MAX_CREATES 16
+
+typedef struct pending_create {
+    seer_address creator;
+    uint8_t op;
+    bool value_known;
+    bool init_known;
+    u256 value;
+    u256 salt;
+    uint8_t *init; /* owned */
+    size_t init_len;
+    unsigned depth;
+} pending_create;
+
+typedef struct scratch {
+    struct scratch *next; /* the pool's list: first member */
+    level *lv;
+    unsigned nlv;
+    kslot *kset;
+    uint32_t kcap, kepoch;
+    cache_ent **pins;
+    uint32_t npins, pins_cap;
+    uint64_t seen[MAX_FRAMES]; /* signatures of the frames instantiated */
+    uint8_t seen_creates[MAX_FRAMES];
+    uint32_t nseen;
+    pending_create creates[MAX_CREATES];
+    uint32_t ncreates;
+} scratch;
+
+static void scratch_free(scratch *sc)
+{
+    if (!sc)
+        return;
+    for (unsigned i = 0; i < sc->nlv; i++) {
+        free(sc->lv[i].memo);
+        free(sc->lv[i].gmark);
+        free(sc->lv[i].queue);
+        free(sc->lv[i].cd);
+        free(sc->lv[i].known);
+    }
+    free(sc->lv);
+    free(sc->kset);
+    free(sc->pins);
+    free(sc);
+}
+
+static void pool_free(scratch *sc)
+{
+    while (sc) {
+        scratch *n = sc->next;
+        scratch_free(sc);
+        sc = n;
+    }
+}
+
+static scratch *scratch_get(seer_analyzer *a)
+{
+    pthread_mutex_lock(&a->lock);
+    scratch *sc = a->pool;
+    if (sc)
+        a->pool = sc->next;
+    pthread_mutex_unlock(&a->lock);
+    if (!sc) {
+        sc = calloc(1, sizeof *sc);
+        if (!sc)
+            return NULL;
+        sc->nlv = a->opts.max_call_depth + 2;
+        sc->lv = calloc(sc->nlv, sizeof *sc->lv);
+        if (!sc->lv) {
+            free(sc);
+            return NULL;
+        }
+    }
+    sc->next = NULL;
+    return sc;
+}
+
+static void scratch_put(seer_analyzer *a, scratch *sc)
+{
+    for (uint32_t i = 0; i < sc->npins; i++)
+        cache_release(a, sc->pins[i]);
+    sc->npins = 0;
+    for (uint32_t i = 0; i < sc->ncreates; i++)
+        free(sc->creates[i].init);
+    sc->ncreates = 0;
+    sc->nseen = 0;
+    pthread_mutex_lock(&a->lock);
+    sc->next = a->pool;
+    a->pool = sc;
+    pthread_mutex_unlock(&a->lock);
 }
 
 /* ---- prediction sets ---- */
@@ -153,9 +519,86 @@ void seer_prediction_clear(seer_prediction *p)
     memset(p, 0, sizeof *p);
 }
 
-static int pred_add(seer_prediction *p, const seer_address *addr, seer_key_field f, const u256 *slot,
-                    bool write, seer_pred_tier tier)
+static uint64_t fmix(uint64_t h, uint64_t v)
 {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 33);
+}
+
+static uint32_t key_hash(const seer_key *k, bool write)
+{
+    uint64_t w[7];
+    memcpy(w, k, sizeof w);
+    uint64_t h = write;
+    for (int i = 0; i < 7; i++)
+        h = fmix(h, w[i]);
+    return (uint32_t)(h ^ (h >> 32));
+}
+_Static_assert(sizeof(seer_key) == 56, "key_hash reads 7 words");
+
+/* Starts a prediction's key set (a new epoch). */
+static int kset_begin(scratch *sc)
+{
+    if (!sc->kset) {
+        sc->kcap = 256;
+        sc->kset = calloc(sc->kcap, sizeof *sc->kset);
+        if (!sc->kset)
+            return seer_err(SEER_ENOMEM, "prediction key set");
+    }
+    if (++sc->kepoch == 0) {
+        memset(sc->kset, 0, sc->kcap * sizeof *sc->kset);
+        sc->kepoch = 1;
+    }
+    return 0;
+}
+
+static kslot *kset_slot(scratch *sc, const seer_prediction *p, const seer_key *k, bool write)
+{
+    uint32_t i = key_hash(k, write) & (sc->kcap - 1);
+    while (sc->kset[i].stamp == sc->kepoch) {
+        const seer_pred_key *q = &p->keys[sc->kset[i].idx];
+        if (q->write == write && !memcmp(&q->key, k, sizeof *k))
+            break;
+        i = (i + 1) & (sc->kcap - 1);
+    }
+    return &sc->kset[i];
+}
+
+static int kset_grow(scratch *sc, const seer_prediction *p)
+{
+    uint32_t nc = sc->kcap * 2;
+    kslot *n = calloc(nc, sizeof *n);
+    if (!n)
+        return seer_err(SEER_ENOMEM, "prediction key set");
+    free(sc->kset);
+    sc->kset = n;
+    sc->kcap = nc;
+    for (size_t j = 0; j < p->nkeys; j++) {
+        kslot *ks = kset_slot(sc, p, &p->keys[j].key, p->keys[j].write);
+        ks->stamp = sc->kepoch;
+        ks->idx = (uint32_t)j;
+    }
+    return 0;
+}
+
+/* Adds a key once: a duplicate keeps the lower tier. */
+static int pred_add(scratch *sc, seer_prediction *p, const seer_address *addr, seer_key_field f,
+                    const u256 *slot, bool write, seer_pred_tier tier)
+{
+    seer_key key;
+    memset(&key, 0, sizeof key);
+    memcpy(key.addr, addr->bytes, 20);
+    key.field = (uint8_t)f;
+    if (slot)
+        u256_to_be32(key.slot, slot);
+    kslot *ks = kset_slot(sc, p, &key, write);
+    if (ks->stamp == sc->kepoch) {
+        seer_pred_key *q = &p->keys[ks->idx];
+        if (tier < q->tier)
+            q->tier = (uint8_t)tier;
+        return 0;
+    }
     if (p->nkeys == p->keys_cap) {
         size_t nc = p->keys_cap ? p->keys_cap * 2 : 32;
         seer_pred_key *k = realloc(p->keys, nc * sizeof *k);
@@ -164,23 +607,24 @@ static int pred_add(seer_prediction *p, const seer_address *addr, seer_key_field
         p->keys = k;
         p->keys_cap = nc;
     }
-    seer_pred_key *k = &p->keys[p->nkeys++];
+    seer_pred_key *k = &p->keys[p->nkeys];
     memset(k, 0, sizeof *k);
-    memcpy(k->key.addr, addr->bytes, 20);
-    k->key.field = (uint8_t)f;
-    if (slot)
-        u256_to_be32(k->key.slot, slot);
+    k->key = key;
     k->write = write;
     k->tier = (uint8_t)tier;
+    ks->stamp = sc->kepoch;
+    ks->idx = (uint32_t)p->nkeys++;
+    if ((p->nkeys + 1) * 2 > sc->kcap)
+        return kset_grow(sc, p);
     return 0;
 }
 
-static int pred_rw(seer_prediction *p, const seer_address *addr, seer_key_field f, const u256 *slot,
-                   bool write, seer_pred_tier tier)
+static int pred_rw(scratch *sc, seer_prediction *p, const seer_address *addr, seer_key_field f,
+                   const u256 *slot, bool write, seer_pred_tier tier)
 {
-    int rc = pred_add(p, addr, f, slot, false, tier);
+    int rc = pred_add(sc, p, addr, f, slot, false, tier);
     if (rc == 0 && write)
-        rc = pred_add(p, addr, f, slot, true, tier);
+        rc = pred_add(sc, p, addr, f, slot, true, tier);
     return rc;
 }
 
@@ -217,21 +661,11 @@ static int cmp_pkey(const void *x, const void *y)
     return (int)a->write - (int)b->write;
 }
 
+/* Keys are distinct already (the key set): one sort. */
 static void pred_finish(seer_prediction *p)
 {
-    if (p->nkeys == 0)
-        return;
-    seer_qsort(p->keys, p->nkeys, sizeof *p->keys, cmp_pkey);
-    size_t o = 0;
-    for (size_t i = 0; i < p->nkeys; i++) {
-        if (o && !cmp_pkey(&p->keys[o - 1], &p->keys[i])) {
-            if (p->keys[i].tier < p->keys[o - 1].tier)
-                p->keys[o - 1].tier = p->keys[i].tier;
-            continue;
-        }
-        p->keys[o++] = p->keys[i];
-    }
-    p->nkeys = o;
+    if (p->nkeys > 1)
+        seer_qsort(p->keys, p->nkeys, sizeof *p->keys, cmp_pkey);
 }
 
 static bool pred_has(const seer_prediction *p, const seer_key *k, bool write)
@@ -272,62 +706,98 @@ typedef struct frame_in {
     seer_pred_tier tier; /* tier of the frame's existence (its target) */
 } frame_in;
 
-typedef struct memo_ent {
-    uint32_t id; /* 0: empty */
-    uint8_t ok;
-    uint8_t t2;
-    u256 v;
-} memo_ent;
-
-/* Frames per transaction: calls fan out, so without a bound the walk is
- * exponential in the call depth. Identical frames are instantiated once. */
-#define MAX_FRAMES 256
-
 typedef struct pctx {
     seer_analyzer *a;
     seer_prediction *p;
+    scratch *sc;
     const seer_tx *tx;
     const seer_block_env *env;
     const seer_state_reader *r;
     int err;
-    uint64_t seen[MAX_FRAMES]; /* signatures of the frames instantiated */
-    uint32_t nseen;
 } pctx;
 
 typedef struct evalctx {
     pctx *pc;
+    const cache_ent *ce;
     const an_summary *s;
     const frame_in *f;
-    memo_ent *memo;
-    uint32_t mcap, mcount;
+    level *lv;
 } evalctx;
 
-static memo_ent *memo_slot(evalctx *e, uint32_t id)
+static memo_ent *memo_slot(const level *lv, uint32_t id)
 {
-    uint32_t i = (id * 2654435761u) & (e->mcap - 1);
-    while (e->memo[i].id && e->memo[i].id != id)
-        i = (i + 1) & (e->mcap - 1);
-    return &e->memo[i];
+    uint32_t i = (id * 2654435761u) & (lv->mcap - 1);
+    while (lv->memo[i].stamp == lv->epoch && lv->memo[i].id != id)
+        i = (i + 1) & (lv->mcap - 1);
+    return &lv->memo[i];
 }
 
-static bool memo_grow(evalctx *e)
+static bool memo_grow(level *lv)
 {
-    if ((e->mcount + 1) * 2 <= e->mcap)
+    if ((lv->mcount + 1) * 2 <= lv->mcap)
         return true;
-    uint32_t nc = e->mcap * 2;
-    memo_ent *old = e->memo;
-    uint32_t ocap = e->mcap;
-    e->memo = calloc(nc, sizeof *e->memo);
-    if (!e->memo) {
-        e->memo = old;
+    uint32_t nc = lv->mcap * 2;
+    memo_ent *old = lv->memo;
+    uint32_t ocap = lv->mcap;
+    lv->memo = calloc(nc, sizeof *lv->memo);
+    if (!lv->memo) {
+        lv->memo = old;
         return false;
     }
-    e->mcap = nc;
+    lv->mcap = nc;
     for (uint32_t i = 0; i < ocap; i++)
-        if (old[i].id)
-            *memo_slot(e, old[i].id) = old[i];
+        if (old[i].stamp == lv->epoch)
+            *memo_slot(lv, old[i].id) = old[i];
     free(old);
     return true;
+}
+
+/* Starts a frame at this level: a new epoch, marks for nguards guards. */
+static int level_begin(level *lv, uint32_t nguards)
+{
+    if (!lv->memo) {
+        lv->mcap = 256;
+        lv->memo = calloc(lv->mcap, sizeof *lv->memo);
+        if (!lv->memo)
+            return seer_err(SEER_ENOMEM, "prediction scratch");
+    }
+    if (nguards > lv->gcap) {
+        uint32_t nc = nguards < 1024 ? 1024 : nguards;
+        uint32_t *m = realloc(lv->gmark, (size_t)nc * sizeof *m);
+        if (!m)
+            return seer_err(SEER_ENOMEM, "prediction scratch");
+        lv->gmark = m;
+        memset(m + lv->gcap, 0, (size_t)(nc - lv->gcap) * sizeof *m);
+        uint32_t *q = realloc(lv->queue, (size_t)nc * sizeof *q);
+        if (!q)
+            return seer_err(SEER_ENOMEM, "prediction scratch");
+        lv->queue = q;
+        lv->gcap = nc;
+    }
+    if (++lv->epoch == 0) {
+        memset(lv->memo, 0, lv->mcap * sizeof *lv->memo);
+        memset(lv->gmark, 0, lv->gcap * sizeof *lv->gmark);
+        lv->epoch = 1;
+    }
+    lv->mcount = 0;
+    return 0;
+}
+
+static int level_cd(level *lv, size_t n)
+{
+    if (n + 1 > lv->cdcap) {
+        size_t nc = n + 1 < 256 ? 256 : n + 1;
+        uint8_t *c = realloc(lv->cd, nc), *k = c ? realloc(lv->known, nc) : NULL;
+        if (c)
+            lv->cd = c;
+        if (!k)
+            return seer_err(SEER_ENOMEM, "callee calldata");
+        lv->known = k;
+        lv->cdcap = nc;
+    }
+    memset(lv->cd, 0, n + 1);
+    memset(lv->known, 0, n + 1);
+    return 0;
 }
 
 static bool addr_of(seer_address *out, const u256 *v)
@@ -348,7 +818,8 @@ static u256 addr_word(const seer_address *a)
 }
 
 /* Evaluates node id. Returns false when it does not evaluate; *t2 is set
- * when a stored value took part. Depth is bounded by the builder. */
+ * when a stored value took part. Depth is bounded by the builder. Each
+ * node is evaluated once per frame (the level's memo). */
 static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
 {
     const an_node *n = &e->s->nodes[id];
@@ -373,8 +844,9 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
         }
     default: break;
     }
-    memo_ent *m = memo_slot(e, id);
-    if (m->id) {
+    level *lv = e->lv;
+    memo_ent *m = memo_slot(lv, id);
+    if (m->stamp == lv->epoch) {
         *out = m->v;
         *t2 |= m->t2;
         return m->ok;
@@ -447,16 +919,17 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
     }
     default: break;
     }
-    if (!memo_grow(e)) {
+    if (!memo_grow(lv)) {
         e->pc->err = SEER_ENOMEM;
         return false;
     }
-    m = memo_slot(e, id);
+    m = memo_slot(lv, id);
+    m->stamp = lv->epoch;
     m->id = id;
     m->ok = ok;
     m->t2 = mt2;
     m->v = v;
-    e->mcount++;
+    lv->mcount++;
     *out = v;
     *t2 |= mt2;
     return ok;
@@ -477,7 +950,7 @@ static bool is_precompile(const seer_address *a)
 }
 
 static int frame(pctx *pc, const frame_in *f);
-static int an_instantiate(pctx *pc, const an_summary *s, const frame_in *f);
+static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f);
 
 static int account_exists(pctx *pc, const seer_address *a, bool *exists)
 {
@@ -489,18 +962,48 @@ static int account_exists(pctx *pc, const seer_address *a, bool *exists)
     return 0;
 }
 
+#define PADD(addr, f, slot, w, tier) pred_add(pc->sc, pc->p, addr, f, slot, w, tier)
+#define PRW(addr, f, slot, w, tier)  pred_rw(pc->sc, pc->p, addr, f, slot, w, tier)
+
 /* The keys of a value transfer from `from` to `to` (value may be unknown). */
 static int transfer(pctx *pc, const seer_address *from, const seer_address *to, seer_pred_tier tier)
 {
-    int rc = pred_rw(pc->p, from, SEER_KEY_BALANCE, NULL, true, tier);
+    int rc = PRW(from, SEER_KEY_BALANCE, NULL, true, tier);
     if (rc == 0)
-        rc = pred_add(pc->p, to, SEER_KEY_BALANCE, NULL, true, tier);
+        rc = PADD(to, SEER_KEY_BALANCE, NULL, true, tier);
     bool ex = true;
     if (rc == 0)
         rc = account_exists(pc, to, &ex);
     if (rc == 0 && !ex)
-        rc = pred_add(pc->p, to, SEER_KEY_EXISTS, NULL, true, tier);
+        rc = PADD(to, SEER_KEY_EXISTS, NULL, true, tier);
     return rc;
+}
+
+/* The argument words a call or creation passes, into the next level's
+ * calldata buffer. *len_known when the size evaluates. */
+static int eval_args(evalctx *e, const an_call *c, level *next, size_t *len, bool *len_known)
+{
+    size_t n = (size_t)c->nargs * 32;
+    int rc = level_cd(next, n);
+    if (rc < 0)
+        return rc;
+    for (uint32_t i = 0; i < c->nargs; i++) {
+        u256 w;
+        bool wt2 = false;
+        if (eval(e, e->s->args[c->args + i], &w, &wt2)) {
+            u256_to_be32(next->cd + 32 * i, &w);
+            memset(next->known + 32 * i, 1, 32);
+        }
+    }
+    u256 sz;
+    bool st2 = false;
+    *len = n;
+    *len_known = false;
+    if (eval(e, c->argsize, &sz, &st2) && u256_fits_u64(&sz) && sz.w[0] <= n) {
+        *len = (size_t)sz.w[0];
+        *len_known = true;
+    }
+    return 0;
 }
 
 static int inst_call(pctx *pc, evalctx *e, const an_call *c)
@@ -529,15 +1032,15 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     if (c->op == SEER_OP_CALL || c->op == SEER_OP_STATICCALL) {
         /* STATICCALL is a CALL with the static flag (EVMC): the world
          * checks the target's existence for both. */
-        rc = pred_add(pc->p, &target, SEER_KEY_EXISTS, NULL, false, tier);
+        rc = PADD(&target, SEER_KEY_EXISTS, NULL, false, tier);
         if (rc == 0 && has_value)
             rc = transfer(pc, &f->ctx, &target, tier);
     } else if (c->op == SEER_OP_CALLCODE && has_value) {
-        rc = pred_rw(pc->p, &f->ctx, SEER_KEY_BALANCE, NULL, false, tier);
+        rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, false, tier);
     }
     if (rc < 0 || is_precompile(&target))
         return rc;
-    rc = pred_add(pc->p, &target, SEER_KEY_CODE, NULL, false, tier);
+    rc = PADD(&target, SEER_KEY_CODE, NULL, false, tier);
     if (rc < 0)
         return rc;
     if (f->depth + 1 > pc->a->opts.max_call_depth) {
@@ -562,46 +1065,266 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     }
     g.value = value;
     g.value_known = value_known;
-    uint8_t *cd = NULL, *known = NULL;
     if (c->args == AN_ARGS_FORWARD) {
         g.cd = f->cd;
         g.cd_known = f->cd_known;
         g.cd_len = f->cd_len;
         g.cd_len_known = f->cd_len_known;
     } else if (c->args != AN_ARGS_UNKNOWN) {
-        size_t n = (size_t)c->nargs * 32;
-        cd = calloc(n + 1, 1);
-        known = calloc(n + 1, 1);
-        if (!cd || !known) {
-            free(cd);
-            free(known);
-            return seer_err(SEER_ENOMEM, "callee calldata");
-        }
-        for (uint32_t i = 0; i < c->nargs; i++) {
-            u256 w;
-            bool wt2 = false;
-            if (eval(e, e->s->args[c->args + i], &w, &wt2)) {
-                u256_to_be32(cd + 32 * i, &w);
-                memset(known + 32 * i, 1, 32);
-            }
-        }
-        u256 sz;
-        bool st2 = false;
-        g.cd_len = n;
-        if (eval(e, c->argsize, &sz, &st2) && u256_fits_u64(&sz) && sz.w[0] <= n) {
-            g.cd_len = (size_t)sz.w[0];
-            g.cd_len_known = true;
-        }
-        g.cd = cd;
-        g.cd_known = known;
+        level *next = &pc->sc->lv[g.depth];
+        if ((rc = eval_args(e, c, next, &g.cd_len, &g.cd_len_known)) < 0)
+            return rc;
+        g.cd = next->cd;
+        g.cd_known = next->known;
     } else {
         g.cd_len = 0;
         g.cd_len_known = false;
     }
-    rc = frame(pc, &g);
-    free(cd);
-    free(known);
+    return frame(pc, &g);
+}
+
+/* A CREATE/CREATE2 in a running frame: its creator's nonce and balance now;
+ * the new address (and the init code's accesses there) at the end of the
+ * transaction, when every creation by the same creator is known, since
+ * the address of a CREATE depends on how many creations came before it. */
+static int inst_create(pctx *pc, evalctx *e, const an_call *c, uint32_t call)
+{
+    const frame_in *f = e->f;
+    scratch *sc = pc->sc;
+    if (e->ce->create_loop && e->ce->create_loop[call]) {
+        pred_unknown(pc->p, "CREATE/CREATE2 in a loop");
+        return 0;
+    }
+    if (sc->ncreates == MAX_CREATES) {
+        pred_unknown(pc->p, "CREATE/CREATE2: too many in one transaction");
+        return 0;
+    }
+    bool vt2 = false;
+    u256 value = U256_ZERO;
+    bool value_known = eval(e, c->value, &value, &vt2);
+    int rc = PRW(&f->ctx, SEER_KEY_NONCE, NULL, true, tier_of(f, false));
+    if (rc == 0 && (!value_known || !u256_is_zero(&value)))
+        rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, true, tier_of(f, vt2));
+    if (rc < 0)
+        return rc;
+    pending_create *pcr = &sc->creates[sc->ncreates];
+    memset(pcr, 0, sizeof *pcr);
+    pcr->creator = f->ctx;
+    pcr->op = c->op;
+    pcr->value = value;
+    pcr->value_known = value_known;
+    pcr->depth = f->depth + 1;
+    if (c->op == SEER_OP_CREATE2) {
+        bool st2 = false;
+        if (!eval(e, c->salt, &pcr->salt, &st2)) {
+            pred_unknown(pc->p, "CREATE2 salt not derivable");
+            return 0;
+        }
+    }
+    if (c->args != AN_ARGS_UNKNOWN && c->args != AN_ARGS_FORWARD) {
+        level *next = &sc->lv[f->depth + 1];
+        size_t len;
+        bool len_known;
+        if ((rc = eval_args(e, c, next, &len, &len_known)) < 0)
+            return rc;
+        bool all = len_known;
+        for (size_t i = 0; i < len && all; i++)
+            all = next->known[i];
+        if (all) {
+            pcr->init = malloc(len + 1);
+            if (!pcr->init)
+                return seer_err(SEER_ENOMEM, "init code");
+            memcpy(pcr->init, next->cd, len);
+            pcr->init_len = len;
+            pcr->init_known = true;
+        }
+    }
+    if (!pcr->init_known) {
+        /* The init code may do anything: the new address alone would not
+         * make the prediction usable. */
+        pred_unknown(pc->p, "CREATE/CREATE2 in a called contract (init code not derivable)");
+        return 0;
+    }
+    sc->ncreates++;
+    return 0;
+}
+
+static void create_address(seer_address *out, const seer_address *sender, uint64_t nonce)
+{
+    seer_buf b = SEER_BUF_INIT;
+    size_t m = seer_rlp_list_begin(&b);
+    seer_rlp_put_bytes(&b, sender->bytes, 20);
+    seer_rlp_put_u64(&b, nonce);
+    seer_rlp_list_end(&b, m);
+    uint8_t h[32];
+    seer_keccak256(h, b.p, b.len);
+    seer_buf_free(&b);
+    memcpy(out->bytes, h + 12, 20);
+}
+
+/* EIP-1014: keccak256(0xff ++ sender ++ salt ++ keccak256(init code)). */
+static void create2_address(seer_address *out, const seer_address *sender, const u256 *salt,
+                            const uint8_t *init, size_t len)
+{
+    uint8_t b[85];
+    b[0] = 0xff;
+    memcpy(b + 1, sender->bytes, 20);
+    u256_to_be32(b + 21, salt);
+    seer_keccak256(b + 53, init, len);
+    uint8_t h[32];
+    seer_keccak256(h, b, sizeof b);
+    memcpy(out->bytes, h + 12, 20);
+}
+
+/* Keeps a cache entry for the rest of the prediction (released by
+ * scratch_put); on failure releases it. */
+static int pin(pctx *pc, cache_ent *ce)
+{
+    scratch *sc = pc->sc;
+    if (sc->npins == sc->pins_cap) {
+        uint32_t nc = sc->pins_cap ? sc->pins_cap * 2 : 16;
+        cache_ent **q = realloc(sc->pins, nc * sizeof *q);
+        if (!q) {
+            cache_release(pc->a, ce);
+            return seer_err(SEER_ENOMEM, "prediction pins");
+        }
+        sc->pins = q;
+        sc->pins_cap = nc;
+    }
+    sc->pins[sc->npins++] = ce;
+    return 0;
+}
+
+/* The keys of creating an account at `na` and running its init code (when
+ * known) there. */
+static int create_at(pctx *pc, const pending_create *cr, const seer_address *na)
+{
+    seer_key_field fl[] = {SEER_KEY_NONCE, SEER_KEY_CODE, SEER_KEY_EXISTS, SEER_KEY_BALANCE};
+    int rc = 0;
+    for (size_t i = 0; i < SEER_ARRAY_LEN(fl) && rc == 0; i++)
+        rc = PRW(na, fl[i], NULL, true, SEER_PRED_STATE);
+    if (rc < 0 || !cr->init_known)
+        return rc;
+    if (cr->depth > pc->a->opts.max_call_depth) {
+        pred_unknown(pc->p, "call depth limit");
+        return 0;
+    }
+    frame_in g;
+    memset(&g, 0, sizeof g);
+    g.ctx = g.code_addr = *na;
+    g.caller = cr->creator;
+    g.value = cr->value;
+    g.value_known = cr->value_known;
+    g.cd_len_known = true; /* init code runs with empty calldata */
+    g.depth = cr->depth;
+    g.tier = SEER_PRED_STATE;
+    seer_bytes32 h;
+    seer_keccak256(h.bytes, cr->init, cr->init_len);
+    cache_ent *ce;
+    rc = cache_acquire(pc->a, &ce, &h, -1, cr->init, cr->init_len);
+    if (rc == 0)
+        rc = pin(pc, ce);
+    return rc < 0 ? rc : an_instantiate(pc, ce, &g);
+}
+
+/* The creations of the transaction, once all are known: a CREATE by A is
+ * at one of A's nonces from its pre-state nonce (tier 2) up to the number
+ * of creations by A that may run before it; every such address is
+ * predicted. A creator absent from the pre-state (created in this same
+ * transaction) or an underivable init code leaves "unknown". */
+static int finish_creates(pctx *pc)
+{
+    scratch *sc = pc->sc;
+    int rc = 0;
+    uint32_t used[MAX_CREATES] = {0}; /* creations by the creator counted for each */
+    /* Creations run init code, which may create again: a bounded worklist. */
+    for (uint32_t i = 0; i < sc->ncreates && rc == 0; i++) {
+        pending_create cr = sc->creates[i];
+        seer_account acct;
+        if ((rc = pc->r->vt->get_account(pc->r->ctx, &cr.creator, &acct)) < 0)
+            break;
+        if (cr.op == SEER_OP_CREATE2) {
+            seer_address na;
+            create2_address(&na, &cr.creator, &cr.salt, cr.init, cr.init_len);
+            rc = create_at(pc, &cr, &na);
+            continue;
+        }
+        if (!acct.exists) {
+            pred_unknown(pc->p, "CREATE by an account created in the same transaction");
+            continue;
+        }
+        uint32_t by = 0; /* creations by the same creator in this transaction */
+        for (uint32_t j = 0; j < sc->ncreates; j++)
+            by += !memcmp(&sc->creates[j].creator, &cr.creator, sizeof cr.creator);
+        used[i] = by;
+        for (uint32_t k = 0; k < by && rc == 0; k++) {
+            seer_address na;
+            create_address(&na, &cr.creator, acct.nonce + k);
+            rc = create_at(pc, &cr, &na);
+        }
+    }
+    /* An init code that made its creator create again after the count was
+     * taken: the nonces counted are too few. */
+    for (uint32_t i = 0; i < sc->ncreates && rc == 0; i++) {
+        if (!used[i])
+            continue;
+        uint32_t by = 0;
+        for (uint32_t j = 0; j < sc->ncreates; j++)
+            by += !memcmp(&sc->creates[j].creator, &sc->creates[i].creator, sizeof(seer_address));
+        if (by != used[i])
+            pred_unknown(pc->p, "CREATE: nested creations by one creator");
+    }
     return rc;
+}
+
+/* The selector a frame's calldata starts with, when it is known to be at
+ * least 4 bytes long; else -1. */
+static int64_t frame_selector(const frame_in *f)
+{
+    if (!f->cd_len_known || f->cd_len < 4 || !f->cd)
+        return -1;
+    if (f->cd_known)
+        for (int i = 0; i < 4; i++)
+            if (!f->cd_known[i])
+                return -1;
+    return (int64_t)(((uint32_t)f->cd[0] << 24) | ((uint32_t)f->cd[1] << 16) | ((uint32_t)f->cd[2] << 8) |
+                     f->cd[3]);
+}
+
+/* The summary of (code hash, selector) for this prediction: from its pins
+ * first, else from the cache (pinned until the prediction ends). */
+static int frame_summary(pctx *pc, cache_ent **out, const seer_bytes32 *hash, int64_t sel)
+{
+    scratch *sc = pc->sc;
+    for (uint32_t i = 0; i < sc->npins; i++) {
+        cache_ent *e = sc->pins[i];
+        if ((e->key.sel == sel || (sel >= 0 && e->key.sel < 0 && e->any_sel)) &&
+            !memcmp(&e->key.hash, hash, sizeof *hash)) {
+            *out = e;
+            return 0;
+        }
+    }
+    const uint8_t *code = NULL;
+    size_t len = 0;
+    pthread_mutex_lock(&pc->a->lock);
+    cache_ent *e = cache_find(pc->a, hash, sel);
+    if (e) {
+        e->refs++;
+        lru_front(pc->a, e);
+    }
+    pthread_mutex_unlock(&pc->a->lock);
+    int rc = 0;
+    if (!e) {
+        rc = pc->r->vt->get_code(pc->r->ctx, hash, &code, &len);
+        if (rc == 0)
+            rc = cache_acquire(pc->a, &e, hash, sel, code, len);
+        if (rc < 0)
+            return rc;
+    }
+    if ((rc = pin(pc, e)) < 0)
+        return rc;
+    *out = e;
+    return 0;
 }
 
 /* Instantiates the summary of f->code_addr's code. */
@@ -613,67 +1336,17 @@ static int frame(pctx *pc, const frame_in *f)
         return rc;
     if (!acct.exists || !memcmp(&acct.code_hash, &SEER_EMPTY_CODE_HASH, 32))
         return 0;
-    const uint8_t *code;
-    size_t len;
-    rc = pc->r->vt->get_code(pc->r->ctx, &acct.code_hash, &code, &len);
+    cache_ent *ce;
+    rc = frame_summary(pc, &ce, &acct.code_hash, frame_selector(f));
     if (rc < 0)
         return rc;
-    const an_summary *s;
-    rc = seer_analyzer_summary(pc->a, &s, &acct.code_hash, code, len);
-    if (rc < 0)
-        return rc;
-    return an_instantiate(pc, s, f);
-}
-
-/* Which guards may hold: a walk from the root over the forward edges,
- * entering a guard when its condition does not evaluate to the opposite
- * of its polarity. Iterative, so cyclic merges (loops) are fine. */
-static uint8_t *feasible_guards(evalctx *e, uint32_t **order, uint32_t *norder)
-{
-    const an_summary *s = e->s;
-    uint8_t *ok = calloc(s->nguards ? s->nguards : 1, 1);
-    uint32_t *queue = malloc((s->nguards ? s->nguards : 1) * sizeof *queue);
-    if (!ok || !queue) {
-        free(ok);
-        free(queue);
-        return NULL;
-    }
-    uint32_t qh = 0, qt = 0;
-    ok[0] = 1;
-    queue[qt++] = 0;
-    while (qh < qt) {
-        uint32_t g = queue[qh++];
-        for (uint32_t i = s->gchild_start[g]; i < s->gchild_start[g + 1]; i++) {
-            uint32_t c = s->gchild[i];
-            if (ok[c])
-                continue;
-            const an_guard *gd = &s->guards[c];
-            if (gd->cond) {
-                u256 v;
-                bool t2 = false;
-                if (eval(e, gd->cond, &v, &t2) && (!u256_is_zero(&v)) != (gd->polarity != 0))
-                    continue;
-            }
-            ok[c] = 1;
-            queue[qt++] = c;
-        }
-    }
-    *order = queue;
-    *norder = qt;
-    return ok;
-}
-
-static uint64_t fmix(uint64_t h, uint64_t v)
-{
-    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    h *= 0xff51afd7ed558ccdULL;
-    return h ^ (h >> 33);
+    return an_instantiate(pc, ce, f);
 }
 
 /* A frame's inputs as one 64-bit signature. */
 static uint64_t frame_sig(const an_summary *s, const frame_in *f)
 {
-    uint64_t h = 0;
+    uint64_t h = (uint64_t)s->selector;
     uint64_t w[4];
     memcpy(w, s->code_hash.bytes, 32);
     for (int i = 0; i < 4; i++)
@@ -696,123 +1369,117 @@ static uint64_t frame_sig(const an_summary *s, const frame_in *f)
     return h;
 }
 
-static int an_instantiate(pctx *pc, const an_summary *s, const frame_in *f)
+/* Walks the guard graph from the root over the forward edges, entering a
+ * guard when its condition does not evaluate to the opposite of its
+ * polarity (iterative, so cyclic merges are fine), and instantiates the
+ * templates of each guard entered: only the feasible part is visited. */
+static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f)
 {
+    const an_summary *s = ce->s;
+    scratch *sc = pc->sc;
     uint64_t sig = frame_sig(s, f);
-    for (uint32_t i = 0; i < pc->nseen; i++)
-        if (pc->seen[i] == sig)
-            return 0; /* the same keys again */
-    if (pc->nseen == MAX_FRAMES) {
+    for (uint32_t i = 0; i < sc->nseen; i++)
+        if (sc->seen[i] == sig && !sc->seen_creates[i])
+            return 0; /* the same keys again (a creation must be counted again) */
+    if (sc->nseen == MAX_FRAMES) {
         pred_unknown(pc->p, "frame budget per transaction");
         return 0;
     }
-    pc->seen[pc->nseen++] = sig;
+    uint32_t me = sc->nseen++;
+    sc->seen[me] = sig;
+    sc->seen_creates[me] = 0;
+    uint32_t creates0 = sc->ncreates;
     pc->p->frames++;
-    evalctx e;
-    memset(&e, 0, sizeof e);
-    e.pc = pc;
-    e.s = s;
-    e.f = f;
-    e.mcap = 256;
-    e.memo = calloc(e.mcap, sizeof *e.memo);
-    uint32_t *order = NULL, norder = 0;
-    uint8_t *ok = e.memo ? feasible_guards(&e, &order, &norder) : NULL;
-    if (!ok) {
-        free(e.memo);
-        return seer_err(SEER_ENOMEM, "prediction scratch");
-    }
-    int rc = 0;
+    level *lv = &sc->lv[f->depth];
+    int rc = level_begin(lv, s->nguards ? s->nguards : 1);
+    if (rc < 0)
+        return rc;
+    evalctx e = {pc, ce, s, f, lv};
     seer_prediction *p = pc->p;
-    /* Templates of the feasible guards only, in guard order. */
-    uint32_t qi = 0, ti = 0, tend = 0;
-    for (;;) {
-        if (rc != 0 || pc->err != 0)
-            break;
-        if (ti == tend) {
-            if (qi == norder)
+    uint32_t *queue = lv->queue, qh = 0, qt = 0;
+    lv->gmark[0] = lv->epoch;
+    queue[qt++] = 0;
+    while (qh < qt && rc == 0 && pc->err == 0) {
+        uint32_t g = queue[qh++];
+        /* This guard's templates. */
+        for (uint32_t ti = s->gtpl_start[g]; ti < s->gtpl_start[g + 1] && rc == 0 && pc->err == 0; ti++) {
+            const an_template *t = &s->tpl[s->gtpl[ti]];
+            u256 v;
+            bool t2 = false;
+            seer_address addr;
+            switch (t->kind) {
+            case AT_SLOAD:
+            case AT_SSTORE:
+                if (eval(&e, t->a, &v, &t2))
+                    rc = PRW(&f->ctx, SEER_KEY_STORAGE, &v, t->kind == AT_SSTORE, tier_of(f, t2));
+                else
+                    rc = pred_all_slots(p, &f->ctx);
                 break;
-            uint32_t g = order[qi++];
-            ti = s->gtpl_start[g];
-            tend = s->gtpl_start[g + 1];
-            continue;
+            case AT_BALANCE:
+            case AT_CODE:
+            case AT_CODEHASH:
+                if (!eval(&e, t->a, &v, &t2)) {
+                    pred_unknown(p, t->kind == AT_BALANCE ? "BALANCE of an address not derivable"
+                                                          : "EXTCODE* of an address not derivable");
+                    break;
+                }
+                addr_of(&addr, &v);
+                if (t->kind == AT_BALANCE) {
+                    rc = PADD(&addr, SEER_KEY_BALANCE, NULL, false, tier_of(f, t2));
+                } else {
+                    rc = PADD(&addr, SEER_KEY_CODE, NULL, false, tier_of(f, t2));
+                    if (rc == 0 && t->kind == AT_CODEHASH)
+                        rc = PADD(&addr, SEER_KEY_EXISTS, NULL, false, tier_of(f, t2));
+                }
+                break;
+            case AT_SELFBALANCE: rc = PADD(&f->ctx, SEER_KEY_BALANCE, NULL, false, tier_of(f, false)); break;
+            case AT_SELFDESTRUCT:
+                if (!eval(&e, t->a, &v, &t2)) {
+                    pred_unknown(p, "SELFDESTRUCT beneficiary not derivable");
+                    break;
+                }
+                addr_of(&addr, &v);
+                rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, true, tier_of(f, t2));
+                if (rc == 0)
+                    rc = PRW(&addr, SEER_KEY_EXISTS, NULL, true, tier_of(f, t2));
+                if (rc == 0)
+                    rc = PADD(&addr, SEER_KEY_BALANCE, NULL, true, tier_of(f, t2));
+                if (rc == 0)
+                    rc = pred_all_slots(p, &f->ctx); /* pre-Cancun: the storage goes */
+                if (rc == 0)
+                    rc = PRW(&f->ctx, SEER_KEY_NONCE, NULL, true, tier_of(f, t2));
+                if (rc == 0)
+                    rc = PRW(&f->ctx, SEER_KEY_CODE, NULL, true, tier_of(f, t2));
+                if (rc == 0)
+                    rc = PRW(&f->ctx, SEER_KEY_EXISTS, NULL, true, tier_of(f, t2));
+                break;
+            case AT_CALL: rc = inst_call(pc, &e, &s->calls[t->call]); break;
+            case AT_CREATE: rc = inst_create(pc, &e, &s->calls[t->call], t->call); break;
+            case AT_UNKNOWN:
+            default: pred_unknown(p, "analysis incomplete (budget, loop or symbolic jump)"); break;
+            }
         }
-        const an_template *t = &s->tpl[s->gtpl[ti++]];
-        u256 v;
-        bool t2 = false;
-        seer_address addr;
-        switch (t->kind) {
-        case AT_SLOAD:
-        case AT_SSTORE:
-            if (eval(&e, t->a, &v, &t2))
-                rc = pred_rw(p, &f->ctx, SEER_KEY_STORAGE, &v, t->kind == AT_SSTORE, tier_of(f, t2));
-            else
-                rc = pred_all_slots(p, &f->ctx);
-            break;
-        case AT_BALANCE:
-        case AT_CODE:
-        case AT_CODEHASH:
-            if (!eval(&e, t->a, &v, &t2)) {
-                pred_unknown(p, t->kind == AT_BALANCE ? "BALANCE of an address not derivable"
-                                                      : "EXTCODE* of an address not derivable");
-                break;
+        /* Its feasible children. */
+        for (uint32_t i = s->gchild_start[g]; i < s->gchild_start[g + 1] && pc->err == 0; i++) {
+            uint32_t c = s->gchild[i];
+            if (lv->gmark[c] == lv->epoch)
+                continue;
+            const an_guard *gd = &s->guards[c];
+            if (gd->cond) {
+                u256 v;
+                bool t2 = false;
+                if (eval(&e, gd->cond, &v, &t2) && (!u256_is_zero(&v)) != (gd->polarity != 0))
+                    continue;
             }
-            addr_of(&addr, &v);
-            if (t->kind == AT_BALANCE) {
-                rc = pred_add(p, &addr, SEER_KEY_BALANCE, NULL, false, tier_of(f, t2));
-            } else {
-                rc = pred_add(p, &addr, SEER_KEY_CODE, NULL, false, tier_of(f, t2));
-                if (rc == 0 && t->kind == AT_CODEHASH)
-                    rc = pred_add(p, &addr, SEER_KEY_EXISTS, NULL, false, tier_of(f, t2));
-            }
-            break;
-        case AT_SELFBALANCE:
-            rc = pred_add(p, &f->ctx, SEER_KEY_BALANCE, NULL, false, tier_of(f, false));
-            break;
-        case AT_SELFDESTRUCT:
-            if (!eval(&e, t->a, &v, &t2)) {
-                pred_unknown(p, "SELFDESTRUCT beneficiary not derivable");
-                break;
-            }
-            addr_of(&addr, &v);
-            rc = pred_rw(p, &f->ctx, SEER_KEY_BALANCE, NULL, true, tier_of(f, t2));
-            if (rc == 0)
-                rc = pred_rw(p, &addr, SEER_KEY_EXISTS, NULL, true, tier_of(f, t2));
-            if (rc == 0)
-                rc = pred_add(p, &addr, SEER_KEY_BALANCE, NULL, true, tier_of(f, t2));
-            if (rc == 0)
-                rc = pred_all_slots(p, &f->ctx); /* pre-Cancun: the storage goes */
-            if (rc == 0)
-                rc = pred_rw(p, &f->ctx, SEER_KEY_NONCE, NULL, true, tier_of(f, t2));
-            if (rc == 0)
-                rc = pred_rw(p, &f->ctx, SEER_KEY_CODE, NULL, true, tier_of(f, t2));
-            if (rc == 0)
-                rc = pred_rw(p, &f->ctx, SEER_KEY_EXISTS, NULL, true, tier_of(f, t2));
-            break;
-        case AT_CALL: rc = inst_call(pc, &e, &s->calls[t->call]); break;
-        case AT_CREATE: pred_unknown(p, "CREATE/CREATE2 in a called contract"); break;
-        case AT_UNKNOWN:
-        default: pred_unknown(p, "analysis incomplete (budget, loop or symbolic jump)"); break;
+            lv->gmark[c] = lv->epoch;
+            queue[qt++] = c;
         }
     }
-    free(ok);
-    free(order);
-    free(e.memo);
+    if (sc->ncreates != creates0)
+        sc->seen_creates[me] = 1;
     if (rc == 0 && pc->err)
         rc = pc->err;
     return rc;
-}
-
-static void create_address(seer_address *out, const seer_address *sender, uint64_t nonce)
-{
-    seer_buf b = SEER_BUF_INIT;
-    size_t m = seer_rlp_list_begin(&b);
-    seer_rlp_put_bytes(&b, sender->bytes, 20);
-    seer_rlp_put_u64(&b, nonce);
-    seer_rlp_list_end(&b, m);
-    uint8_t h[32];
-    seer_keccak256(h, b.p, b.len);
-    seer_buf_free(&b);
-    memcpy(out->bytes, h + 12, 20);
 }
 
 int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_tx *tx,
@@ -821,20 +1488,25 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     if (!a || !out || !tx || !env || !reader || !tx->has_sender)
         return SEER_EINVAL;
     memset(out, 0, sizeof *out);
-    pctx *pcp = calloc(1, sizeof *pcp);
-    if (!pcp)
-        return seer_err(SEER_ENOMEM, "prediction");
-    pcp->a = a;
-    pcp->p = out;
-    pcp->tx = tx;
-    pcp->env = env;
-    pcp->r = reader;
+    pctx pcx;
+    memset(&pcx, 0, sizeof pcx);
+    pctx *pc = &pcx;
+    pc->a = a;
+    pc->p = out;
+    pc->tx = tx;
+    pc->env = env;
+    pc->r = reader;
+    pc->sc = scratch_get(a);
+    if (!pc->sc)
+        return seer_err(SEER_ENOMEM, "prediction scratch");
+    int rc = kset_begin(pc->sc);
     const seer_address *from = &tx->sender;
-    int rc = pred_rw(out, from, SEER_KEY_NONCE, NULL, true, SEER_PRED_TX);
     if (rc == 0)
-        rc = pred_rw(out, from, SEER_KEY_BALANCE, NULL, true, SEER_PRED_TX);
+        rc = PRW(from, SEER_KEY_NONCE, NULL, true, SEER_PRED_TX);
     if (rc == 0)
-        rc = pred_add(out, from, SEER_KEY_CODE, NULL, false, SEER_PRED_TX);
+        rc = PRW(from, SEER_KEY_BALANCE, NULL, true, SEER_PRED_TX);
+    if (rc == 0)
+        rc = PADD(from, SEER_KEY_CODE, NULL, false, SEER_PRED_TX);
     frame_in f;
     memset(&f, 0, sizeof f);
     f.caller = *from;
@@ -847,19 +1519,19 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     bool has_value = !u256_is_zero(&tx->value);
     if (rc == 0 && tx->has_to) {
         f.ctx = f.code_addr = tx->to;
-        rc = pred_add(out, &tx->to, SEER_KEY_EXISTS, NULL, false, SEER_PRED_TX);
+        rc = PADD(&tx->to, SEER_KEY_EXISTS, NULL, false, SEER_PRED_TX);
         if (rc == 0)
-            rc = pred_add(out, &tx->to, SEER_KEY_CODE, NULL, false, SEER_PRED_TX);
+            rc = PADD(&tx->to, SEER_KEY_CODE, NULL, false, SEER_PRED_TX);
         if (rc == 0 && has_value) {
             bool ex = true;
-            rc = pred_add(out, &tx->to, SEER_KEY_BALANCE, NULL, true, SEER_PRED_TX);
+            rc = PADD(&tx->to, SEER_KEY_BALANCE, NULL, true, SEER_PRED_TX);
             if (rc == 0)
-                rc = account_exists(pcp, &tx->to, &ex);
+                rc = account_exists(pc, &tx->to, &ex);
             if (rc == 0 && !ex)
-                rc = pred_add(out, &tx->to, SEER_KEY_EXISTS, NULL, true, SEER_PRED_TX);
+                rc = PADD(&tx->to, SEER_KEY_EXISTS, NULL, true, SEER_PRED_TX);
         }
         if (rc == 0 && !is_precompile(&tx->to))
-            rc = frame(pcp, &f);
+            rc = frame(pc, &f);
     } else if (rc == 0) {
         /* Creation: the address is the sender's and the tx nonce's; the
          * init code is the data, run with empty calldata. */
@@ -870,18 +1542,22 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
         f.cd_len = 0;
         seer_key_field fl[] = {SEER_KEY_NONCE, SEER_KEY_CODE, SEER_KEY_EXISTS};
         for (size_t i = 0; i < SEER_ARRAY_LEN(fl) && rc == 0; i++)
-            rc = pred_rw(out, &na, fl[i], NULL, true, SEER_PRED_TX);
+            rc = PRW(&na, fl[i], NULL, true, SEER_PRED_TX);
         if (rc == 0)
-            rc = pred_add(out, &na, SEER_KEY_BALANCE, NULL, true, SEER_PRED_TX);
+            rc = PADD(&na, SEER_KEY_BALANCE, NULL, true, SEER_PRED_TX);
         seer_bytes32 h;
         seer_keccak256(h.bytes, tx->data, tx->data_len);
-        const an_summary *s;
+        cache_ent *ce = NULL;
         if (rc == 0)
-            rc = seer_analyzer_summary(a, &s, &h, tx->data, tx->data_len);
+            rc = cache_acquire(a, &ce, &h, -1, tx->data, tx->data_len);
         if (rc == 0)
-            rc = an_instantiate(pcp, s, &f);
+            rc = pin(pc, ce);
+        if (rc == 0)
+            rc = an_instantiate(pc, ce, &f);
     }
-    free(pcp);
+    if (rc == 0)
+        rc = finish_creates(pc);
+    scratch_put(a, pc->sc);
     if (rc < 0) {
         seer_prediction_clear(out);
         return rc;

@@ -574,9 +574,9 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
                 fprintf(f, "  tx %zu:", i);
             compare_tx(&c, p, rd, nr, wr, nw, NULL, false);
             if (show) {
-                fprintf(f, " %s%s actual %zu predicted %zu hit %zu over %zu missed %zu%s%s%s%s\n",
+                fprintf(f, " %s%s actual %zu predicted %zu hit %zu over %zu missed %zu frames %u%s%s%s%s\n",
                         c.covered ? "covered" : "MISSED", c.exact ? " exact" : "", c.actual, c.predicted,
-                        c.hit, c.over, c.missed, p->nall_slots ? " all-slots" : "",
+                        c.hit, c.over, c.missed, p->frames, p->nall_slots ? " all-slots" : "",
                         p->unknown ? " UNKNOWN(" : "", p->unknown ? p->unknown_why : "",
                         p->unknown ? ")" : "");
                 if (!c.covered)
