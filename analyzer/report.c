@@ -2,13 +2,18 @@
  * and a block's predictions, optionally compared with the access sets that
  * serial execution records (seer analyze BLOCK --compare).
  *
- * The block runner (chain/) is not in the tree yet, so the block is read
- * here from its JSON-RPC form with the fixture helpers of conformance/json.h
- * and executed with vm/world.h over an in-memory pre-state: a measurement
- * harness only, to be replaced by chain/ when it lands. It applies no block
- * reward, withdrawals or system calls (the fixtures' pre-state holds the
- * transactions' reads only). */
+ * Blocks are read with chain/ as every other command reads them
+ * (seer_block_from_json: the JSON-RPC form; senders recovered and the
+ * static rules applied by seer_block_admit_txs; the environment from the
+ * header under the mainnet fork schedule), and the comparison executes
+ * each transaction with chain/exec.h's seer_exec_tx over the pre-state.
+ * It applies no block reward, withdrawals or system calls (the fixtures'
+ * pre-state holds the transactions' reads only). */
 #include "analyzer/analyzer_internal.h"
+
+#include "chain/block.h"
+#include "chain/exec.h"
+#include "chain/receipt.h"
 
 #include "common/hex.h"
 #include "common/keccak.h"
@@ -206,139 +211,14 @@ int seer_analyzer_describe_code(seer_analyzer *a, FILE *f, const uint8_t *code, 
 
 /* ---- blocks ---- */
 
-static int jhex_u64(uint64_t *out, json_object *o, const char *file, const char *field)
+static int memstore_apply_cb(void *ctx, const seer_changeset *cs)
 {
-    json_object *v = json_object_object_get(o, field);
-    if (!v) {
-        *out = 0;
-        return 0;
-    }
-    return seer_json_u64(out, v, file, field);
+    return seer_memstore_apply(ctx, cs);
 }
 
-static int jhex_u256(u256 *out, json_object *o, const char *file, const char *field)
+static int overlay_apply_cb(void *ctx, const seer_changeset *cs)
 {
-    json_object *v = json_object_object_get(o, field);
-    if (!v) {
-        *out = U256_ZERO;
-        return 0;
-    }
-    return seer_json_u256(out, v, file, field);
-}
-
-/* A transaction from its JSON-RPC form; the sender is the published
- * `from` (tests/test_tx.c checks that recovery agrees). */
-static int tx_from_rpc(seer_tx *tx, json_object *t, const char *file)
-{
-    memset(tx, 0, sizeof *tx);
-    uint64_t type = 0;
-    int rc = jhex_u64(&type, t, file, "type");
-    tx->type = (uint8_t)type;
-    if (rc == 0)
-        rc = jhex_u64(&tx->nonce, t, file, "nonce");
-    if (rc == 0)
-        rc = jhex_u64(&tx->gas_limit, t, file, "gas");
-    if (rc == 0)
-        rc = jhex_u256(&tx->value, t, file, "value");
-    if (rc == 0 && tx->type >= 2) {
-        rc = jhex_u256(&tx->max_fee, t, file, "maxFeePerGas");
-        if (rc == 0)
-            rc = jhex_u256(&tx->max_priority_fee, t, file, "maxPriorityFeePerGas");
-        tx->gas_price = tx->max_fee;
-    } else if (rc == 0) {
-        rc = jhex_u256(&tx->gas_price, t, file, "gasPrice");
-        tx->max_fee = tx->max_priority_fee = tx->gas_price;
-    }
-    if (rc == 0 && tx->type >= 1) {
-        tx->has_chain_id = true;
-        rc = jhex_u64(&tx->chain_id, t, file, "chainId");
-    }
-    json_object *v = json_object_object_get(t, "to");
-    if (rc == 0 && v && json_object_get_type(v) == json_type_string) {
-        tx->has_to = true;
-        rc = seer_json_address(&tx->to, v, file, "to");
-    }
-    if (rc == 0)
-        rc = seer_json_bytes(&tx->data, &tx->data_len, json_object_object_get(t, "input"), file, "input");
-    if (rc == 0)
-        rc = seer_json_address(&tx->sender, json_object_object_get(t, "from"), file, "from");
-    tx->has_sender = rc == 0;
-    json_object *al = json_object_object_get(t, "accessList");
-    if (rc == 0 && al && json_object_get_type(al) == json_type_array) {
-        tx->access_list_len = json_object_array_length(al);
-        tx->access_list = calloc(tx->access_list_len + 1, sizeof *tx->access_list);
-        if (!tx->access_list)
-            rc = SEER_ENOMEM;
-        for (size_t i = 0; rc == 0 && i < tx->access_list_len; i++) {
-            json_object *e = json_object_array_get_idx(al, i);
-            json_object *keys = json_object_object_get(e, "storageKeys");
-            rc = seer_json_address(&tx->access_list[i].addr, json_object_object_get(e, "address"), file,
-                                   "accessList.address");
-            size_t nk = keys ? json_object_array_length(keys) : 0;
-            tx->access_list[i].keys = calloc(nk + 1, sizeof(seer_bytes32));
-            if (!tx->access_list[i].keys)
-                rc = SEER_ENOMEM;
-            tx->access_list[i].nkeys = nk;
-            for (size_t k = 0; rc == 0 && k < nk; k++)
-                rc = seer_json_bytes32(&tx->access_list[i].keys[k], json_object_array_get_idx(keys, k), file,
-                                       "storageKeys");
-        }
-    }
-    json_object *bh = json_object_object_get(t, "blobVersionedHashes");
-    if (rc == 0 && bh && json_object_get_type(bh) == json_type_array) {
-        rc = jhex_u256(&tx->max_fee_per_blob_gas, t, file, "maxFeePerBlobGas");
-        tx->nblob_hashes = json_object_array_length(bh);
-        tx->blob_hashes = calloc(tx->nblob_hashes + 1, sizeof *tx->blob_hashes);
-        if (!tx->blob_hashes)
-            rc = SEER_ENOMEM;
-        for (size_t i = 0; rc == 0 && i < tx->nblob_hashes; i++)
-            rc = seer_json_bytes32(&tx->blob_hashes[i], json_object_array_get_idx(bh, i), file,
-                                   "blobVersionedHashes");
-    }
-    if (rc < 0)
-        seer_tx_clear(tx);
-    return rc;
-}
-
-static seer_fork mainnet_fork(uint64_t number, uint64_t ts)
-{
-    if (ts >= 1710338135)
-        return SEER_FORK_CANCUN;
-    if (ts >= 1681338455)
-        return SEER_FORK_SHANGHAI;
-    static const struct {
-        uint64_t n;
-        seer_fork f;
-    } t[] = {{15537394, SEER_FORK_PARIS},          {12965000, SEER_FORK_LONDON},
-             {12244000, SEER_FORK_BERLIN},         {9069000, SEER_FORK_ISTANBUL},
-             {7280000, SEER_FORK_PETERSBURG},      {4370000, SEER_FORK_BYZANTIUM},
-             {2675000, SEER_FORK_SPURIOUS_DRAGON}, {2463000, SEER_FORK_TANGERINE_WHISTLE},
-             {1150000, SEER_FORK_HOMESTEAD}};
-    for (size_t i = 0; i < SEER_ARRAY_LEN(t); i++)
-        if (number >= t[i].n)
-            return t[i].f;
-    return SEER_FORK_FRONTIER;
-}
-
-static int env_from_rpc(seer_block_env *env, json_object *blk, const char *file)
-{
-    memset(env, 0, sizeof *env);
-    env->chain_id = 1;
-    int rc = jhex_u64(&env->number, blk, file, "number");
-    if (rc == 0)
-        rc = jhex_u64(&env->timestamp, blk, file, "timestamp");
-    if (rc == 0)
-        rc = jhex_u64(&env->gas_limit, blk, file, "gasLimit");
-    if (rc == 0)
-        rc = jhex_u256(&env->base_fee, blk, file, "baseFeePerGas");
-    if (rc == 0)
-        rc = jhex_u256(&env->excess_blob_gas, blk, file, "excessBlobGas");
-    if (rc == 0)
-        rc = seer_json_address(&env->coinbase, json_object_object_get(blk, "miner"), file, "miner");
-    env->fork = mainnet_fork(env->number, env->timestamp);
-    if (rc == 0)
-        rc = jhex_u256(&env->prev_randao, blk, file, env->fork >= SEER_FORK_PARIS ? "mixHash" : "difficulty");
-    return rc;
+    return seer_overlay_apply(ctx, cs);
 }
 
 static void print_key(FILE *f, const seer_key *k)
@@ -435,12 +315,14 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
         o->version != SEER_ANALYZER_BLOCK_OPTIONS_VERSION)
         return SEER_EINVAL;
     json_object *blk = NULL, *pre = NULL, *codes = NULL, *hashes = NULL;
+    seer_block blkd;
+    memset(&blkd, 0, sizeof blkd);
     seer_memstore *ms = NULL;
     seer_lmdb *db = NULL;
     seer_lmdb_snapshot *snap = NULL;
     seer_overlay *ov = NULL;
     seer_world *w = NULL;
-    seer_tx *txs = NULL;
+    const seer_tx *txs = NULL;
     seer_prediction *preds = NULL;
     size_t ntx = 0;
     seer_analyzer_block_stats st;
@@ -474,24 +356,29 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
     }
     if (rc < 0)
         goto cleanup;
+    /* The JSON-RPC response or its result object. */
     json_object *b = json_object_object_get(blk, "result") ? json_object_object_get(blk, "result") : blk;
-    seer_block_env env;
-    rc = env_from_rpc(&env, b, o->block);
-    if (rc < 0)
+    if ((rc = seer_block_from_json(&blkd, b, o->block)) < 0)
         goto cleanup;
-    json_object *jt = json_object_object_get(b, "transactions");
-    ntx = jt ? json_object_array_length(jt) : 0;
-    txs = calloc(ntx + 1, sizeof *txs);
+    seer_fork fork = seer_mainnet_fork(blkd.header.number, blkd.header.timestamp);
+    seer_block_env env;
+    seer_block_env_from_header(&env, &blkd.header, fork, 1);
+    size_t bad = 0;
+    const char *ex = NULL;
+    if ((rc = seer_block_admit_txs(&blkd, fork, 1, &bad, &ex)) < 0) {
+        seer_err_wrap(rc, "%s: transaction %zu (%s): ", o->block, bad, ex ? ex : "not admitted");
+        goto cleanup;
+    }
+    ntx = blkd.ntxs;
+    txs = blkd.txs;
     preds = calloc(ntx + 1, sizeof *preds);
-    if (!txs || !preds) {
+    if (!preds) {
         rc = seer_err(SEER_ENOMEM, "block report");
         goto cleanup;
     }
-    for (size_t i = 0; i < ntx && rc == 0; i++)
-        rc = tx_from_rpc(&txs[i], json_object_array_get_idx(jt, i), o->block);
-    if (rc < 0)
-        goto cleanup;
     seer_state_reader reader = ms ? seer_memstore_reader(ms) : seer_overlay_reader(ov);
+    seer_exec_target tgt = {reader, ms ? memstore_apply_cb : overlay_apply_cb, NULL,
+                            ms ? (void *)ms : (void *)ov};
     /* Cold: empty cache; warm: the same predictions again. */
     seer_analyzer_cache_clear(a);
     double t0 = now_s();
@@ -512,17 +399,17 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
     bool json = o->format == SEER_ANALYZER_JSON;
     if (f && json)
         fprintf(f, "{\"block\":%llu,\"fork\":\"%s\",\"txs\":[", (unsigned long long)env.number,
-                seer_fork_name(env.fork));
+                seer_fork_name(fork));
     else if (f)
         fprintf(f, "block %llu (%s), %zu transactions%s\n", (unsigned long long)env.number,
-                seer_fork_name(env.fork), ntx,
+                seer_fork_name(fork), ntx,
                 o->compare ? "; executed serially without block reward, withdrawals or system calls" : "");
     if (o->compare) {
         rc = seer_world_create(&w, &reader, &env);
         if (rc < 0)
             goto cleanup;
     }
-    uint64_t gas_used = 0;
+    uint64_t gas_used = 0, blob_gas_used = 0;
     for (size_t i = 0; i < ntx; i++) {
         seer_prediction *p = &preds[i];
         tx_cmp c;
@@ -533,8 +420,6 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
         if (p->nall_slots)
             st.with_all_slots++;
         if (o->compare) {
-            seer_tx_result res;
-            memset(&res, 0, sizeof res);
             /* The same prediction against the state right before this tx:
              * a miss here is the analyzer's, not a stale tier-2 value. */
             seer_prediction fresh;
@@ -543,19 +428,17 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
                 goto cleanup;
             seer_world_reset(w);
             double e0 = now_s();
-            rc = seer_world_execute_tx(w, &res, &txs[i], gas_used);
-            const seer_changeset *cs = NULL;
-            if (rc == 0)
-                rc = seer_world_changeset(w, &cs);
-            if (rc == 0)
-                rc = ms ? seer_memstore_apply(ms, cs) : seer_overlay_apply(ov, cs);
+            seer_receipt rcpt;
+            const char *tex = NULL;
+            rc = seer_exec_tx(w, &tgt, &rcpt, &tex, &txs[i], fork, &gas_used, &blob_gas_used);
             st.execution_s += now_s() - e0;
-            gas_used += res.gas_used;
+            seer_receipt_clear(&rcpt);
+            if (rc == 0 && tex)
+                rc = seer_err(SEER_EBLOCK, "%s: transaction %zu invalid: %s", o->block, i, tex);
             const seer_key *rd, *wr;
             size_t nr, nw;
             if (rc == 0)
                 rc = seer_world_access_set(w, &rd, &nr, &wr, &nw);
-            seer_tx_result_clear(&res);
             if (rc < 0) {
                 seer_prediction_clear(&fresh);
                 goto cleanup;
@@ -659,12 +542,10 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
     if (stats)
         *stats = st;
 cleanup:
-    for (size_t i = 0; i < ntx && txs; i++)
-        seer_tx_clear(&txs[i]);
     for (size_t i = 0; i < ntx && preds; i++)
         seer_prediction_clear(&preds[i]);
-    free(txs);
     free(preds);
+    seer_block_clear(&blkd);
     seer_world_free(w);
     seer_memstore_free(ms);
     seer_overlay_free(ov);
