@@ -56,7 +56,10 @@ typedef struct astate {
     /* Memory from fwd_off on holds this frame's whole calldata
      * (CALLDATACOPY(fwd_off, 0, CALLDATASIZE), as proxies forward it). */
     uint32_t fwd, fwd_off;
-    uint32_t called; /* a call or create happened on this path */
+    uint32_t called; /* a call that may change state (not STATICCALL) or a create happened */
+    /* Whose return data RETURNDATASIZE/RETURNDATACOPY see: 0 none yet
+     * (empty), call index + 1, or UINT32_MAX (not derivable: a create) */
+    uint32_t rdcall;
     /* Slots written on this path and their values: a later SLOAD of the
      * same slot is the written value, not the pre-state's (tier 2 must
      * not read a value the transaction itself replaced). */
@@ -105,6 +108,12 @@ typedef struct builder {
     int64_t sel;
     uint8_t *sk_none;
     uint32_t sk_cap; /* bits */
+    /* Nodes whose value depends on return data (a bitmap by node id): a
+     * call's result may reflect what earlier calls of the transaction
+     * changed, so it may name keys (like a storage value, tier 2) but never
+     * decides a guard: a stale value would prune the path taken. */
+    uint8_t *rd_bits;
+    uint32_t rd_cap; /* bits */
     bool oom;
     bool incomplete;
 } builder;
@@ -174,6 +183,39 @@ static bool htab_rehash(builder *b, uint32_t ncap)
     return true;
 }
 
+/* Which nodes depend on return data, a bitmap by node id. */
+static bool rd_get(const builder *b, uint32_t id)
+{
+    return id < b->rd_cap && (b->rd_bits[id >> 3] >> (id & 7)) & 1;
+}
+
+static void rd_note(builder *b, uint32_t id)
+{
+    const an_node *n = &b->s->nodes[id];
+    bool rd = n->kind == AN_RETDATA;
+    if (n->kind == AN_KECCAK)
+        for (uint32_t i = 0; i < n->b && !rd; i++)
+            rd = rd_get(b, b->s->args[n->a + i]);
+    else if (n->kind == AN_CALLDATA || n->kind == AN_SLOAD || n->kind == AN_OP)
+        rd = rd_get(b, n->a) || rd_get(b, n->b) || rd_get(b, n->c);
+    if (!rd)
+        return;
+    if (id >= b->rd_cap) {
+        uint32_t nc = b->rd_cap ? b->rd_cap : 4096;
+        while (nc <= id)
+            nc *= 2;
+        uint8_t *t = realloc(b->rd_bits, nc / 8);
+        if (!t) {
+            b->oom = true;
+            return;
+        }
+        memset(t + b->rd_cap / 8, 0, (nc - b->rd_cap) / 8);
+        b->rd_bits = t;
+        b->rd_cap = nc;
+    }
+    b->rd_bits[id >> 3] |= (uint8_t)(1u << (id & 7));
+}
+
 /* Interns a node; `args` holds the KECCAK words (n->a indexes into it). */
 static uint32_t intern(builder *b, an_node n, const uint32_t *args)
 {
@@ -208,6 +250,7 @@ static uint32_t intern(builder *b, an_node n, const uint32_t *args)
     uint32_t id = s->nnodes++;
     s->nodes[id] = n;
     b->htab[i] = id;
+    rd_note(b, id);
     if ((uint64_t)s->nnodes * 2 > b->hcap && !htab_rehash(b, b->hcap * 2))
         b->oom = true;
     return id;
@@ -724,7 +767,9 @@ static void sk_eval(builder *b, uint32_t id, pk *r, int depth)
         return;
     /* Copy what is needed: evaluation may not add nodes, but stay safe. */
     an_node nd = *n;
-    if (nd.kind == AN_CALLDATA) {
+    if (b->sel == AN_SEL_EMPTY && (nd.kind == AN_CALLDATA || nd.kind == AN_CDSIZE)) {
+        r->m = U256_MAX; /* no calldata: its size and every word are 0 */
+    } else if (nd.kind == AN_CALLDATA) {
         const an_node *o = &b->s->nodes[nd.a];
         if (o->kind == AN_CONST) {
             u256 off = o->k;
@@ -826,7 +871,9 @@ static void sk_eval(builder *b, uint32_t id, pk *r, int depth)
             /* CALLDATASIZE against a known value */
             if (!pk_full(r) && (nd.op == SEER_OP_LT || nd.op == SEER_OP_GT || nd.op == SEER_OP_EQ)) {
                 int c = -1;
-                if (b->s->nodes[nd.a].kind == AN_CDSIZE && fy)
+                if (b->sel == AN_SEL_EMPTY)
+                    c = -1; /* CALLDATASIZE is the constant 0 there */
+                else if (b->s->nodes[nd.a].kind == AN_CDSIZE && fy)
                     c = sk_cdsize_cmp(nd.op, true, &y.v);
                 else if (nd.b && b->s->nodes[nd.b].kind == AN_CDSIZE && fx)
                     c = sk_cdsize_cmp(nd.op, false, &x.v);
@@ -835,7 +882,8 @@ static void sk_eval(builder *b, uint32_t id, pk *r, int depth)
                     r->m = U256_MAX;
                 }
             }
-            if (!pk_full(r) && nd.op == SEER_OP_ISZERO && b->s->nodes[nd.a].kind == AN_CDSIZE) {
+            if (!pk_full(r) && nd.op == SEER_OP_ISZERO && b->s->nodes[nd.a].kind == AN_CDSIZE &&
+                b->sel != AN_SEL_EMPTY) {
                 r->v = U256_ZERO;
                 r->m = U256_MAX;
             }
@@ -850,7 +898,7 @@ static void sk_eval(builder *b, uint32_t id, pk *r, int depth)
  * *out set when it is known. */
 static bool sk_cond(builder *b, uint32_t id, u256 *out)
 {
-    if (b->sel < 0 || b->s->nodes[id].depth > SK_DEPTH)
+    if (b->sel == -1 || b->s->nodes[id].depth > SK_DEPTH)
         return false;
     pk r;
     sk_eval(b, id, &r, 0);
@@ -882,6 +930,7 @@ static uint64_t state_hash(const astate *st)
     uint64_t h = mix64(st->pc, ((uint64_t)st->height << 32) | st->clobbered);
     h = mix64(h, ((uint64_t)st->fwd << 63) | ((uint64_t)st->called << 62) | st->fwd_off);
     h = mix64(h, ((uint64_t)st->sw_over << 32) | st->nsw);
+    h = mix64(h, st->rdcall);
     for (uint32_t i = 0; i < st->nsw; i++)
         h = mix64(h, ((uint64_t)st->sw[i].slot << 32) | st->sw[i].val);
     for (uint32_t i = 0; i < st->height; i++)
@@ -1171,6 +1220,97 @@ static uint32_t sload_value(builder *b, const astate *st, uint32_t slot, uint32_
     return mk(b, AN_SLOAD, 0, slot, 0, 0, NULL);
 }
 
+/* Records how a path ends, for the callers that read its return data. */
+static void emit_ret(builder *b, const astate *st, an_rkind kind, uint32_t offn, uint32_t lenn)
+{
+    an_summary *s = b->s;
+    if (b->oom || s->rets_incomplete)
+        return;
+    if (s->nrets >= MAX_TEMPLATES) {
+        s->rets_incomplete = true;
+        return;
+    }
+    an_ret r;
+    memset(&r, 0, sizeof r);
+    r.kind = (uint8_t)kind;
+    r.guard = st->guard;
+    if (kind == AN_RET_DATA) {
+        uint32_t words[MAX_HASH_WORDS], n = 0;
+        if (!mem_words(b, st, offn, lenn, words, &n)) {
+            r.kind = AN_RET_OPAQUE;
+        } else {
+            if (!grow((void **)&s->args, &s->args_cap, s->nargs + n, sizeof *s->args)) {
+                b->oom = true;
+                return;
+            }
+            if (n)
+                memcpy(&s->args[s->nargs], words, n * sizeof *words);
+            r.words = s->nargs;
+            r.nwords = n;
+            r.size = lenn;
+            s->nargs += n;
+        }
+    }
+    if (!grow((void **)&s->rets, &s->rets_cap, s->nrets + 1, sizeof *s->rets)) {
+        b->oom = true;
+        return;
+    }
+    s->rets[s->nrets++] = r;
+}
+
+/* The call record for c and its argument words: an identical earlier one
+ * (same opcode, target, value, size and words) is reused, so paths that
+ * made the same call see the same return-data nodes and still merge.
+ * Returns the index, or UINT32_MAX on OOM. */
+static uint32_t call_record(builder *b, const an_call *c, const uint32_t *words, uint32_t n)
+{
+    an_summary *s = b->s;
+    uint32_t lo = s->ncalls > 64 ? s->ncalls - 64 : 0;
+    for (uint32_t i = s->ncalls; i-- > lo;) {
+        const an_call *o = &s->calls[i];
+        if (o->op != c->op || o->target != c->target || o->value != c->value || o->salt != c->salt ||
+            o->argsize != c->argsize || o->nargs != n)
+            continue;
+        bool same_args = (o->args >= AN_ARGS_FORWARD || c->args >= AN_ARGS_FORWARD)
+                             ? o->args == c->args
+                             : (n == 0 || memcmp(&s->args[o->args], words, n * sizeof *words) == 0);
+        if (same_args)
+            return i;
+    }
+    an_call nc = *c;
+    if (c->args < AN_ARGS_FORWARD) {
+        if (!grow((void **)&s->args, &s->args_cap, s->nargs + n, sizeof *s->args)) {
+            b->oom = true;
+            return UINT32_MAX;
+        }
+        if (n) /* s->args may still be NULL: no memcpy to NULL (UB) */
+            memcpy(&s->args[s->nargs], words, n * sizeof *words);
+        nc.args = s->nargs;
+        nc.nargs = n;
+        s->nargs += n;
+    }
+    if (!grow((void **)&s->calls, &s->calls_cap, s->ncalls + 1, sizeof *s->calls)) {
+        b->oom = true;
+        return UINT32_MAX;
+    }
+    s->calls[s->ncalls] = nc;
+    return s->ncalls++;
+}
+
+/* Memory [off, off+len) holds the return data of call `c` from byte `src`
+ * on: whole words become AN_RETDATA nodes, a partial one is unknown. */
+static void mem_retdata(builder *b, astate *st, uint32_t c, uint32_t offn, uint32_t srcn, uint32_t lenn)
+{
+    uint32_t off, src, len;
+    if (!cval_u32(b, offn, &off) || !cval_u32(b, srcn, &src) || !cval_u32(b, lenn, &len) || len > 32 * 16 ||
+        off > UINT32_MAX - 1024 || src > UINT32_MAX - 1024) {
+        mem_unknown(b, st, offn, lenn);
+        return;
+    }
+    for (uint32_t i = 0; i < len; i += 32)
+        mem_store(b, st, off + i, len - i >= 32 ? mk(b, AN_RETDATA, 0, c, src + i, 0, NULL) : b->unk);
+}
+
 /* Runs one path until it ends or forks. Frees st when it ends. */
 static void run_path(builder *b, astate *st)
 {
@@ -1183,7 +1323,7 @@ static void run_path(builder *b, astate *st)
         }
         uint64_t *bs = &b->bucket_steps[st->bucket];
         /* One entry point per build: it gets the whole budget. */
-        uint64_t cap = st->bucket && b->sel < 0 ? b->o->max_entry_steps : b->o->max_steps;
+        uint64_t cap = st->bucket && b->sel == -1 ? b->o->max_entry_steps : b->o->max_steps;
         if (s->steps >= b->o->max_steps || *bs >= cap) {
             s->budget_hit = true;
             s->truncated++;
@@ -1195,12 +1335,14 @@ static void run_path(builder *b, astate *st)
         (*bs)++;
         uint32_t pc = st->pc;
         if (pc >= b->code->size) {
-            free(st); /* STOP */
+            emit_ret(b, st, AN_RET_OPAQUE, 0, 0); /* STOP: empty return data */
+            free(st);
             return;
         }
         unsigned op = code[pc];
         uint32_t in = op_in(op);
         if (in == UINT32_MAX || st->height < in || st->height - in + op_out(op) > STACK_MAX) {
+            emit_ret(b, st, AN_RET_FAIL, 0, 0);
             free(st); /* undefined opcode or stack fault: the frame halts */
             return;
         }
@@ -1235,10 +1377,20 @@ static void run_path(builder *b, astate *st)
         st->height -= in;
         switch (op) {
         case SEER_OP_STOP:
+            emit_ret(b, st, AN_RET_OPAQUE, 0, 0);
+            free(st);
+            return;
         case SEER_OP_RETURN:
+            emit_ret(b, st, AN_RET_DATA, a0, a1);
+            free(st);
+            return;
         case SEER_OP_REVERT:
-        case SEER_OP_INVALID: free(st); return;
+        case SEER_OP_INVALID:
+            emit_ret(b, st, AN_RET_FAIL, 0, 0);
+            free(st);
+            return;
         case SEER_OP_SELFDESTRUCT:
+            emit_ret(b, st, AN_RET_OPAQUE, 0, 0);
             emit(b, AT_SELFDESTRUCT, a0, 0, st->guard);
             free(st);
             return;
@@ -1299,7 +1451,9 @@ static void run_path(builder *b, astate *st)
         case SEER_OP_TLOAD: r = mk_unknown(b, ((uint64_t)op << 32) | pc); break;
         case SEER_OP_RETURNDATASIZE:
             /* Zero before any call: EIP-1167 proxies use it as a cheap PUSH0. */
-            r = st->called ? mk_unknown(b, ((uint64_t)op << 32) | pc) : mk_const64(b, 0);
+            r = st->rdcall == 0            ? mk_const64(b, 0)
+                : st->rdcall == UINT32_MAX ? mk_unknown(b, ((uint64_t)op << 32) | pc)
+                                           : mk(b, AN_RETDATA, 0, st->rdcall - 1, AN_RETDATA_SIZE, 0, NULL);
             break;
         case SEER_OP_BALANCE:
             emit(b, AT_BALANCE, a0, 0, st->guard);
@@ -1410,6 +1564,11 @@ static void run_path(builder *b, astate *st)
             break;
         }
         case SEER_OP_RETURNDATACOPY:
+            if (st->rdcall == 0 || st->rdcall == UINT32_MAX)
+                mem_unknown(b, st, a0, a2);
+            else
+                mem_retdata(b, st, st->rdcall - 1, a0, a1, a2);
+            break;
         case SEER_OP_MCOPY: mem_unknown(b, st, a0, a2); break;
         case SEER_OP_CALL:
         case SEER_OP_CALLCODE:
@@ -1430,26 +1589,21 @@ static void run_path(builder *b, astate *st)
                 b->s->nodes[insz].kind == AN_CDSIZE) {
                 c.args = AN_ARGS_FORWARD;
             } else if (mem_words(b, st, inoff, insz, words, &n)) {
-                if (!grow((void **)&s->args, &s->args_cap, s->nargs + n, sizeof *s->args)) {
-                    b->oom = true;
-                    break;
-                }
-                if (n) /* s->args may still be NULL: no memcpy to NULL (UB) */
-                    memcpy(&s->args[s->nargs], words, n * sizeof *words);
-                c.args = s->nargs;
-                c.nargs = n;
-                s->nargs += n;
+                c.args = 0; /* call_record places the words */
             } else {
                 c.args = AN_ARGS_UNKNOWN;
+                n = 0;
             }
-            if (!grow((void **)&s->calls, &s->calls_cap, s->ncalls + 1, sizeof *s->calls)) {
-                b->oom = true;
+            uint32_t ci = call_record(b, &c, words, n);
+            if (ci == UINT32_MAX)
                 break;
-            }
-            s->calls[s->ncalls] = c;
-            emit(b, AT_CALL, 0, s->ncalls++, st->guard);
-            st->called = 1;
-            mem_unknown(b, st, outoff, outsz);
+            emit(b, AT_CALL, 0, ci, st->guard);
+            /* A STATICCALL changes no state (EIP-214): storage reads after
+             * it still see this transaction's values. */
+            if (op != SEER_OP_STATICCALL)
+                st->called = 1;
+            st->rdcall = ci + 1;
+            mem_retdata(b, st, ci, outoff, mk_const64(b, 0), outsz);
             r = mk_unknown(b, ((uint64_t)op << 32) | pc);
             break;
         }
@@ -1469,6 +1623,7 @@ static void run_path(builder *b, astate *st)
             s->calls[s->ncalls] = c;
             emit(b, AT_CREATE, 0, s->ncalls++, st->guard);
             st->called = 1;
+            st->rdcall = UINT32_MAX;
             r = mk_unknown(b, ((uint64_t)op << 32) | pc);
             break;
         }
@@ -1481,6 +1636,7 @@ static void run_path(builder *b, astate *st)
                 return;
             }
             if (!u256_fits_u64(t) || !seer_code_is_jumpdest(b->code, t->w[0])) {
+                emit_ret(b, st, AN_RET_FAIL, 0, 0);
                 free(st); /* a bad jump halts the frame */
                 return;
             }
@@ -1510,6 +1666,7 @@ static void run_path(builder *b, astate *st)
                     s->truncated++;
                 }
                 if (!can_jump) {
+                    emit_ret(b, st, AN_RET_FAIL, 0, 0);
                     free(st);
                     return;
                 }
@@ -1523,8 +1680,9 @@ static void run_path(builder *b, astate *st)
                 continue;
             }
             uint32_t g = st->guard;
+            uint32_t gc = rd_get(b, a1) ? mk_unknown(b, ((uint64_t)SEER_OP_RETURNDATASIZE << 32) | pc) : a1;
             if (!t) {
-                emit(b, AT_UNKNOWN, AN_UNK_JUMP, pc, new_guard(b, a1, 1, g));
+                emit(b, AT_UNKNOWN, AN_UNK_JUMP, pc, new_guard(b, gc, 1, g));
                 s->truncated++;
             } else if (can_jump) {
                 astate *tk = state_copy(st);
@@ -1533,7 +1691,7 @@ static void run_path(builder *b, astate *st)
                     free(st);
                     return;
                 }
-                tk->guard = new_guard(b, a1, 1, g);
+                tk->guard = new_guard(b, gc, 1, g);
                 tk->pc = (uint32_t)t->w[0];
                 uint32_t sel;
                 if (cond_selector(b, a1, &sel))
@@ -1545,7 +1703,7 @@ static void run_path(builder *b, astate *st)
                 else
                     free(tk);
             }
-            st->guard = new_guard(b, a1, 0, g);
+            st->guard = new_guard(b, gc, 0, g);
             st->pc = next;
             continue;
         }
@@ -1650,6 +1808,7 @@ void an_summary_free(an_summary *s)
     free(s->gtpl_start);
     free(s->gtpl);
     free(s->selectors);
+    free(s->rets);
     free(s);
 }
 
@@ -1663,7 +1822,7 @@ static int build(an_summary **out, const uint8_t *code, size_t len, const seer_a
     builder b;
     memset(&b, 0, sizeof b);
     b.o = opts;
-    b.sel = selector >= 0 && selector <= UINT32_MAX ? selector : -1;
+    b.sel = (selector >= 0 && selector <= UINT32_MAX) || selector == AN_SEL_EMPTY ? selector : -1;
     seer_code *sc = NULL;
     an_summary *s = calloc(1, sizeof *s);
     if (!s)
@@ -1744,6 +1903,7 @@ cleanup:
     free(b.bucket_steps);
     free(b.block_seen);
     free(b.sk_none);
+    free(b.rd_bits);
     seer_code_free(sc);
     an_summary_free(s);
     return rc;
@@ -1799,8 +1959,23 @@ static size_t fmt_rec(const an_summary *s, uint32_t id, char *buf, size_t cap, i
     case AN_CALLVALUE: return (size_t)snprintf(buf, cap, "callvalue");
     case AN_SELF: return (size_t)snprintf(buf, cap, "self");
     case AN_ENV: return (size_t)snprintf(buf, cap, "%s", env_name(n->op));
-    case AN_UNKNOWN: return (size_t)snprintf(buf, cap, "?");
+    case AN_UNKNOWN: {
+        /* tagged (op << 32 | pc): say which opcode made it */
+        uint64_t tag = n->k.w[0];
+        const char *nm = tag ? seer_opcode_name((unsigned)(tag >> 32) & 0xff) : NULL;
+        if (!nm || !(tag >> 32))
+            return (size_t)snprintf(buf, cap, "?");
+        snprintf(tmp, sizeof tmp, "%s", nm);
+        for (char *p = tmp; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        return (size_t)snprintf(buf, cap, "?%s@%u", tmp, (unsigned)(tag & 0xffffffffu));
+    }
     case AN_LOOPVAR: return (size_t)snprintf(buf, cap, "loop@%u.%u", n->a, n->b);
+    case AN_RETDATA:
+        if (n->b == AN_RETDATA_SIZE)
+            return (size_t)snprintf(buf, cap, "retsize(call%u)", n->a);
+        return (size_t)snprintf(buf, cap, "ret(call%u)[0x%x]", n->a, n->b);
     case AN_SLOAD: {
         size_t o = (size_t)snprintf(buf, cap, "sload(");
         if (o < cap)
@@ -1863,3 +2038,8 @@ int an_summary_build_sel(an_summary **out, const uint8_t *code, size_t len, cons
 {
     return build(out, code, len, opts, selector);
 }
+
+/* Return-data evaluation lives in retval.c; it is compiled with this file
+ * until analyzer/Makefile.am.include lists it (adding a source re-runs
+ * automake and configure in every build directory). */
+#include "analyzer/retval.c"
