@@ -622,6 +622,7 @@ typedef struct vkey {
     uint32_t *cur;        /* (position << 2) | mode, for the level being validated */
     size_t ncur, capcur;
     uint32_t cur_first[4]; /* per mode: the lowest position of the level with it (valid in cur_modes) */
+    uint32_t cur_last[4];  /* per mode: the highest */
     uint8_t cur_modes;     /* bit per mode seen in the level so far */
     bool touched;
 } vkey;
@@ -700,78 +701,93 @@ static void debug_break(uint32_t a, uint32_t b, const seer_key *k, int ma, int m
     fprintf(stderr, "\n");
 }
 
-/* Checks the level's transactions (ascending positions) against each other
- * and against what earlier levels executed: a conflicting pair must have
- * its lower position in an earlier level. Returns in *m (SIZE_MAX: none)
- * the lowest position whose result is wrong: of a pair in one level the
- * higher one (it missed the lower one's effects; the lower one saw the
- * right state), of a lower position run after a higher one the lower one.
- * Every position below *m then saw exactly the state serial execution
- * gives it, as far as the executed transactions go (DESIGN.md's induction,
- * with the pair's innocent member kept). */
-static int validate_level(vindex *vx, const txslot *slots, const uint32_t *job, size_t njob, size_t *m)
+/* Checks transaction b of the level being run against the level's
+ * transactions checked before it (any order: the workers check each one
+ * right after running it) and against what earlier levels executed: a
+ * conflicting pair must have its lower position in an earlier level.
+ * Lowers *m (SIZE_MAX: none) so that every position below it saw exactly
+ * the state serial execution gives it, as far as the executed transactions
+ * go (DESIGN.md's induction, with a pair's innocent member kept): of a
+ * pair in one level the higher one is wrong (it missed the lower one's
+ * effects; the lower one saw the right state), of a lower position run
+ * after a higher one the lower one. When b meets a higher conflicting
+ * position of the level checked earlier, *m drops to b + 1 (at most that
+ * higher one: b itself is innocent there). Per key and mode the lowest and
+ * highest positions seen suffice: no scan of the level's entries (a key
+ * every transaction touches made that quadratic). */
+static int validate_tx(vindex *vx, const txslot *slots, uint32_t b, size_t *m)
 {
-    *m = SIZE_MAX;
-    for (size_t j = 0; j < njob; j++) {
-        uint32_t b = job[j];
-        const seer_access_set *a = &slots[b].actual;
-        for (size_t i = 0; i < a->n; i++) {
-            int mode = a->acc[i].mode;
-            uint32_t kid;
-            vkey *k = vindex_get(vx, &a->acc[i].key, &kid);
-            if (!k)
-                return SEER_ENOMEM;
-            const seer_key *key = &vx->km.keys[kid];
-            for (int pm = SEER_ACC_R; pm <= SEER_ACC_W; pm++)
-                if (k->max_done[pm] > b + 1 && seer_acc_modes_conflict(pm, mode) && b < *m) {
-                    *m = b;
-                    debug_break(b, k->max_done[pm] - 1, key, mode, pm);
-                }
-            /* a conflict with a lower position of the same level: b ran
-             * without its effects, the lower one is unaffected (it must
-             * not see b, and it merges first). Positions come in
-             * ascending order, so the modes seen so far are all lower
-             * positions: one mask test, not a scan of the level's list
-             * (a key every transaction touches made that quadratic). */
-            for (int pm = SEER_ACC_R; pm <= SEER_ACC_W && b < *m; pm++)
-                if ((k->cur_modes & (1u << pm)) && seer_acc_modes_conflict(pm, mode)) {
-                    *m = b;
-                    debug_break(k->cur_first[pm], b, key, pm, mode);
-                }
-            if (!(k->cur_modes & (1u << (mode & 3)))) {
-                k->cur_modes |= (uint8_t)(1u << (mode & 3));
-                k->cur_first[mode & 3] = b;
+    const seer_access_set *a = &slots[b].actual;
+    for (size_t i = 0; i < a->n; i++) {
+        int mode = a->acc[i].mode;
+        uint32_t kid;
+        vkey *k = vindex_get(vx, &a->acc[i].key, &kid);
+        if (!k)
+            return SEER_ENOMEM;
+        const seer_key *key = &vx->km.keys[kid];
+        for (int pm = SEER_ACC_R; pm <= SEER_ACC_W; pm++) {
+            if (!seer_acc_modes_conflict(pm, mode))
+                continue;
+            if (k->max_done[pm] > b + 1 && b < *m) {
+                *m = b;
+                debug_break(b, k->max_done[pm] - 1, key, mode, pm);
             }
-            if (k->ncur == k->capcur) {
-                size_t nc = k->capcur ? k->capcur * 2 : 4;
-                uint32_t *p = realloc(k->cur, nc * sizeof *p);
-                if (!p)
-                    return SEER_ENOMEM;
-                k->cur = p;
-                k->capcur = nc;
+            if (!(k->cur_modes & (1u << pm)))
+                continue;
+            if (k->cur_first[pm] < b && b < *m) {
+                *m = b;
+                debug_break(k->cur_first[pm], b, key, pm, mode);
             }
-            k->cur[k->ncur++] = (b << 2) | (uint32_t)mode;
-            if (!k->touched) {
-                if (vx->ntouched == vx->cap) {
-                    size_t nc = vx->cap ? vx->cap * 2 : 64;
-                    uint32_t *p = realloc(vx->touched, nc * sizeof *p);
-                    if (!p)
-                        return SEER_ENOMEM;
-                    vx->touched = p;
-                    vx->cap = nc;
-                }
-                vx->touched[vx->ntouched++] = kid;
-                k->touched = true;
+            if (k->cur_last[pm] > b && b + 1 < *m) {
+                *m = b + 1;
+                debug_break(b, k->cur_last[pm], key, mode, pm);
             }
         }
+        int md = mode & 3;
+        if (!(k->cur_modes & (1u << md))) {
+            k->cur_modes |= (uint8_t)(1u << md);
+            k->cur_first[md] = k->cur_last[md] = b;
+        } else {
+            if (b < k->cur_first[md])
+                k->cur_first[md] = b;
+            if (b > k->cur_last[md])
+                k->cur_last[md] = b;
+        }
+        if (k->ncur == k->capcur) {
+            size_t nc = k->capcur ? k->capcur * 2 : 4;
+            uint32_t *p = realloc(k->cur, nc * sizeof *p);
+            if (!p)
+                return SEER_ENOMEM;
+            k->cur = p;
+            k->capcur = nc;
+        }
+        k->cur[k->ncur++] = (b << 2) | (uint32_t)mode;
+        if (!k->touched) {
+            if (vx->ntouched == vx->cap) {
+                size_t nc = vx->cap ? vx->cap * 2 : 64;
+                uint32_t *p = realloc(vx->touched, nc * sizeof *p);
+                if (!p)
+                    return SEER_ENOMEM;
+                vx->touched = p;
+                vx->cap = nc;
+            }
+            vx->touched[vx->ntouched++] = kid;
+            k->touched = true;
+        }
     }
-    /* what stays (below m) becomes "done" for the next levels */
+    return 0;
+}
+
+/* The level's end: what stays (below m) becomes "done" for the next
+ * levels. */
+static void validate_finish(vindex *vx, size_t m)
+{
     for (size_t t = 0; t < vx->ntouched; t++) {
         vkey *k = &vx->keys[vx->touched[t]];
         for (size_t c = 0; c < k->ncur; c++) {
             uint32_t x = k->cur[c] >> 2;
             int md = (int)(k->cur[c] & 3);
-            if (x < *m && k->max_done[md] < x + 1)
+            if (x < m && k->max_done[md] < x + 1)
                 k->max_done[md] = x + 1;
         }
         k->ncur = 0;
@@ -779,7 +795,6 @@ static int validate_level(vindex *vx, const txslot *slots, const uint32_t *job, 
         k->touched = false;
     }
     vx->ntouched = 0;
-    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -806,6 +821,10 @@ typedef struct par_ctx {
     size_t njob;
     atomic_size_t next;
     atomic_int err;
+    /* validation by the workers, each transaction right after its run */
+    pthread_mutex_t vmu;
+    vindex *vx;
+    size_t vm; /* lowest wrong position of the level so far (under vmu) */
 } par_ctx;
 
 static bool covers(const seer_access_set *p, const seer_access_set *a)
@@ -875,6 +894,11 @@ static void level_worker(pool *p, unsigned wid, void *arg)
         if (i >= c->njob)
             break;
         int rc = run_tx(c, wid, c->job[i]);
+        if (rc == 0) {
+            pthread_mutex_lock(&c->vmu);
+            rc = validate_tx(c->vx, c->slots, c->job[i], &c->vm);
+            pthread_mutex_unlock(&c->vmu);
+        }
         if (rc < 0) {
             int z = 0;
             atomic_compare_exchange_strong(&c->err, &z, rc);
@@ -1021,6 +1045,8 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
     memset(&g0, 0, sizeof g0);
     vindex vx;
     memset(&vx, 0, sizeof vx);
+    c.vx = &vx;
+    pthread_mutex_init(&c.vmu, NULL);
     seer_world *pw = NULL;
 
     /* senders recovered here, in the prediction pass (replay order only) */
@@ -1260,14 +1286,14 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
             atomic_store(&c.err, 0);
             /* one transaction: no wake-up of the other threads */
             double tr = now_s();
+            c.vm = SIZE_MAX;
             pool_run(p, level_worker, &c, c.njob > 1 ? threads : 1);
             if ((rc = atomic_load(&c.err)) < 0)
                 goto fail;
             double tv = now_s();
             st->exec_run_s += tv - tr;
-            size_t m;
-            if ((rc = validate_level(&vx, c.slots, c.job, c.njob, &m)) < 0)
-                goto fail;
+            size_t m = c.vm;
+            validate_finish(&vx, m);
             double tm = now_s();
             st->exec_validate_s += tm - tv;
             for (size_t j = 0; j < c.njob; j++) {
@@ -1461,6 +1487,7 @@ done:
     }
     seer_code_cache_free(cache);
     seer_overlay_free(c.ov);
+    pthread_mutex_destroy(&c.vmu);
     free(c.buf);
     free(c.txs);
     if (own_pred) {
