@@ -175,6 +175,9 @@ void an_cache_set_limits(seer_analyzer *a, size_t max_entries, size_t max_bytes)
     pthread_mutex_lock(&a->lock);
     a->max_entries = max_entries ? max_entries : 1;
     a->max_bytes = max_bytes;
+    /* Down to the bounds now; the most recent entry stays. */
+    while ((a->count > a->max_entries || a->bytes > a->max_bytes) && a->lru_tail && a->lru_tail != a->lru_head)
+        ent_unlink(a, a->lru_tail);
     pthread_mutex_unlock(&a->lock);
 }
 
@@ -1149,7 +1152,7 @@ static int inst_create(pctx *pc, evalctx *e, const an_call *c, uint32_t call)
     return 0;
 }
 
-static void create_address(seer_address *out, const seer_address *sender, uint64_t nonce)
+void an_create_address(seer_address *out, const seer_address *sender, uint64_t nonce)
 {
     seer_buf b = SEER_BUF_INIT;
     size_t m = seer_rlp_list_begin(&b);
@@ -1163,8 +1166,8 @@ static void create_address(seer_address *out, const seer_address *sender, uint64
 }
 
 /* EIP-1014: keccak256(0xff ++ sender ++ salt ++ keccak256(init code)). */
-static void create2_address(seer_address *out, const seer_address *sender, const u256 *salt,
-                            const uint8_t *init, size_t len)
+void an_create2_address(seer_address *out, const seer_address *sender, const u256 *salt, const uint8_t *init,
+                        size_t len)
 {
     uint8_t b[85];
     b[0] = 0xff;
@@ -1245,7 +1248,7 @@ static int finish_creates(pctx *pc)
             break;
         if (cr.op == SEER_OP_CREATE2) {
             seer_address na;
-            create2_address(&na, &cr.creator, &cr.salt, cr.init, cr.init_len);
+            an_create2_address(&na, &cr.creator, &cr.salt, cr.init, cr.init_len);
             rc = create_at(pc, &cr, &na);
             continue;
         }
@@ -1259,7 +1262,7 @@ static int finish_creates(pctx *pc)
         used[i] = by;
         for (uint32_t k = 0; k < by && rc == 0; k++) {
             seer_address na;
-            create_address(&na, &cr.creator, acct.nonce + k);
+            an_create_address(&na, &cr.creator, acct.nonce + k);
             rc = create_at(pc, &cr, &na);
         }
     }
@@ -1536,7 +1539,7 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
         /* Creation: the address is the sender's and the tx nonce's; the
          * init code is the data, run with empty calldata. */
         seer_address na;
-        create_address(&na, from, tx->nonce);
+        an_create_address(&na, from, tx->nonce);
         f.ctx = f.code_addr = na;
         f.cd = NULL;
         f.cd_len = 0;

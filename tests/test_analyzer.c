@@ -793,6 +793,152 @@ START_TEST(test_hostile_code_bounded)
 }
 END_TEST
 
+/* The summary cache is keyed by (code hash, selector): two entry points of
+ * one code are two entries when the builder specialises them, else the
+ * one summary of every entry point serves both; either way a repeated
+ * prediction builds nothing and both predictions hold. */
+START_TEST(test_cache_per_selector)
+{
+    world_fx fx;
+    fx_init(&fx);
+    seer_address bob = addr(A_BOB), alice = addr(A_ALICE), tok = addr(A_TOKEN);
+    seer_account acct;
+    ck_assert_int_eq(fx.reader.vt->get_account(fx.reader.ctx, &tok, &acct), 0);
+    u256 w[3] = {word_of(&alice), word_of(&bob), u256_from_u64(1)}, zero = U256_ZERO;
+    uint8_t cd1[128], cd2[128];
+    seer_tx t1, t2;
+    mk_tx(&t1, A_ALICE, A_TOKEN, cd1, calldata(cd1, 0xa9059cbb, w + 1, 2), 0); /* transfer(bob, 1) */
+    mk_tx(&t2, A_BOB, A_TOKEN, cd2, calldata(cd2, 0x23b872dd, w, 3), 0); /* transferFrom(alice, bob, 1) */
+    seer_prediction p1, p2;
+    predict(&fx, &p1, &t1);
+    size_t after1 = seer_analyzer_cache_count(fx.an);
+    predict(&fx, &p2, &t2);
+    size_t after2 = seer_analyzer_cache_count(fx.an);
+    bool s1 = an_cache_has(fx.an, &acct.code_hash, 0xa9059cbb),
+         s2 = an_cache_has(fx.an, &acct.code_hash, 0x23b872dd),
+         any = an_cache_has(fx.an, &acct.code_hash, -1);
+    ck_assert_msg((s1 && s2 && after2 == after1 + 1) || (any && !s1 && !s2 && after2 == after1),
+                  "per selector %d %d, any %d, count %zu -> %zu", s1, s2, any, after1, after2);
+    ck_assert_uint_gt(an_cache_bytes(fx.an), 0);
+    /* Each prediction is its entry point's: transfer writes the sender's
+     * and bob's balances, transferFrom also the allowance. */
+    u256 sa = word_of(&alice), sb = word_of(&bob);
+    u256 ka = map_slot(&sa, &zero), kb = map_slot(&sb, &zero);
+    ck_assert(!p1.unknown && !p2.unknown);
+    ck_assert(has(&p1, A_TOKEN, SEER_KEY_STORAGE, &ka, true) &&
+              has(&p1, A_TOKEN, SEER_KEY_STORAGE, &kb, true));
+    ck_assert(has(&p2, A_TOKEN, SEER_KEY_STORAGE, &ka, true) &&
+              has(&p2, A_TOKEN, SEER_KEY_STORAGE, &kb, true));
+    ck_assert_uint_gt(storage_keys(&p2), storage_keys(&p1)); /* the allowance */
+    /* Again: served from the cache, the same keys. */
+    seer_prediction q;
+    predict(&fx, &q, &t1);
+    ck_assert_uint_eq(seer_analyzer_cache_count(fx.an), after2);
+    ck_assert_uint_eq(q.nkeys, p1.nkeys);
+    ck_assert(!memcmp(q.keys, p1.keys, q.nkeys * sizeof *q.keys));
+    seer_prediction_clear(&q);
+    bool resolved;
+    exec_and_check(&fx, &t1, &p1, &resolved);
+    ck_assert(resolved);
+    exec_and_check(&fx, &t2, &p2, &resolved);
+    ck_assert(resolved);
+    seer_prediction_clear(&p1);
+    seer_prediction_clear(&p2);
+    seer_tx_clear(&t1);
+    seer_tx_clear(&t2);
+    fx_free(&fx);
+}
+END_TEST
+
+/* A cache bounded to one entry (and to a few bytes) still predicts the
+ * router -> pair -> token swap exactly as an unbounded one: the summaries a
+ * prediction instantiates stay pinned while newer ones evict them from the
+ * cache (ASan would see a use after free). */
+START_TEST(test_cache_bounded)
+{
+    world_fx fx;
+    fx_init(&fx);
+    seer_address pair = addr(A_PAIR);
+    u256 w[2] = {word_of(&pair), u256_from_u64(1000)};
+    uint8_t cd[128];
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_ROUTER, cd, calldata(cd, 0x22222222, w, 2), 0);
+    seer_prediction full, small;
+    predict(&fx, &full, &tx);
+    ck_assert_uint_ge(seer_analyzer_cache_count(fx.an), 3);
+    for (int round = 0; round < 2; round++) {
+        an_cache_set_limits(fx.an, 1, round ? 1 : (size_t)1 << 30);
+        for (int i = 0; i < 3; i++) {
+            predict(&fx, &small, &tx);
+            ck_assert_uint_le(seer_analyzer_cache_count(fx.an), 1);
+            ck_assert_uint_eq(small.nkeys, full.nkeys);
+            ck_assert(!memcmp(small.keys, full.keys, full.nkeys * sizeof *full.keys));
+            ck_assert_int_eq(small.unknown, full.unknown);
+            seer_prediction_clear(&small);
+        }
+    }
+    seer_analyzer_cache_clear(fx.an);
+    ck_assert_uint_eq(seer_analyzer_cache_count(fx.an), 0);
+    ck_assert_uint_eq(an_cache_bytes(fx.an), 0);
+    seer_prediction_clear(&full);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
+/* CREATE and CREATE2 addresses as the EVM makes them: a factory creates
+ * with each (1-byte init code, salt 0x2a) and stores the new addresses;
+ * the derivation must give the same. Inside a called contract the init
+ * code is not derivable here, so the prediction keeps "unknown" (never a
+ * dropped access), and names the creator's nonce. */
+static const char *FACTORY = "PUSH1 0x00 PUSH1 0x00 MSTORE8\n"
+                             "PUSH1 0x01 PUSH1 0x00 PUSH1 0x00 CREATE PUSH1 0x00 SSTORE\n"
+                             "PUSH1 0x2a PUSH1 0x01 PUSH1 0x00 PUSH1 0x00 CREATE2 PUSH1 0x01 SSTORE STOP\n";
+
+START_TEST(test_create_addresses)
+{
+    world_fx fx;
+    fx_init(&fx);
+    enum { A_FACTORY = 0x30 };
+    put_contract(&fx, A_FACTORY, FACTORY);
+    seer_address fa = addr(A_FACTORY);
+    seer_account before;
+    ck_assert_int_eq(fx.reader.vt->get_account(fx.reader.ctx, &fa, &before), 0);
+    seer_tx tx;
+    uint8_t none[1] = {0};
+    mk_tx(&tx, A_ALICE, A_FACTORY, none, 0, 0);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    ck_assert(p.unknown);
+    ck_assert_msg(p.unknown_why && strstr(p.unknown_why, "CREATE"), "%s", p.unknown_why);
+    ck_assert(has(&p, A_FACTORY, SEER_KEY_NONCE, NULL, true));
+    bool resolved;
+    exec_and_check(&fx, &tx, &p, &resolved);
+    u256 zero = U256_ZERO, one = U256_ONE, v0, v1;
+    ck_assert_int_eq(fx.reader.vt->get_storage(fx.reader.ctx, &fa, &zero, &v0), 0);
+    ck_assert_int_eq(fx.reader.vt->get_storage(fx.reader.ctx, &fa, &one, &v1), 0);
+    ck_assert(!u256_is_zero(&v0) && !u256_is_zero(&v1));
+    seer_address c1, c2, made1, made2;
+    an_create_address(&c1, &fa, before.nonce);
+    u256 salt = u256_from_u64(0x2a);
+    uint8_t init[1] = {0};
+    an_create2_address(&c2, &fa, &salt, init, sizeof init);
+    uint8_t be[32];
+    u256_to_be32(be, &v0);
+    memcpy(made1.bytes, be + 12, 20);
+    u256_to_be32(be, &v1);
+    memcpy(made2.bytes, be + 12, 20);
+    ck_assert(!memcmp(&c1, &made1, 20));
+    ck_assert(!memcmp(&c2, &made2, 20));
+    /* The next CREATE is at the next nonce, and the derivation moves with it. */
+    an_create_address(&c2, &fa, before.nonce + 1);
+    ck_assert(memcmp(&c1, &c2, 20) != 0);
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer");
@@ -811,6 +957,13 @@ int main(void)
     suite_add_tcase(s, t);
     t = tcase_create("router");
     tcase_add_test(t, test_router_pair_swap);
+    suite_add_tcase(s, t);
+    t = tcase_create("cache");
+    tcase_add_test(t, test_cache_per_selector);
+    tcase_add_test(t, test_cache_bounded);
+    suite_add_tcase(s, t);
+    t = tcase_create("create");
+    tcase_add_test(t, test_create_addresses);
     suite_add_tcase(s, t);
     t = tcase_create("property");
     tcase_set_timeout(t, 60);
