@@ -39,7 +39,20 @@ typedef enum an_kind {
     AN_KECCAK,  /* args[a .. a+b): 32-byte words, of which the first c bytes are hashed */
     AN_UNKNOWN, /* k: a tag (pc, kind): never evaluates */
     AN_LOOPVAR, /* a widened loop variable: never evaluates */
+    /* a: index into calls; b: byte offset (AN_RETDATA_SIZE: RETURNDATASIZE).
+     * The 32-byte word at that offset of the return data of that call.
+     * Evaluation (an_retdata_eval in retval.c): evaluate the call's target,
+     * value and argument words in the caller's frame, instantiate the
+     * callee's summary with them, and take the word from its feasible
+     * returns (s->rets); it evaluates only when every feasible end of the
+     * callee is a RETURN (or a revert/invalid, after which the caller does
+     * not go on with this data) whose word evaluates to one same value, no
+     * feasible path was cut, and the return data is long enough. A tier-2
+     * value (it reads the callee's storage). */
+    AN_RETDATA,
 } an_kind;
+
+#define AN_RETDATA_SIZE UINT32_MAX /* AN_RETDATA's b for RETURNDATASIZE */
 
 typedef struct an_node {
     uint8_t kind;
@@ -95,6 +108,22 @@ typedef struct an_call {
     uint32_t argsize; /* node: the input size in bytes */
 } an_call;
 
+/* How a path of the code ends, for the return data its callers read. */
+typedef enum an_rkind {
+    AN_RET_DATA = 1, /* RETURN of words[0 .. nwords), size bytes */
+    AN_RET_OPAQUE,   /* a RETURN whose data is not derivable, or STOP (empty data) */
+    AN_RET_FAIL,     /* REVERT, INVALID or an exceptional halt: the call failed */
+} an_rkind;
+
+typedef struct an_ret {
+    uint8_t kind;
+    uint8_t pad[3];
+    uint32_t guard;
+    uint32_t words;  /* AN_RET_DATA: first word in args[] */
+    uint32_t nwords; /* words */
+    uint32_t size;   /* node: the size in bytes */
+} an_ret;
+
 /* The condition graph: node 0 is the root (always feasible). A node holds
  * when its condition may hold and one of its parents holds. */
 typedef struct an_guard {
@@ -131,6 +160,11 @@ typedef struct an_summary {
     /* templates by guard (CSR over tpl_order), so instantiation touches
      * only the templates of feasible guards */
     uint32_t *gtpl_start, *gtpl;
+    /* ends of paths (RETURN, STOP, REVERT, ...): the return data; when
+     * rets_incomplete some were not recorded (a bound) */
+    an_ret *rets;
+    uint32_t nrets, rets_cap;
+    bool rets_incomplete;
     /* entry points: selectors the dispatcher compares against */
     uint32_t *selectors;
     uint32_t nselectors;
@@ -157,6 +191,11 @@ void an_summary_free(an_summary *s);
  *  `selector` field records it. Returns 0 or SEER_ENOMEM. */
 int an_summary_build_sel(an_summary **out, const uint8_t *code, size_t len, const seer_analyzer_options *opts,
                          int64_t selector);
+
+/** an_summary_build_sel's selector for empty calldata (a plain value
+ *  transfer, a receive function): CALLDATASIZE and every calldata word
+ *  are 0. */
+#define AN_SEL_EMPTY (-2)
 
 /** The selector a guard path enforces (the first EQ against a 4-byte
  *  constant on the first-parent chain), or -1. For display. */
@@ -224,6 +263,46 @@ size_t an_cache_bytes(const seer_analyzer *a);
 /** True when the cache holds the summary of (code hash, selector), -1 for
  *  the summary of every entry point. */
 bool an_cache_has(const seer_analyzer *a, const seer_bytes32 *code_hash, int64_t selector);
+
+/* ---- return data (retval.c) ---- */
+
+/** A frame's inputs, as predict.c's frame_in: what the callee's return
+ *  expressions are evaluated over. */
+typedef struct an_rframe {
+    seer_address ctx; /* storage context and ADDRESS */
+    seer_address code_addr;
+    seer_address caller;
+    bool value_known;
+    u256 value;
+    const uint8_t *cd;
+    const uint8_t *cd_known; /* per byte, NULL: all known */
+    size_t cd_len;
+    bool cd_len_known;
+    unsigned depth;
+} an_rframe;
+
+/** What evaluating return data needs from the prediction running it. */
+typedef struct an_rctx {
+    const seer_state_reader *r;
+    const seer_block_env *env;
+    seer_address origin;
+    unsigned max_depth; /* frames nest at most this deep (opts.max_call_depth) */
+    uint32_t budget;    /* callee instantiations left (each counts one); 0: none */
+    int err;            /* set to the first failure of the reader or the callback */
+    /* The summary of the code at `code_addr` for entry point `sel` (-1:
+     * any, AN_SEL_EMPTY: no calldata), valid until the prediction ends; *out NULL when the account
+     * has no code. Returns 0 or a negative seer_error. */
+    int (*summary)(void *ctx, const an_summary **out, const seer_address *code_addr, int64_t sel);
+    void *summary_ctx;
+} an_rctx;
+
+/** Evaluates `node`, an AN_RETDATA node of summary `s`, in the caller's
+ *  frame `f` (see AN_RETDATA for the rule). True with *out set when it
+ *  evaluates; the value is tier 2 (it reads the callee's storage). False
+ *  when it does not, or on a failure (rc->err set: pass it up).
+ *  predict.c's eval: `case AN_RETDATA: ok = an_retdata_eval(&rc, e->s,
+ *  &rf, id, &v); mt2 = true; break;` with rf the frame_in's fields. */
+bool an_retdata_eval(an_rctx *rc, const an_summary *s, const an_rframe *f, uint32_t node, u256 *out);
 
 /** The address of a CREATE by `sender` at `nonce`:
  *  keccak256(rlp([sender, nonce]))[12:]. */
