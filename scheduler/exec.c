@@ -294,7 +294,8 @@ typedef struct predict_job {
     bool admit, predict;
     seer_fork fork;
     uint64_t chain_id;
-    atomic_size_t bad; /* lowest position failing admission, SIZE_MAX none */
+    atomic_size_t bad;            /* lowest position failing admission, SIZE_MAX none */
+    atomic_uint_fast64_t pred_ns; /* with admit: time spent predicting, all workers */
 } predict_job;
 
 static void predict_worker(pool *p, unsigned wid, void *arg)
@@ -320,6 +321,7 @@ static void predict_worker(pool *p, unsigned wid, void *arg)
         }
         const seer_tx *tx = &j->b->txs[j->order ? j->order[pos] : pos];
         seer_access_set *s = &j->sets[pos];
+        double tp = j->admit ? now_s() : 0;
         int rc = seer_access_set_tx_implied(s, tx, &j->env->coinbase);
         if (rc == 0 && j->a) {
             rc = seer_analyzer_predict_tx(j->a, &pr, tx, j->env, j->reader);
@@ -327,6 +329,9 @@ static void predict_worker(pool *p, unsigned wid, void *arg)
                 rc = seer_access_set_add_prediction(s, &pr);
             seer_prediction_clear(&pr);
         }
+        if (j->admit)
+            atomic_fetch_add_explicit(&j->pred_ns, (uint_fast64_t)((now_s() - tp) * 1e9),
+                                      memory_order_relaxed);
         if (rc < 0) {
             int z = 0;
             atomic_compare_exchange_strong(&j->err, &z, rc);
@@ -342,7 +347,7 @@ static void predict_worker(pool *p, unsigned wid, void *arg)
 static int admit_predict_pick(pool *p, unsigned threads, seer_access_set *sets, const seer_block *b,
                               const size_t *pick, size_t n, const seer_block_env *env,
                               const seer_state_reader *reader, seer_analyzer *a, bool predict, seer_fork fork,
-                              uint64_t chain_id)
+                              uint64_t chain_id, double *pred_s)
 {
     predict_job j = {.sets = sets,
                      .b = b,
@@ -358,7 +363,12 @@ static int admit_predict_pick(pool *p, unsigned threads, seer_access_set *sets, 
     atomic_init(&j.next, 0);
     atomic_init(&j.err, 0);
     atomic_init(&j.bad, SIZE_MAX);
+    atomic_init(&j.pred_ns, 0);
     pool_run(p, predict_worker, &j, threads);
+    /* the analysis' share of the pass's wall time: its time over all
+     * workers divided by the workers */
+    unsigned used = threads > 1 ? p->n : 1;
+    *pred_s = (double)atomic_load(&j.pred_ns) * 1e-9 / used;
     int rc = atomic_load(&j.err);
     size_t k = atomic_load(&j.bad);
     if (rc < 0 || k == SIZE_MAX)
@@ -377,6 +387,7 @@ static int predict_pick(pool *p, unsigned threads, seer_access_set *sets, const 
     atomic_init(&j.next, 0);
     atomic_init(&j.err, 0);
     atomic_init(&j.bad, SIZE_MAX);
+    atomic_init(&j.pred_ns, 0);
     pool_run(p, predict_worker, &j, threads);
     return atomic_load(&j.err);
 }
@@ -389,6 +400,7 @@ static int predict_with_pool(pool *p, unsigned threads, seer_access_set *sets, c
     atomic_init(&j.next, 0);
     atomic_init(&j.err, 0);
     atomic_init(&j.bad, SIZE_MAX);
+    atomic_init(&j.pred_ns, 0);
     pool_run(p, predict_worker, &j, threads);
     return atomic_load(&j.err);
 }
@@ -1128,10 +1140,10 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
                 for (size_t j = 0; j < PREDICT_SAMPLE; j++)
                     pick[j] = j * stride;
                 if (admit) {
-                    double ta = now_s();
+                    double ta = now_s(), pred = 0;
                     rc = admit_predict_pick(p, threads, own_pred, &vb, pick, PREDICT_SAMPLE, &c.env, &c.view,
-                                            po->analyzer, true, fork, chain_id);
-                    st->admit_s += now_s() - ta;
+                                            po->analyzer, true, fork, chain_id, &pred);
+                    st->admit_s += now_s() - ta - pred;
                 } else {
                     rc = predict_pick(p, threads, own_pred, &vb, NULL, pick, PREDICT_SAMPLE, &c.env, &c.view,
                                       po->analyzer);
@@ -1155,10 +1167,10 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
                 if (rc == 0 && admit) {
                     /* the rest: recovered, and predicted right after when
                      * the block is worth it */
-                    double ta = now_s();
+                    double ta = now_s(), pred = 0;
                     rc = admit_predict_pick(p, threads, own_pred, &vb, pick, m, &c.env, &c.view, po->analyzer,
-                                            par, fork, chain_id);
-                    st->admit_s += now_s() - ta;
+                                            par, fork, chain_id, &pred);
+                    st->admit_s += now_s() - ta - pred;
                 } else if (rc == 0 && par) {
                     rc =
                         predict_pick(p, threads, own_pred, &vb, NULL, pick, m, &c.env, &c.view, po->analyzer);
@@ -1179,10 +1191,10 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
                 goto done;
             }
         } else if (admit) {
-            double ta = now_s();
+            double ta = now_s(), pred = 0;
             rc = admit_predict_pick(p, threads, own_pred, &vb, NULL, n, &c.env, &c.view, po->analyzer,
-                                    !po->blind, fork, chain_id);
-            st->admit_s += now_s() - ta;
+                                    !po->blind, fork, chain_id, &pred);
+            st->admit_s += now_s() - ta - pred;
             if (rc < 0)
                 goto fail;
         } else if (!po->blind && (rc = predict_with_pool(p, threads, own_pred, &vb, NULL, n, &c.env, &c.view,
@@ -1190,9 +1202,10 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
             goto fail;
         }
     } else if (admit) {
-        double ta = now_s();
-        rc = admit_predict_pick(p, threads, NULL, &vb, NULL, n, &c.env, &c.view, NULL, false, fork, chain_id);
-        st->admit_s += now_s() - ta;
+        double ta = now_s(), pred = 0;
+        rc = admit_predict_pick(p, threads, NULL, &vb, NULL, n, &c.env, &c.view, NULL, false, fork, chain_id,
+                                &pred);
+        st->admit_s += now_s() - ta - pred;
         if (rc < 0)
             goto fail;
     }

@@ -198,7 +198,8 @@ typedef struct seer_par_stats {
     unsigned rounds;      /* schedules run (1: no misprediction hurt) */
     bool serial_fallback; /* ran (part) serially */
     uint32_t *tx_level;   /* per tx (block position): level of the first schedule; malloc'd */
-    double admit_s;       /* with po->admit: the admission pass, the prediction done in it included */
+    double admit_s;       /* with po->admit: the admission pass less the prediction done in it (that
+                             is in predict_s: its time over the workers divided by their number) */
     /* with po->defer_model: the predicted schedule's graph and the real
      * gas per transaction, for seer_sched_graph_list_makespan (owned) */
     seer_sched_graph graph;

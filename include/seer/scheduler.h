@@ -188,8 +188,8 @@ typedef struct seer_sched_stats {
     uint64_t gas;          /**< gas used by the block */
     double total_s;        /**< the whole call: admission, analysis, execution, commit */
     double cpu_s;          /**< process CPU seconds during the call (all threads) */
-    double admit_s;        /**< sender recovery, static checks (replay: and the analysis, one pass) */
-    double predict_s;      /**< analysis */
+    double admit_s;        /**< sender recovery and static checks */
+    double predict_s;      /**< analysis (replay: done in the admission pass, its time / threads) */
     double schedule_s;     /**< conflict graph and levels */
     double exec_s;         /**< execution, validation, merge */
     double commit_s;       /**< receipts and the merged change set */
