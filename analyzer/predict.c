@@ -176,7 +176,8 @@ void an_cache_set_limits(seer_analyzer *a, size_t max_entries, size_t max_bytes)
     a->max_entries = max_entries ? max_entries : 1;
     a->max_bytes = max_bytes;
     /* Down to the bounds now; the most recent entry stays. */
-    while ((a->count > a->max_entries || a->bytes > a->max_bytes) && a->lru_tail && a->lru_tail != a->lru_head)
+    while ((a->count > a->max_entries || a->bytes > a->max_bytes) && a->lru_tail &&
+           a->lru_tail != a->lru_head)
         ent_unlink(a, a->lru_tail);
     pthread_mutex_unlock(&a->lock);
 }
@@ -275,7 +276,7 @@ static cache_ent *cache_find(seer_analyzer *a, const seer_bytes32 *hash, int64_t
     k.sel = sel;
     cache_ent *e;
     HASH_FIND(hh, a->cache, &k, sizeof k, e);
-    if (e || sel < 0)
+    if (e || sel == -1)
         return e;
     k.sel = -1;
     HASH_FIND(hh, a->cache, &k, sizeof k, e);
@@ -283,6 +284,8 @@ static cache_ent *cache_find(seer_analyzer *a, const seer_bytes32 *hash, int64_t
         return NULL;
     if (e->any_sel)
         return e;
+    if (sel < 0)
+        return NULL; /* AN_SEL_EMPTY: a summary of its own */
     for (uint32_t i = 0; i < e->s->nselectors; i++)
         if ((int64_t)e->s->selectors[i] == sel)
             return NULL; /* an entry point of its own: build it */
@@ -317,8 +320,10 @@ static int cache_acquire(seer_analyzer *a, cache_ent **out, const seer_bytes32 *
         return seer_err(SEER_ENOMEM, "analyzer cache");
     }
     n->key.hash = *hash;
-    n->key.sel = s->selector < 0 ? -1 : s->selector;
-    n->any_sel = sel >= 0 && s->selector < 0;
+    /* Keyed by what the builder made: a build for a selector (or for
+     * empty calldata) that came back for every entry point serves them all. */
+    n->key.sel = s->selector;
+    n->any_sel = sel != -1 && s->selector == -1;
     n->s = s;
     n->bytes = summary_bytes(s);
     if ((rc = mark_create_loops(n)) < 0) {
@@ -420,6 +425,8 @@ typedef struct kslot {
 /* Creations per transaction followed to their addresses; more become
  * "unknown". */
 #define MAX_CREATES 16
+/* Callee instantiations per transaction spent on return data (retval.c). */
+#define RET_BUDGET 256
 
 typedef struct pending_create {
     seer_address creator;
@@ -717,6 +724,7 @@ typedef struct pctx {
     const seer_block_env *env;
     const seer_state_reader *r;
     int err;
+    uint32_t ret_budget; /* callee instantiations left for return data */
 } pctx;
 
 typedef struct evalctx {
@@ -820,6 +828,8 @@ static u256 addr_word(const seer_address *a)
     return v;
 }
 
+static int ret_summary(void *ctx, const an_summary **out, const seer_address *code_addr, int64_t sel);
+
 /* Evaluates node id. Returns false when it does not evaluate; *t2 is set
  * when a stored value took part. Depth is bounded by the builder. Each
  * node is evaluated once per frame (the level's memo). */
@@ -918,6 +928,38 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
             seer_keccak256(h, buf, n->c <= 32 * (size_t)n->b ? n->c : 32 * (size_t)n->b);
             u256_from_be32(&v, h);
         }
+        break;
+    }
+    case AN_RETDATA: {
+        const frame_in *f = e->f;
+        an_rframe rf;
+        memset(&rf, 0, sizeof rf);
+        rf.ctx = f->ctx;
+        rf.code_addr = f->code_addr;
+        rf.caller = f->caller;
+        rf.value_known = f->value_known;
+        rf.value = f->value;
+        rf.cd = f->cd;
+        rf.cd_known = f->cd_known;
+        rf.cd_len = f->cd_len;
+        rf.cd_len_known = f->cd_len_known;
+        rf.depth = f->depth;
+        an_rctx rc;
+        memset(&rc, 0, sizeof rc);
+        rc.r = e->pc->r;
+        rc.env = e->pc->env;
+        rc.origin = e->pc->tx->sender;
+        rc.max_depth = e->pc->a->opts.max_call_depth;
+        rc.budget = e->pc->ret_budget;
+        rc.summary = ret_summary;
+        rc.summary_ctx = e->pc;
+        ok = an_retdata_eval(&rc, e->s, &rf, id, &v);
+        e->pc->ret_budget = rc.budget;
+        if (rc.err < 0) {
+            e->pc->err = rc.err;
+            ok = false;
+        }
+        mt2 = true;
         break;
     }
     default: break;
@@ -1281,9 +1323,12 @@ static int finish_creates(pctx *pc)
 }
 
 /* The selector a frame's calldata starts with, when it is known to be at
- * least 4 bytes long; else -1. */
+ * least 4 bytes long; AN_SEL_EMPTY for calldata known to be empty; else
+ * -1. */
 static int64_t frame_selector(const frame_in *f)
 {
+    if (f->cd_len_known && f->cd_len == 0)
+        return AN_SEL_EMPTY;
     if (!f->cd_len_known || f->cd_len < 4 || !f->cd)
         return -1;
     if (f->cd_known)
@@ -1301,7 +1346,7 @@ static int frame_summary(pctx *pc, cache_ent **out, const seer_bytes32 *hash, in
     scratch *sc = pc->sc;
     for (uint32_t i = 0; i < sc->npins; i++) {
         cache_ent *e = sc->pins[i];
-        if ((e->key.sel == sel || (sel >= 0 && e->key.sel < 0 && e->any_sel)) &&
+        if ((e->key.sel == sel || (sel != -1 && e->key.sel == -1 && e->any_sel)) &&
             !memcmp(&e->key.hash, hash, sizeof *hash)) {
             *out = e;
             return 0;
@@ -1327,6 +1372,25 @@ static int frame_summary(pctx *pc, cache_ent **out, const seer_bytes32 *hash, in
     if ((rc = pin(pc, e)) < 0)
         return rc;
     *out = e;
+    return 0;
+}
+
+/* retval.c's callback: the summary of the code at an address, pinned for
+ * the rest of the prediction; NULL when it has no code. */
+static int ret_summary(void *ctx, const an_summary **out, const seer_address *code_addr, int64_t sel)
+{
+    pctx *pc = ctx;
+    *out = NULL;
+    seer_account acct;
+    int rc = pc->r->vt->get_account(pc->r->ctx, code_addr, &acct);
+    if (rc < 0)
+        return rc;
+    if (!acct.exists || !memcmp(&acct.code_hash, &SEER_EMPTY_CODE_HASH, 32))
+        return 0;
+    cache_ent *ce;
+    if ((rc = frame_summary(pc, &ce, &acct.code_hash, sel)) < 0)
+        return rc;
+    *out = ce->s;
     return 0;
 }
 
@@ -1499,6 +1563,7 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     pc->tx = tx;
     pc->env = env;
     pc->r = reader;
+    pc->ret_budget = RET_BUDGET;
     pc->sc = scratch_get(a);
     if (!pc->sc)
         return seer_err(SEER_ENOMEM, "prediction scratch");
