@@ -78,6 +78,14 @@ typedef struct astate {
     uint32_t stack[STACK_MAX];
 } astate;
 
+/* A loop head's reference state: what widening compares (stack and
+ * memory), in one allocation of its own size. */
+typedef struct snap {
+    uint32_t height, nmem, clobbered;
+    mem_ent *mem;     /* nmem entries, after the stack */
+    uint32_t stack[]; /* height entries */
+} snap;
+
 typedef struct vent {
     uint64_t key;
     uint32_t pc;
@@ -96,8 +104,10 @@ typedef struct builder {
     uint32_t vcap, vcount;
     astate **work;
     uint32_t nwork;
-    astate **snaps;
+    snap **snaps;
     uint32_t nsnaps, snaps_cap;
+    astate **pool; /* freed path states, for reuse */
+    uint32_t npool, pool_cap;
     uint64_t *bucket_steps; /* per selector bucket */
     uint32_t nbuckets;
     uint8_t *block_seen; /* bitmap over pcs of reached JUMPDESTs */
@@ -910,14 +920,28 @@ static bool sk_cond(builder *b, uint32_t id, u256 *out)
 
 /* ---- states ---- */
 
-static astate *state_new(void)
+/* Path states are large (mostly stack) and made at every fork: freed ones
+ * are kept for reuse rather than returned to malloc. */
+static astate *state_new(builder *b)
 {
+    if (b->npool)
+        return b->pool[--b->npool];
     return malloc(sizeof(astate));
 }
 
-static astate *state_copy(const astate *st)
+static void state_free(builder *b, astate *st)
 {
-    astate *c = state_new();
+    if (!st)
+        return;
+    if (b->npool < 256 && grow((void **)&b->pool, &b->pool_cap, b->npool + 1, sizeof *b->pool))
+        b->pool[b->npool++] = st;
+    else
+        free(st);
+}
+
+static astate *state_copy(builder *b, const astate *st)
+{
+    astate *c = state_new(b);
     if (!c)
         return NULL;
     size_t head = offsetof(astate, stack);
@@ -1010,7 +1034,17 @@ static int snap_find(const astate *st, uint32_t pc)
 
 static bool snap_save(builder *b, astate *st, int slot, bool fn)
 {
-    astate *c = state_copy(st);
+    /* Paths save many: only what widening reads, at its size. */
+    size_t sz = sizeof(snap) + st->height * sizeof(uint32_t) + st->nmem * sizeof(mem_ent);
+    snap *c = malloc(sz);
+    if (c) {
+        c->height = st->height;
+        c->nmem = st->nmem;
+        c->clobbered = st->clobbered;
+        memcpy(c->stack, st->stack, st->height * sizeof(uint32_t));
+        c->mem = (mem_ent *)(void *)(c->stack + st->height);
+        memcpy(c->mem, st->mem, st->nmem * sizeof(mem_ent));
+    }
     if (!c || !grow((void **)&b->snaps, &b->snaps_cap, b->nsnaps + 1, sizeof *b->snaps)) {
         free(c);
         b->oom = true;
@@ -1077,7 +1111,7 @@ static bool loop_head(builder *b, astate *st)
         }
         return true;
     }
-    const astate *sn = b->snaps[st->snaps[si].snap];
+    const snap *sn = b->snaps[st->snaps[si].snap];
     if (sn->height != st->height) {
         /* A function entered again from another call depth (a return
          * address near the top of the stack) is not a loop: it takes a
@@ -1155,7 +1189,7 @@ static void push_work(builder *b, astate *st)
     if (b->nwork >= b->o->max_paths) {
         emit(b, AT_UNKNOWN, AN_UNK_PATHS, st->pc, st->guard);
         b->s->truncated++;
-        free(st);
+        state_free(b, st);
         return;
     }
     b->work[b->nwork++] = st;
@@ -1318,7 +1352,7 @@ static void run_path(builder *b, astate *st)
     const uint8_t *code = b->code->code;
     for (;;) {
         if (b->oom) {
-            free(st);
+            state_free(b, st);
             return;
         }
         uint64_t *bs = &b->bucket_steps[st->bucket];
@@ -1328,7 +1362,7 @@ static void run_path(builder *b, astate *st)
             s->budget_hit = true;
             s->truncated++;
             emit(b, AT_UNKNOWN, AN_UNK_BUDGET, st->pc, st->guard);
-            free(st);
+            state_free(b, st);
             return;
         }
         s->steps++;
@@ -1336,14 +1370,14 @@ static void run_path(builder *b, astate *st)
         uint32_t pc = st->pc;
         if (pc >= b->code->size) {
             emit_ret(b, st, AN_RET_OPAQUE, 0, 0); /* STOP: empty return data */
-            free(st);
+            state_free(b, st);
             return;
         }
         unsigned op = code[pc];
         uint32_t in = op_in(op);
         if (in == UINT32_MAX || st->height < in || st->height - in + op_out(op) > STACK_MAX) {
             emit_ret(b, st, AN_RET_FAIL, 0, 0);
-            free(st); /* undefined opcode or stack fault: the frame halts */
+            state_free(b, st); /* undefined opcode or stack fault: the frame halts */
             return;
         }
         uint32_t *sp = st->stack + st->height; /* sp[-1] is the top */
@@ -1378,21 +1412,21 @@ static void run_path(builder *b, astate *st)
         switch (op) {
         case SEER_OP_STOP:
             emit_ret(b, st, AN_RET_OPAQUE, 0, 0);
-            free(st);
+            state_free(b, st);
             return;
         case SEER_OP_RETURN:
             emit_ret(b, st, AN_RET_DATA, a0, a1);
-            free(st);
+            state_free(b, st);
             return;
         case SEER_OP_REVERT:
         case SEER_OP_INVALID:
             emit_ret(b, st, AN_RET_FAIL, 0, 0);
-            free(st);
+            state_free(b, st);
             return;
         case SEER_OP_SELFDESTRUCT:
             emit_ret(b, st, AN_RET_OPAQUE, 0, 0);
             emit(b, AT_SELFDESTRUCT, a0, 0, st->guard);
-            free(st);
+            state_free(b, st);
             return;
         case SEER_OP_ADD:
         case SEER_OP_MUL:
@@ -1632,12 +1666,12 @@ static void run_path(builder *b, astate *st)
             if (!t) {
                 emit(b, AT_UNKNOWN, AN_UNK_JUMP, pc, st->guard);
                 s->truncated++;
-                free(st);
+                state_free(b, st);
                 return;
             }
             if (!u256_fits_u64(t) || !seer_code_is_jumpdest(b->code, t->w[0])) {
                 emit_ret(b, st, AN_RET_FAIL, 0, 0);
-                free(st); /* a bad jump halts the frame */
+                state_free(b, st); /* a bad jump halts the frame */
                 return;
             }
             s->nedges++;
@@ -1645,7 +1679,7 @@ static void run_path(builder *b, astate *st)
             st->pc = next;
             mark_block(b, next);
             if (!loop_head(b, st) || !visit(b, st)) {
-                free(st);
+                state_free(b, st);
                 return;
             }
             continue;
@@ -1667,14 +1701,14 @@ static void run_path(builder *b, astate *st)
                 }
                 if (!can_jump) {
                     emit_ret(b, st, AN_RET_FAIL, 0, 0);
-                    free(st);
+                    state_free(b, st);
                     return;
                 }
                 s->nedges++;
                 st->pc = (uint32_t)t->w[0];
                 mark_block(b, st->pc);
                 if (!loop_head(b, st) || !visit(b, st)) {
-                    free(st);
+                    state_free(b, st);
                     return;
                 }
                 continue;
@@ -1685,10 +1719,10 @@ static void run_path(builder *b, astate *st)
                 emit(b, AT_UNKNOWN, AN_UNK_JUMP, pc, new_guard(b, gc, 1, g));
                 s->truncated++;
             } else if (can_jump) {
-                astate *tk = state_copy(st);
+                astate *tk = state_copy(b, st);
                 if (!tk) {
                     b->oom = true;
-                    free(st);
+                    state_free(b, st);
                     return;
                 }
                 tk->guard = new_guard(b, gc, 1, g);
@@ -1701,7 +1735,7 @@ static void run_path(builder *b, astate *st)
                 if (loop_head(b, tk) && visit(b, tk))
                     push_work(b, tk);
                 else
-                    free(tk);
+                    state_free(b, tk);
             }
             st->guard = new_guard(b, gc, 0, g);
             st->pc = next;
@@ -1712,7 +1746,7 @@ static void run_path(builder *b, astate *st)
              * lands here and is treated as unknown, soundly. */
             emit(b, AT_UNKNOWN, AN_UNK_OPCODE, pc, st->guard);
             s->truncated++;
-            free(st);
+            state_free(b, st);
             return;
         }
         if (op_out(op)) {
@@ -1862,7 +1896,7 @@ static int build(an_summary **out, const uint8_t *code, size_t len, const seer_a
     }
     memset(&s->links[0], 0, sizeof s->links[0]);
     s->nlinks = 1;
-    astate *st = state_new();
+    astate *st = state_new(&b);
     if (!st) {
         rc = seer_err(SEER_ENOMEM, "analyzer: state");
         goto cleanup;
@@ -1874,7 +1908,7 @@ static int build(an_summary **out, const uint8_t *code, size_t len, const seer_a
         run_path(&b, cur);
     }
     while (b.nwork) /* after an OOM */
-        free(b.work[--b.nwork]);
+        state_free(&b, b.work[--b.nwork]);
     if (b.incomplete)
         emit(&b, AT_UNKNOWN, AN_UNK_LIMIT, 0, 0); /* a bound dropped something: unknown under the root */
     if (b.incomplete && s->ntpl >= MAX_TEMPLATES) {
@@ -1896,6 +1930,9 @@ cleanup:
     for (uint32_t i = 0; i < b.nsnaps; i++)
         free(b.snaps[i]);
     free(b.snaps);
+    for (uint32_t i = 0; i < b.npool; i++)
+        free(b.pool[i]);
+    free(b.pool);
     free(b.htab);
     free(b.ttab);
     free(b.vtab);
