@@ -36,10 +36,11 @@
 #define SNAPCAP        48
 #define NVISITS        256 /* visit counters per path, hashed by pc */
 #define STACK_MAX      1024
-#define MAX_DEPTH      200    /* expression height */
-#define MAX_HASH_WORDS 32     /* keccak / call-argument words tracked */
-#define MAX_TEMPLATES  200000 /* per contract */
-#define MAX_REDEPTH    512    /* per path: re-entries of a head at another stack height */
+#define MAX_DEPTH      200                /* expression height */
+#define MAX_HASH_WORDS 32                 /* keccak / call-argument words tracked */
+#define MAX_TEMPLATES  200000             /* per contract */
+#define MAX_REDEPTH    512                /* per path: re-entries of a head at another stack height */
+#define SNAP_BYTES     ((size_t)64 << 20) /* loop-head snapshots per build */
 
 typedef struct mem_ent {
     uint32_t off;
@@ -106,7 +107,8 @@ typedef struct builder {
     uint32_t nwork;
     snap **snaps;
     uint32_t nsnaps, snaps_cap;
-    astate **pool; /* freed path states, for reuse */
+    size_t snap_bytes; /* bounded by SNAP_BYTES */
+    astate **pool;     /* freed path states, for reuse */
     uint32_t npool, pool_cap;
     uint64_t *bucket_steps; /* per selector bucket */
     uint32_t nbuckets;
@@ -1036,6 +1038,9 @@ static bool snap_save(builder *b, astate *st, int slot, bool fn)
 {
     /* Paths save many: only what widening reads, at its size. */
     size_t sz = sizeof(snap) + st->height * sizeof(uint32_t) + st->nmem * sizeof(mem_ent);
+    if (b->snap_bytes + sz > SNAP_BYTES)
+        return false; /* no new reference: the loop unrolls on, to the step budget */
+    b->snap_bytes += sz;
     snap *c = malloc(sz);
     if (c) {
         c->height = st->height;
