@@ -43,12 +43,18 @@ typedef struct cache_ent {
     UT_hash_handle hh;
     an_summary *s;
     size_t bytes;
-    uint32_t refs;                 /* predictions holding it (under the lock) */
-    bool linked;                   /* in the table and the LRU list */
-    bool any_sel;                  /* a build for a selector came back for every entry point:
-                                      serves the code's other selectors too */
-    uint8_t *create_loop;          /* per call: a CREATE whose guard lies on a cycle
-                                      (may run more than once), NULL when none */
+    uint32_t refs;        /* predictions holding it (under the lock) */
+    bool linked;          /* in the table and the LRU list */
+    bool any_sel;         /* a build for a selector came back for every entry point:
+                             serves the code's other selectors too */
+    uint8_t *create_loop; /* per call: a CREATE whose guard lies on a cycle
+                             (may run more than once), NULL when none */
+    /* The guard graph reduced to its decision points (reduce_guards): for
+     * the root and each guard whose condition may evaluate ("key"), the
+     * guards holding templates (kt) and the key guards (kf) reached from
+     * it through guards that are always entered. NULL: walk the full
+     * graph. */
+    uint32_t *kt_start, *kt, *kf_start, *kf;
     struct cache_ent *prev, *next; /* LRU: most recent at the head */
 } cache_ent;
 
@@ -96,6 +102,10 @@ static void ent_free(cache_ent *e)
 {
     an_summary_free(e->s);
     free(e->create_loop);
+    free(e->kt_start);
+    free(e->kt);
+    free(e->kf_start);
+    free(e->kf);
     free(e);
 }
 
@@ -265,6 +275,132 @@ static int mark_create_loops(cache_ent *e)
     return 0;
 }
 
+/* Nodes that never evaluate whatever the frame: an unknown or a loop
+ * variable, or an operation over one. Operands precede their node (the
+ * builder makes them first); an operand that does not is taken as one
+ * that may evaluate. */
+static uint8_t *never_evaluates(const an_summary *s)
+{
+    uint8_t *nv = calloc((size_t)s->nnodes + 1, 1);
+    if (!nv)
+        return NULL;
+    for (uint32_t i = 1; i < s->nnodes; i++) {
+        const an_node *n = &s->nodes[i];
+#define NV(x) ((x) < i && nv[(x)])
+        switch (n->kind) {
+        case AN_UNKNOWN:
+        case AN_LOOPVAR: nv[i] = 1; break;
+        case AN_CALLDATA:
+        case AN_SLOAD: nv[i] = NV(n->a); break;
+        case AN_OP: nv[i] = NV(n->a) || (n->b && NV(n->b)) || (n->c && NV(n->c)); break;
+        case AN_KECCAK:
+            for (uint32_t j = 0; j < n->b && n->a + j < s->nargs && !nv[i]; j++)
+                nv[i] = NV(s->args[n->a + j]);
+            break;
+        default: break;
+        }
+#undef NV
+    }
+    return nv;
+}
+
+static bool push_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 1024;
+        uint32_t *q = realloc(*v, nc * sizeof *q);
+        if (!q)
+            return false;
+        *v = q;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = x;
+    return true;
+}
+
+/* Builds the reduced guard graph of e (see cache_ent). A guard with no
+ * condition, or one that never evaluates, is entered whenever a parent is,
+ * so a walk needs to decide only at the other guards. Left NULL (the full
+ * walk) when the closures would cost more than a few times the graph. */
+static int reduce_guards(cache_ent *e)
+{
+    const an_summary *s = e->s;
+    uint32_t ng = s->nguards;
+    if (ng == 0 || !s->gchild_start || !s->gtpl_start)
+        return 0;
+    uint8_t *nv = never_evaluates(s);
+    uint8_t *key = calloc(ng, 1);
+    uint32_t *mark = calloc(ng, sizeof *mark), *stack = malloc((size_t)ng * sizeof *stack);
+    uint32_t *kt_start = calloc((size_t)ng + 1, sizeof *kt_start),
+             *kf_start = calloc((size_t)ng + 1, sizeof *kf_start);
+    uint32_t *kt = NULL, *kf = NULL;
+    size_t nkt = 0, nkf = 0, ckt = 0, ckf = 0;
+    size_t budget = 8 * ((size_t)ng + s->gchild_start[ng]) + 65536, work = 0;
+    int rc = 0;
+    if (!nv || !key || !mark || !stack || !kt_start || !kf_start) {
+        rc = seer_err(SEER_ENOMEM, "analyzer cache: guard index");
+        goto done;
+    }
+    key[0] = 1;
+    for (uint32_t g = 1; g < ng; g++) {
+        uint32_t c = s->guards[g].cond;
+        key[g] = c != 0 && !(c < s->nnodes && nv[c]);
+    }
+    for (uint32_t k = 0; k < ng; k++) {
+        kt_start[k] = (uint32_t)nkt;
+        kf_start[k] = (uint32_t)nkf;
+        if (!key[k])
+            continue;
+        /* Guards reached from k through always-entered guards. */
+        uint32_t sp = 0, stamp = k + 1;
+        stack[sp++] = k;
+        mark[k] = stamp;
+        while (sp) {
+            uint32_t g = stack[--sp];
+            if (s->gtpl_start[g] != s->gtpl_start[g + 1] && !push_u32(&kt, &nkt, &ckt, g)) {
+                rc = seer_err(SEER_ENOMEM, "analyzer cache: guard index");
+                goto done;
+            }
+            for (uint32_t i = s->gchild_start[g]; i < s->gchild_start[g + 1]; i++) {
+                uint32_t c = s->gchild[i];
+                if (++work > budget)
+                    goto done; /* too costly: the full walk */
+                if (mark[c] == stamp)
+                    continue;
+                mark[c] = stamp;
+                if (!key[c]) {
+                    stack[sp++] = c;
+                } else if (!push_u32(&kf, &nkf, &ckf, c)) {
+                    rc = seer_err(SEER_ENOMEM, "analyzer cache: guard index");
+                    goto done;
+                }
+            }
+        }
+    }
+    kt_start[ng] = (uint32_t)nkt;
+    kf_start[ng] = (uint32_t)nkf;
+    if ((!kt && !push_u32(&kt, &nkt, &ckt, 0)) || (!kf && !push_u32(&kf, &nkf, &ckf, 0))) {
+        rc = seer_err(SEER_ENOMEM, "analyzer cache: guard index");
+        goto done;
+    }
+    e->bytes += ((size_t)ng + 1) * 2 * sizeof(uint32_t) + (ckt + ckf) * sizeof(uint32_t);
+    e->kt_start = kt_start;
+    e->kf_start = kf_start;
+    e->kt = kt;
+    e->kf = kf;
+    kt_start = kf_start = kt = kf = NULL;
+done:
+    free(kt_start);
+    free(kf_start);
+    free(kt);
+    free(kf);
+    free(nv);
+    free(key);
+    free(mark);
+    free(stack);
+    return rc;
+}
+
 /* Finds (hash, sel) or, for a selector, the code's summary of every entry
  * point when that serves it: a build for a selector came back for every
  * entry point, or the dispatcher does not know the selector. Lock held. */
@@ -326,7 +462,7 @@ static int cache_acquire(seer_analyzer *a, cache_ent **out, const seer_bytes32 *
     n->any_sel = sel != -1 && s->selector == -1;
     n->s = s;
     n->bytes = summary_bytes(s);
-    if ((rc = mark_create_loops(n)) < 0) {
+    if ((rc = mark_create_loops(n)) < 0 || (rc = reduce_guards(n)) < 0) {
         ent_free(n);
         return rc;
     }
@@ -1436,10 +1572,92 @@ static uint64_t frame_sig(const an_summary *s, const frame_in *f)
     return h;
 }
 
+/* Instantiates the templates of guard g. */
+static int guard_templates(evalctx *e, uint32_t g)
+{
+    pctx *pc = e->pc;
+    const an_summary *s = e->s;
+    const frame_in *f = e->f;
+    seer_prediction *p = pc->p;
+    int rc = 0;
+    for (uint32_t ti = s->gtpl_start[g]; ti < s->gtpl_start[g + 1] && rc == 0 && pc->err == 0; ti++) {
+        const an_template *t = &s->tpl[s->gtpl[ti]];
+        u256 v;
+        bool t2 = false;
+        seer_address addr;
+        switch (t->kind) {
+        case AT_SLOAD:
+        case AT_SSTORE:
+            if (eval(e, t->a, &v, &t2))
+                rc = PRW(&f->ctx, SEER_KEY_STORAGE, &v, t->kind == AT_SSTORE, tier_of(f, t2));
+            else
+                rc = pred_all_slots(p, &f->ctx);
+            break;
+        case AT_BALANCE:
+        case AT_CODE:
+        case AT_CODEHASH:
+            if (!eval(e, t->a, &v, &t2)) {
+                pred_unknown(p, t->kind == AT_BALANCE ? "BALANCE of an address not derivable"
+                                                      : "EXTCODE* of an address not derivable");
+                break;
+            }
+            addr_of(&addr, &v);
+            if (t->kind == AT_BALANCE) {
+                rc = PADD(&addr, SEER_KEY_BALANCE, NULL, false, tier_of(f, t2));
+            } else {
+                rc = PADD(&addr, SEER_KEY_CODE, NULL, false, tier_of(f, t2));
+                if (rc == 0 && t->kind == AT_CODEHASH)
+                    rc = PADD(&addr, SEER_KEY_EXISTS, NULL, false, tier_of(f, t2));
+            }
+            break;
+        case AT_SELFBALANCE: rc = PADD(&f->ctx, SEER_KEY_BALANCE, NULL, false, tier_of(f, false)); break;
+        case AT_SELFDESTRUCT:
+            if (!eval(e, t->a, &v, &t2)) {
+                pred_unknown(p, "SELFDESTRUCT beneficiary not derivable");
+                break;
+            }
+            addr_of(&addr, &v);
+            rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, true, tier_of(f, t2));
+            if (rc == 0)
+                rc = PRW(&addr, SEER_KEY_EXISTS, NULL, true, tier_of(f, t2));
+            if (rc == 0)
+                rc = PADD(&addr, SEER_KEY_BALANCE, NULL, true, tier_of(f, t2));
+            if (rc == 0)
+                rc = pred_all_slots(p, &f->ctx); /* pre-Cancun: the storage goes */
+            if (rc == 0)
+                rc = PRW(&f->ctx, SEER_KEY_NONCE, NULL, true, tier_of(f, t2));
+            if (rc == 0)
+                rc = PRW(&f->ctx, SEER_KEY_CODE, NULL, true, tier_of(f, t2));
+            if (rc == 0)
+                rc = PRW(&f->ctx, SEER_KEY_EXISTS, NULL, true, tier_of(f, t2));
+            break;
+        case AT_CALL: rc = inst_call(pc, e, &s->calls[t->call]); break;
+        case AT_CREATE: rc = inst_create(pc, e, &s->calls[t->call], t->call); break;
+        case AT_UNKNOWN:
+        default: pred_unknown(p, "analysis incomplete (budget, loop or symbolic jump)"); break;
+        }
+    }
+    return rc;
+}
+
+/* Whether guard c may hold given that a parent does: its condition does
+ * not evaluate to the opposite of its polarity. */
+static bool guard_may_hold(evalctx *e, uint32_t c)
+{
+    const an_guard *gd = &e->s->guards[c];
+    if (!gd->cond)
+        return true;
+    u256 v;
+    bool t2 = false;
+    return !(eval(e, gd->cond, &v, &t2) && (!u256_is_zero(&v)) != (gd->polarity != 0));
+}
+
 /* Walks the guard graph from the root over the forward edges, entering a
- * guard when its condition does not evaluate to the opposite of its
- * polarity (iterative, so cyclic merges are fine), and instantiates the
- * templates of each guard entered: only the feasible part is visited. */
+ * guard when it may hold (iterative, so cyclic merges are fine), and
+ * instantiates the templates of each guard entered: only the feasible
+ * part is visited. With the entry's reduced graph the walk decides only
+ * at guards whose condition may evaluate, and visits of the others are
+ * replaced by their precomputed lists. */
 static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f)
 {
     const an_summary *s = ce->s;
@@ -1462,84 +1680,44 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f)
     if (rc < 0)
         return rc;
     evalctx e = {pc, ce, s, f, lv};
-    seer_prediction *p = pc->p;
-    uint32_t *queue = lv->queue, qh = 0, qt = 0;
-    lv->gmark[0] = lv->epoch;
+    uint32_t *queue = lv->queue, *mark = lv->gmark, ep = lv->epoch, qh = 0, qt = 0;
+    mark[0] = ep;
     queue[qt++] = 0;
-    while (qh < qt && rc == 0 && pc->err == 0) {
-        uint32_t g = queue[qh++];
-        /* This guard's templates. */
-        for (uint32_t ti = s->gtpl_start[g]; ti < s->gtpl_start[g + 1] && rc == 0 && pc->err == 0; ti++) {
-            const an_template *t = &s->tpl[s->gtpl[ti]];
-            u256 v;
-            bool t2 = false;
-            seer_address addr;
-            switch (t->kind) {
-            case AT_SLOAD:
-            case AT_SSTORE:
-                if (eval(&e, t->a, &v, &t2))
-                    rc = PRW(&f->ctx, SEER_KEY_STORAGE, &v, t->kind == AT_SSTORE, tier_of(f, t2));
-                else
-                    rc = pred_all_slots(p, &f->ctx);
-                break;
-            case AT_BALANCE:
-            case AT_CODE:
-            case AT_CODEHASH:
-                if (!eval(&e, t->a, &v, &t2)) {
-                    pred_unknown(p, t->kind == AT_BALANCE ? "BALANCE of an address not derivable"
-                                                          : "EXTCODE* of an address not derivable");
-                    break;
+    if (ce->kt_start) {
+        /* Marks: a key guard when entered, any other when its templates
+         * were instantiated (the two sets are apart but for the key
+         * itself, first in its own list). */
+        while (qh < qt && rc == 0 && pc->err == 0) {
+            uint32_t k = queue[qh++];
+            for (uint32_t j = ce->kt_start[k]; j < ce->kt_start[k + 1] && rc == 0; j++) {
+                uint32_t g = ce->kt[j];
+                if (g != k) {
+                    if (mark[g] == ep)
+                        continue;
+                    mark[g] = ep;
                 }
-                addr_of(&addr, &v);
-                if (t->kind == AT_BALANCE) {
-                    rc = PADD(&addr, SEER_KEY_BALANCE, NULL, false, tier_of(f, t2));
-                } else {
-                    rc = PADD(&addr, SEER_KEY_CODE, NULL, false, tier_of(f, t2));
-                    if (rc == 0 && t->kind == AT_CODEHASH)
-                        rc = PADD(&addr, SEER_KEY_EXISTS, NULL, false, tier_of(f, t2));
-                }
-                break;
-            case AT_SELFBALANCE: rc = PADD(&f->ctx, SEER_KEY_BALANCE, NULL, false, tier_of(f, false)); break;
-            case AT_SELFDESTRUCT:
-                if (!eval(&e, t->a, &v, &t2)) {
-                    pred_unknown(p, "SELFDESTRUCT beneficiary not derivable");
-                    break;
-                }
-                addr_of(&addr, &v);
-                rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, true, tier_of(f, t2));
-                if (rc == 0)
-                    rc = PRW(&addr, SEER_KEY_EXISTS, NULL, true, tier_of(f, t2));
-                if (rc == 0)
-                    rc = PADD(&addr, SEER_KEY_BALANCE, NULL, true, tier_of(f, t2));
-                if (rc == 0)
-                    rc = pred_all_slots(p, &f->ctx); /* pre-Cancun: the storage goes */
-                if (rc == 0)
-                    rc = PRW(&f->ctx, SEER_KEY_NONCE, NULL, true, tier_of(f, t2));
-                if (rc == 0)
-                    rc = PRW(&f->ctx, SEER_KEY_CODE, NULL, true, tier_of(f, t2));
-                if (rc == 0)
-                    rc = PRW(&f->ctx, SEER_KEY_EXISTS, NULL, true, tier_of(f, t2));
-                break;
-            case AT_CALL: rc = inst_call(pc, &e, &s->calls[t->call]); break;
-            case AT_CREATE: rc = inst_create(pc, &e, &s->calls[t->call], t->call); break;
-            case AT_UNKNOWN:
-            default: pred_unknown(p, "analysis incomplete (budget, loop or symbolic jump)"); break;
+                rc = guard_templates(&e, g);
+            }
+            for (uint32_t j = ce->kf_start[k]; j < ce->kf_start[k + 1] && rc == 0 && pc->err == 0; j++) {
+                uint32_t c = ce->kf[j];
+                if (mark[c] == ep || !guard_may_hold(&e, c))
+                    continue;
+                mark[c] = ep;
+                queue[qt++] = c;
             }
         }
-        /* Its feasible children. */
-        for (uint32_t i = s->gchild_start[g]; i < s->gchild_start[g + 1] && pc->err == 0; i++) {
-            uint32_t c = s->gchild[i];
-            if (lv->gmark[c] == lv->epoch)
-                continue;
-            const an_guard *gd = &s->guards[c];
-            if (gd->cond) {
-                u256 v;
-                bool t2 = false;
-                if (eval(&e, gd->cond, &v, &t2) && (!u256_is_zero(&v)) != (gd->polarity != 0))
+    } else {
+        while (qh < qt && rc == 0 && pc->err == 0) {
+            uint32_t g = queue[qh++];
+            rc = guard_templates(&e, g);
+            for (uint32_t i = s->gchild_start[g]; i < s->gchild_start[g + 1] && rc == 0 && pc->err == 0;
+                 i++) {
+                uint32_t c = s->gchild[i];
+                if (mark[c] == ep || !guard_may_hold(&e, c))
                     continue;
+                mark[c] = ep;
+                queue[qt++] = c;
             }
-            lv->gmark[c] = lv->epoch;
-            queue[qt++] = c;
         }
     }
     if (sc->ncreates != creates0)
