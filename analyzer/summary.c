@@ -2080,8 +2080,3 @@ int an_summary_build_sel(an_summary **out, const uint8_t *code, size_t len, cons
 {
     return build(out, code, len, opts, selector);
 }
-
-/* Return-data evaluation lives in retval.c; it is compiled with this file
- * until analyzer/Makefile.am.include lists it (adding a source re-runs
- * automake and configure in every build directory). */
-#include "analyzer/retval.c"
