@@ -418,7 +418,7 @@ static cache_ent *cache_find(seer_analyzer *a, const seer_bytes32 *hash, int64_t
     HASH_FIND(hh, a->cache, &k, sizeof k, e);
     if (!e)
         return NULL;
-    if (e->any_sel)
+    if (__atomic_load_n(&e->any_sel, __ATOMIC_RELAXED))
         return e;
     if (sel < 0)
         return NULL; /* AN_SEL_EMPTY: a summary of its own */
@@ -469,7 +469,8 @@ static int cache_acquire(seer_analyzer *a, cache_ent **out, const seer_bytes32 *
     pthread_mutex_lock(&a->lock);
     HASH_FIND(hh, a->cache, &n->key, sizeof n->key, e);
     if (e) {
-        e->any_sel |= n->any_sel;
+        if (n->any_sel) /* read by pinning threads without the lock */
+            __atomic_store_n(&e->any_sel, true, __ATOMIC_RELAXED);
         e->refs++;
         lru_front(a, e);
         pthread_mutex_unlock(&a->lock);
@@ -1482,7 +1483,8 @@ static int frame_summary(pctx *pc, cache_ent **out, const seer_bytes32 *hash, in
     scratch *sc = pc->sc;
     for (uint32_t i = 0; i < sc->npins; i++) {
         cache_ent *e = sc->pins[i];
-        if ((e->key.sel == sel || (sel != -1 && e->key.sel == -1 && e->any_sel)) &&
+        if ((e->key.sel == sel ||
+             (sel != -1 && e->key.sel == -1 && __atomic_load_n(&e->any_sel, __ATOMIC_RELAXED))) &&
             !memcmp(&e->key.hash, hash, sizeof *hash)) {
             *out = e;
             return 0;
