@@ -11,6 +11,7 @@
 #include "vm/opcodes.h"
 
 #include <ctype.h>
+#include <pthread.h>
 
 /* ---- a tiny assembler ----
  * Tokens: mnemonics ("PUSH1 0x20" takes a hex immediate), "name:" places a
@@ -886,6 +887,66 @@ START_TEST(test_cache_bounded)
 }
 END_TEST
 
+/* Threads sharing one analyzer whose cache holds one summary: every
+ * prediction of the swap evicts summaries other threads are instantiating
+ * (pinned, so freed only after them) and must equal the single-threaded
+ * one. Run under ASan/TSan in CI. */
+typedef struct cache_thread {
+    world_fx *fx;
+    const seer_tx *tx;
+    const seer_prediction *want;
+    int bad;
+} cache_thread;
+
+static void *cache_thread_run(void *arg)
+{
+    cache_thread *c = arg;
+    for (int i = 0; i < 40; i++) {
+        seer_prediction p;
+        if (seer_analyzer_predict_tx(c->fx->an, &p, c->tx, &c->fx->env, &c->fx->reader) != 0) {
+            c->bad++;
+            continue;
+        }
+        if (p.nkeys != c->want->nkeys || memcmp(p.keys, c->want->keys, p.nkeys * sizeof *p.keys) != 0 ||
+            p.unknown != c->want->unknown)
+            c->bad++;
+        seer_prediction_clear(&p);
+        if (i % 8 == 7)
+            seer_analyzer_cache_clear(c->fx->an);
+    }
+    return NULL;
+}
+
+START_TEST(test_cache_threads)
+{
+    world_fx fx;
+    fx_init(&fx);
+    seer_address pair = addr(A_PAIR);
+    u256 w[2] = {word_of(&pair), u256_from_u64(1000)};
+    uint8_t cd[128];
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_ROUTER, cd, calldata(cd, 0x22222222, w, 2), 0);
+    seer_prediction want;
+    predict(&fx, &want, &tx);
+    ck_assert(!want.unknown);
+    an_cache_set_limits(fx.an, 1, 1);
+    cache_thread c[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        c[i] = (cache_thread){&fx, &tx, &want, 0};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, cache_thread_run, &c[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+        ck_assert_int_eq(c[i].bad, 0);
+    }
+    ck_assert_uint_le(seer_analyzer_cache_count(fx.an), 1);
+    seer_prediction_clear(&want);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
 /* CREATE and CREATE2 addresses as the EVM makes them: a factory creates
  * with each (1-byte init code, salt 0x2a) and stores the new addresses;
  * the derivation must give the same. Inside a called contract the init
@@ -961,6 +1022,7 @@ int main(void)
     t = tcase_create("cache");
     tcase_add_test(t, test_cache_per_selector);
     tcase_add_test(t, test_cache_bounded);
+    tcase_add_test(t, test_cache_threads);
     suite_add_tcase(s, t);
     t = tcase_create("create");
     tcase_add_test(t, test_create_addresses);
