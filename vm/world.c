@@ -114,6 +114,12 @@ struct seer_world {
 
     wacct *accts;     /* hash by address */
     wacct *all_accts; /* list of every wacct for freeing */
+    /* Accounts and slots of finished transactions, kept for the next ones:
+     * a world runs thousands of transactions in a row (a parallel worker),
+     * and malloc/free per account and slot was a visible share of them. */
+    wacct *spare_accts; /* linked by next_all */
+    wslot *spare_slots; /* linked by hh.next */
+    size_t nspare_accts, nspare_slots;
     jentry *journal;
     size_t jlen, jcap;
     seer_log *logs;
@@ -124,6 +130,7 @@ struct seer_world {
     /* Output of the last child frame per depth; valid until the next call
      * from the same parent (host.h's lifetime rule). */
     uint8_t *ret[MAX_CALL_DEPTH + 2];
+    size_t ret_used; /* entries of ret[] below this may be set */
 
     /* Results of the last transaction. */
     seer_changeset cs;
@@ -148,13 +155,64 @@ static void latch(seer_world *w, int err)
         w->err = err;
 }
 
+/* Spare lists are bounded so one huge transaction does not pin its
+ * working set for the world's life. */
+#define SPARE_MAX 4096
+
+static wacct *acct_alloc(seer_world *w)
+{
+    wacct *a = w->spare_accts;
+    if (!a)
+        return calloc(1, sizeof *a);
+    w->spare_accts = a->next_all;
+    w->nspare_accts--;
+    memset(a, 0, sizeof *a);
+    return a;
+}
+
+/* Takes an account out of use; its tables must already be cleared. */
+static void acct_release(seer_world *w, wacct *a)
+{
+    free(a->new_code);
+    if (w->nspare_accts >= SPARE_MAX) {
+        free(a);
+        return;
+    }
+    a->new_code = NULL;
+    a->next_all = w->spare_accts;
+    w->spare_accts = a;
+    w->nspare_accts++;
+}
+
+static wslot *slot_alloc(seer_world *w)
+{
+    wslot *s = w->spare_slots;
+    if (!s)
+        return calloc(1, sizeof *s);
+    w->spare_slots = s->hh.next;
+    w->nspare_slots--;
+    memset(s, 0, sizeof *s);
+    return s;
+}
+
+static void slot_release(seer_world *w, wslot *s)
+{
+    if (w->nspare_slots >= SPARE_MAX) {
+        free(s);
+        return;
+    }
+    s->hh.next = w->spare_slots;
+    w->spare_slots = s;
+    w->nspare_slots++;
+}
+
 static wacct *acct_get(seer_world *w, const seer_address *addr)
 {
     wacct *a = NULL;
     HASH_FIND(hh, w->accts, addr, sizeof *addr, a);
     if (a)
         return a;
-    a = calloc(1, sizeof *a);
+    a = acct_alloc(w);
     if (!a) {
         latch(w, SEER_ENOMEM);
         return NULL;
@@ -162,7 +220,7 @@ static wacct *acct_get(seer_world *w, const seer_address *addr)
     a->addr = *addr;
     int rc = w->reader.vt->get_account(w->reader.ctx, addr, &a->base);
     if (rc < 0) {
-        free(a);
+        acct_release(w, a);
         latch(w, rc);
         return NULL;
     }
@@ -177,7 +235,7 @@ static wacct *acct_get(seer_world *w, const seer_address *addr)
     bool oom = false;
     SEER_HASH_ADD(hh, w->accts, &a->addr, sizeof a->addr, a, &oom);
     if (oom) {
-        free(a);
+        acct_release(w, a);
         latch(w, SEER_ENOMEM);
         return NULL;
     }
@@ -304,7 +362,7 @@ static void sub_balance(seer_world *w, wacct *a, const u256 *v)
 /* Inserts a zeroed slot under `key` into *table (storage or transient). */
 static wslot *slot_insert(seer_world *w, wslot **table, const u256 *key, const u256 *original)
 {
-    wslot *s = calloc(1, sizeof *s);
+    wslot *s = slot_alloc(w);
     if (!s) {
         latch(w, SEER_ENOMEM);
         return NULL;
@@ -314,7 +372,7 @@ static wslot *slot_insert(seer_world *w, wslot **table, const u256 *key, const u
     bool oom = false;
     SEER_HASH_ADD(hh, *table, &s->key, sizeof s->key, s, &oom);
     if (oom) {
-        free(s);
+        slot_release(w, s);
         latch(w, SEER_ENOMEM);
         return NULL;
     }
@@ -697,6 +755,8 @@ static void keep_output(seer_world *w, int32_t depth, seer_result *r, uint8_t *o
     }
     free(w->ret[i]);
     w->ret[i] = owned;
+    if (i >= w->ret_used)
+        w->ret_used = i + 1;
     r->output_data = owned;
 }
 
@@ -974,16 +1034,15 @@ static void free_overlay(seer_world *w)
         HASH_CLEAR(hh, a->tslots);
         for (s = all; s;) {
             wslot *n = s->hh.next;
-            free(s);
+            slot_release(w, s);
             s = n;
         }
         for (s = tall; s;) {
             wslot *n = s->hh.next;
-            free(s);
+            slot_release(w, s);
             s = n;
         }
-        free(a->new_code);
-        free(a);
+        acct_release(w, a);
         a = next;
     }
     w->all_accts = NULL;
@@ -993,10 +1052,12 @@ static void free_overlay(seer_world *w)
     w->jlen = 0;
     w->refund = 0;
     w->err = 0;
-    for (size_t i = 0; i < SEER_ARRAY_LEN(w->ret); i++) {
+    /* only the depths a frame reached: the array is 1,026 entries long */
+    for (size_t i = 0; i < w->ret_used; i++) {
         free(w->ret[i]);
         w->ret[i] = NULL;
     }
+    w->ret_used = 0;
     w->cs.naccounts = 0;
     w->nreads = w->nwrites = 0;
     w->coinbase_fee = U256_ZERO;
@@ -1029,6 +1090,14 @@ void seer_world_free(seer_world *w)
     if (!w)
         return;
     free_overlay(w);
+    for (wacct *a = w->spare_accts, *n; a; a = n) {
+        n = a->next_all;
+        free(a);
+    }
+    for (wslot *s = w->spare_slots, *n; s; s = n) {
+        n = s->hh.next;
+        free(s);
+    }
     free(w->journal);
     free(w->logs);
     free(w->cs_accts);
