@@ -865,7 +865,7 @@ static seer_result call_frame(seer_world *w, const seer_message *msg)
     return r;
 }
 
-static void create_address(seer_address *out, const seer_address *sender, uint64_t nonce)
+void seer_create_address(seer_address *out, const seer_address *sender, uint64_t nonce)
 {
     seer_buf b = SEER_BUF_INIT;
     size_t m = seer_rlp_list_begin(&b);
@@ -878,8 +878,8 @@ static void create_address(seer_address *out, const seer_address *sender, uint64
     memcpy(out->bytes, h + 12, 20);
 }
 
-static void create2_address(seer_address *out, const seer_address *sender, const u256 *salt,
-                            const uint8_t *code, size_t len)
+void seer_create2_address(seer_address *out, const seer_address *sender, const u256 *salt,
+                          const uint8_t *code, size_t len)
 {
     uint8_t buf[1 + 20 + 32 + 32], h[32];
     buf[0] = 0xff;
@@ -908,9 +908,9 @@ static seer_result create_frame(seer_world *w, const seer_message *msg)
         return failure(SEER_STATUS_FAILURE, msg->gas);
     seer_address addr;
     if (msg->kind == SEER_CREATE2)
-        create2_address(&addr, &msg->sender, &msg->create2_salt, msg->input_data, msg->input_size);
+        seer_create2_address(&addr, &msg->sender, &msg->create2_salt, msg->input_data, msg->input_size);
     else
-        create_address(&addr, &msg->sender, sender->nonce);
+        seer_create_address(&addr, &msg->sender, sender->nonce);
     set_nonce(w, sender, sender->nonce + 1);
     if (fork >= SEER_FORK_BERLIN) /* EIP-2929: the new address is warm */
         h_access_account(w, &addr);

@@ -131,4 +131,13 @@ void seer_blob_base_fee(u256 *out, const u256 *excess_blob_gas);
 /** keccak256(rlp(logs)) as GeneralStateTests' "logs" field wants. */
 int seer_logs_hash(seer_bytes32 *out, const seer_log *logs, size_t nlogs);
 
+/** The address CREATE gives: the last 20 bytes of
+ *  keccak256(rlp([sender, nonce])). Out: *out. */
+void seer_create_address(seer_address *out, const seer_address *sender, uint64_t nonce);
+
+/** The address CREATE2 gives (EIP-1014): the last 20 bytes of
+ *  keccak256(0xff ++ sender ++ salt ++ keccak256(init code)). Out: *out. */
+void seer_create2_address(seer_address *out, const seer_address *sender, const u256 *salt,
+                          const uint8_t *code, size_t len);
+
 #endif
