@@ -68,9 +68,20 @@ struct seer_analyzer {
     size_t count, bytes;
     size_t max_entries, max_bytes;
     struct scratch *pool; /* idle per-thread scratch */
+    /* The frame memo (see "frame memo" below): buckets, entries, bytes;
+     * under mlock (lookups and replays shared, inserts exclusive). */
+    pthread_rwlock_t mlock;
+    struct fmemo **mb;
+    size_t mcount, mbytes;
+    uint32_t gen;   /* bumped when a summary leaves the cache (atomic) */
+    uint64_t *hint; /* FMEMO_HINTS keys of frames walked once (atomic) */
 };
 
 static void pool_free(struct scratch *sc);
+/* Frame memo: a frame is recorded the second time its key is walked (most
+ * frames never come back; recording costs a copy of their additions). */
+#define FMEMO_HINTS 65536
+static void fmemo_clear(seer_analyzer *a);
 
 int seer_analyzer_new(seer_analyzer **out, const seer_analyzer_options *opts)
 {
@@ -94,6 +105,8 @@ int seer_analyzer_new(seer_analyzer **out, const seer_analyzer_options *opts)
     a->max_entries = CACHE_MAX_ENTRIES;
     a->max_bytes = CACHE_MAX_BYTES;
     pthread_mutex_init(&a->lock, NULL);
+    pthread_rwlock_init(&a->mlock, NULL);
+    a->hint = calloc(FMEMO_HINTS, sizeof *a->hint); /* NULL: every frame is recorded */
     *out = a;
     return 0;
 }
@@ -124,6 +137,8 @@ static void ent_unlink(seer_analyzer *a, cache_ent *e)
         a->lru_tail = e->prev;
     e->prev = e->next = NULL;
     e->linked = false;
+    /* Memoized frames may have used it: they no longer hold. */
+    __atomic_add_fetch(&a->gen, 1, __ATOMIC_RELAXED);
     a->count--;
     a->bytes -= e->bytes;
     if (e->refs == 0)
@@ -165,6 +180,10 @@ void seer_analyzer_free(seer_analyzer *a)
         return;
     seer_analyzer_cache_clear(a);
     pool_free(a->pool);
+    fmemo_clear(a);
+    free(a->mb);
+    free(a->hint);
+    pthread_rwlock_destroy(&a->mlock);
     pthread_mutex_destroy(&a->lock);
     free(a);
 }
@@ -577,6 +596,38 @@ typedef struct pending_create {
     unsigned depth;
 } pending_create;
 
+/* One addition to the prediction, as a replay makes it again. */
+enum { EV_KEY = 1, EV_ALL, EV_UNKNOWN };
+typedef struct fev {
+    uint8_t kind, field, write, tier, has_slot;
+    seer_address addr;
+    u256 slot;
+    const char *why; /* EV_UNKNOWN: a static string */
+} fev;
+
+/* One read of the state, as a replay checks it again. */
+enum { RD_ACCOUNT = 1, RD_STORAGE };
+typedef struct frd {
+    uint8_t kind;
+    seer_address addr;
+    u256 key;       /* RD_STORAGE: the slot */
+    u256 value;     /* RD_STORAGE: the value; RD_ACCOUNT: the balance */
+    uint64_t nonce; /* RD_ACCOUNT */
+    seer_bytes32 code_hash;
+    bool exists;
+} frd;
+
+/* A frame being recorded (an_instantiate): where its part of the logs
+ * starts, and what makes it unfit for reuse. */
+typedef struct frec {
+    struct frec *up;
+    uint32_t ev0, rd0, seen0;
+    uint32_t budget0, origin0, untracked0, creates0;
+    uint32_t gen0;
+    bool tainted;    /* depends on frames of the transaction before it */
+    bool caller_dep; /* its caller took part */
+} frec;
+
 typedef struct scratch {
     struct scratch *next; /* the pool's list: first member */
     level *lv;
@@ -590,6 +641,22 @@ typedef struct scratch {
     uint32_t nseen;
     pending_create creates[MAX_CREATES];
     uint32_t ncreates;
+    /* The frame memo's logs while a frame is recorded (rec not NULL):
+     * what the walk adds to the prediction and the state it reads. */
+    struct fev *ev;
+    uint32_t nev, evcap;
+    struct frd *rd;
+    uint32_t nrd, rdcap;
+    struct frec *rec;      /* innermost frame being recorded */
+    uint32_t origin_reads; /* evaluations that may have read ORIGIN */
+    uint32_t untracked;    /* what a replay could not reproduce (log full, ...) */
+    uint32_t create_calls; /* CREATE/CREATE2 templates instantiated */
+    /* fmemo_record's compaction: the distinct additions and reads */
+    struct fev *evc;
+    struct frd *rdc;
+    uint32_t evccap, rdccap;
+    uint32_t *dh; /* open addressing: index + 1 into evc or rdc */
+    uint32_t dhcap;
 } scratch;
 
 static void scratch_free(scratch *sc)
@@ -606,6 +673,11 @@ static void scratch_free(scratch *sc)
     free(sc->lv);
     free(sc->kset);
     free(sc->pins);
+    free(sc->ev);
+    free(sc->rd);
+    free(sc->evc);
+    free(sc->rdc);
+    free(sc->dh);
     free(sc);
 }
 
@@ -649,6 +721,8 @@ static void scratch_put(seer_analyzer *a, scratch *sc)
         free(sc->creates[i].init);
     sc->ncreates = 0;
     sc->nseen = 0;
+    sc->nev = sc->nrd = 0;
+    sc->rec = NULL;
     pthread_mutex_lock(&a->lock);
     sc->next = a->pool;
     a->pool = sc;
@@ -730,9 +804,14 @@ static int kset_grow(scratch *sc, const seer_prediction *p)
 }
 
 /* Adds a key once: a duplicate keeps the lower tier. */
+static void ev_log(scratch *sc, uint8_t kind, const seer_address *addr, seer_key_field f, const u256 *slot,
+                   bool write, seer_pred_tier tier, const char *why);
+
 static int pred_add(scratch *sc, seer_prediction *p, const seer_address *addr, seer_key_field f,
                     const u256 *slot, bool write, seer_pred_tier tier)
 {
+    if (sc->rec)
+        ev_log(sc, EV_KEY, addr, f, slot, write, tier, NULL);
     seer_key key;
     memset(&key, 0, sizeof key);
     memcpy(key.addr, addr->bytes, 20);
@@ -775,8 +854,10 @@ static int pred_rw(scratch *sc, seer_prediction *p, const seer_address *addr, se
     return rc;
 }
 
-static int pred_all_slots(seer_prediction *p, const seer_address *addr)
+static int pred_all_slots(scratch *sc, seer_prediction *p, const seer_address *addr)
 {
+    if (sc->rec)
+        ev_log(sc, EV_ALL, addr, SEER_KEY_STORAGE, NULL, false, SEER_PRED_TX, NULL);
     for (size_t i = 0; i < p->nall_slots; i++)
         if (!memcmp(&p->all_slots[i], addr, sizeof *addr))
             return 0;
@@ -792,8 +873,10 @@ static int pred_all_slots(seer_prediction *p, const seer_address *addr)
     return 0;
 }
 
-static void pred_unknown(seer_prediction *p, const char *why)
+static void pred_unknown(scratch *sc, seer_prediction *p, const char *why)
 {
+    if (sc->rec)
+        ev_log(sc, EV_UNKNOWN, NULL, SEER_KEY_BALANCE, NULL, false, SEER_PRED_TX, why);
     if (!p->unknown)
         p->unknown_why = why;
     p->unknown = true;
@@ -859,9 +942,11 @@ typedef struct pctx {
     scratch *sc;
     const seer_tx *tx;
     const seer_block_env *env;
-    const seer_state_reader *r;
+    const seer_state_reader *r; /* &wr */
     int err;
-    uint32_t ret_budget; /* callee instantiations left for return data */
+    uint32_t ret_budget;           /* callee instantiations left for return data */
+    const seer_state_reader *base; /* the caller's reader */
+    seer_state_reader wr;          /* base, logging reads for the frame memo */
 } pctx;
 
 typedef struct evalctx {
@@ -870,6 +955,7 @@ typedef struct evalctx {
     const an_summary *s;
     const frame_in *f;
     level *lv;
+    frec *rec; /* this frame's recording, NULL when not recorded */
 } evalctx;
 
 static memo_ent *memo_slot(const level *lv, uint32_t id)
@@ -976,8 +1062,15 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
     switch (n->kind) {
     case AN_CONST: *out = n->k; return true;
     case AN_SELF: *out = addr_word(&e->f->ctx); return true;
-    case AN_CALLER: *out = addr_word(&e->f->caller); return true;
-    case AN_ORIGIN: *out = addr_word(&e->pc->tx->sender); return true;
+    case AN_CALLER:
+        if (e->rec)
+            e->rec->caller_dep = true;
+        *out = addr_word(&e->f->caller);
+        return true;
+    case AN_ORIGIN:
+        e->pc->sc->origin_reads++;
+        *out = addr_word(&e->pc->tx->sender);
+        return true;
     case AN_CALLVALUE: *out = e->f->value; return e->f->value_known;
     case AN_CDSIZE: *out = u256_from_u64(e->f->cd_len); return e->f->cd_len_known;
     case AN_UNKNOWN:
@@ -1069,6 +1162,10 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
     }
     case AN_RETDATA: {
         const frame_in *f = e->f;
+        /* The callee's frames see this frame's caller and the origin. */
+        e->pc->sc->origin_reads++;
+        if (e->rec)
+            e->rec->caller_dep = true;
         an_rframe rf;
         memset(&rf, 0, sizeof rf);
         rf.ctx = f->ctx;
@@ -1194,7 +1291,7 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     bool t2 = false;
     u256 tv;
     if (!eval(e, c->target, &tv, &t2)) {
-        pred_unknown(pc->p, "call target not derivable");
+        pred_unknown(pc->sc, pc->p, "call target not derivable");
         return 0;
     }
     seer_pred_tier tier = tier_of(f, t2);
@@ -1226,10 +1323,12 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     if (rc < 0)
         return rc;
     if (f->depth + 1 > pc->a->opts.max_call_depth) {
-        pred_unknown(pc->p, "call depth limit");
+        pred_unknown(pc->sc, pc->p, "call depth limit");
         return 0;
     }
     /* The callee's calldata: the argument words the caller passes. */
+    if (c->op == SEER_OP_DELEGATECALL && e->rec)
+        e->rec->caller_dep = true; /* the callee runs with this frame's caller */
     frame_in g;
     memset(&g, 0, sizeof g);
     g.depth = f->depth + 1;
@@ -1273,12 +1372,13 @@ static int inst_create(pctx *pc, evalctx *e, const an_call *c, uint32_t call)
 {
     const frame_in *f = e->f;
     scratch *sc = pc->sc;
+    sc->create_calls++; /* creations depend on the transaction's others */
     if (e->ce->create_loop && e->ce->create_loop[call]) {
-        pred_unknown(pc->p, "CREATE/CREATE2 in a loop");
+        pred_unknown(pc->sc, pc->p, "CREATE/CREATE2 in a loop");
         return 0;
     }
     if (sc->ncreates == MAX_CREATES) {
-        pred_unknown(pc->p, "CREATE/CREATE2: too many in one transaction");
+        pred_unknown(pc->sc, pc->p, "CREATE/CREATE2: too many in one transaction");
         return 0;
     }
     bool vt2 = false;
@@ -1299,7 +1399,7 @@ static int inst_create(pctx *pc, evalctx *e, const an_call *c, uint32_t call)
     if (c->op == SEER_OP_CREATE2) {
         bool st2 = false;
         if (!eval(e, c->salt, &pcr->salt, &st2)) {
-            pred_unknown(pc->p, "CREATE2 salt not derivable");
+            pred_unknown(pc->sc, pc->p, "CREATE2 salt not derivable");
             return 0;
         }
     }
@@ -1324,7 +1424,7 @@ static int inst_create(pctx *pc, evalctx *e, const an_call *c, uint32_t call)
     if (!pcr->init_known) {
         /* The init code may do anything: the new address alone would not
          * make the prediction usable. */
-        pred_unknown(pc->p, "CREATE/CREATE2 in a called contract (init code not derivable)");
+        pred_unknown(pc->sc, pc->p, "CREATE/CREATE2 in a called contract (init code not derivable)");
         return 0;
     }
     sc->ncreates++;
@@ -1388,7 +1488,7 @@ static int create_at(pctx *pc, const pending_create *cr, const seer_address *na)
     if (rc < 0 || !cr->init_known)
         return rc;
     if (cr->depth > pc->a->opts.max_call_depth) {
-        pred_unknown(pc->p, "call depth limit");
+        pred_unknown(pc->sc, pc->p, "call depth limit");
         return 0;
     }
     frame_in g;
@@ -1432,7 +1532,7 @@ static int finish_creates(pctx *pc)
             continue;
         }
         if (!acct.exists) {
-            pred_unknown(pc->p, "CREATE by an account created in the same transaction");
+            pred_unknown(pc->sc, pc->p, "CREATE by an account created in the same transaction");
             continue;
         }
         uint32_t by = 0; /* creations by the same creator in this transaction */
@@ -1454,7 +1554,7 @@ static int finish_creates(pctx *pc)
         for (uint32_t j = 0; j < sc->ncreates; j++)
             by += !memcmp(&sc->creates[j].creator, &sc->creates[i].creator, sizeof(seer_address));
         if (by != used[i])
-            pred_unknown(pc->p, "CREATE: nested creations by one creator");
+            pred_unknown(pc->sc, pc->p, "CREATE: nested creations by one creator");
     }
     return rc;
 }
@@ -1486,6 +1586,9 @@ static int frame_summary(pctx *pc, cache_ent **out, const seer_bytes32 *hash, in
         if ((e->key.sel == sel ||
              (sel != -1 && e->key.sel == -1 && __atomic_load_n(&e->any_sel, __ATOMIC_RELAXED))) &&
             !memcmp(&e->key.hash, hash, sizeof *hash)) {
+            if (e->key.sel != sel)
+                for (frec *r = sc->rec; r; r = r->up)
+                    r->tainted = true; /* chosen by this transaction's pins */
             *out = e;
             return 0;
         }
@@ -1574,6 +1677,525 @@ static uint64_t frame_sig(const an_summary *s, const frame_in *f)
     return h;
 }
 
+/* ---- frame memo ----
+ * The transactions of a block repeat frames (a router called the same way
+ * by each swap). An instantiation is recorded as what it added to the
+ * prediction, in order (keys with their tiers, wildcards, "unknown"
+ * reasons), the frames it registered and the state it read, and keyed by
+ * everything else its walk reads: the summary, the storage context, code
+ * address, depth, tier, call value, calldata and block fields, and the
+ * caller and origin when they took part. A later frame with the same key
+ * whose recorded state reads still give the same values replays the
+ * additions instead of walking: the same pred_add calls in the same order,
+ * so the prediction equals the walk's. Not recorded: a frame whose walk
+ * depends on the rest of its transaction (a sub-frame skipped as seen
+ * before it, a creation, the frame or return-data budget running out, a
+ * summary chosen by this transaction's pins, a read that is not checked
+ * again) or that failed. Replayed only where the walk would go the same
+ * way: none of its frames is seen already in this transaction, and the
+ * budgets it used are left. A summary leaving the cache makes every entry
+ * stale (gen); the memo is emptied when over FMEMO_MAX_BYTES. */
+#define FMEMO_BUCKETS   16384
+#define FMEMO_MAX_BYTES ((size_t)64 << 20)
+
+typedef struct fmemo {
+    struct fmemo *next;
+    uint64_t h;
+    uint32_t gen;
+    seer_bytes32 code_hash;
+    int64_t sel;
+    seer_address ctx, code_addr, caller, origin, coinbase;
+    uint64_t number, timestamp, gas_limit, chain_id;
+    u256 base_fee, value;
+    unsigned depth;
+    uint8_t tier, value_known, cd_len_known, caller_dep, origin_dep;
+    size_t cd_len;
+    uint32_t ret_used, nsub, nev, nrd;
+    size_t bytes;
+    fev *ev;
+    frd *rd;
+    uint64_t *sub;
+    uint8_t *cd, *cdk; /* cdk NULL: every byte known */
+} fmemo;
+
+static void ev_log(scratch *sc, uint8_t kind, const seer_address *addr, seer_key_field f, const u256 *slot,
+                   bool write, seer_pred_tier tier, const char *why)
+{
+    if (sc->nev == sc->evcap) {
+        uint32_t nc = sc->evcap ? sc->evcap * 2 : 256;
+        fev *q = realloc(sc->ev, (size_t)nc * sizeof *q);
+        if (!q) {
+            sc->untracked++;
+            return;
+        }
+        sc->ev = q;
+        sc->evcap = nc;
+    }
+    fev *v = &sc->ev[sc->nev++];
+    memset(v, 0, sizeof *v);
+    v->kind = kind;
+    v->field = (uint8_t)f;
+    v->write = write;
+    v->tier = (uint8_t)tier;
+    if (addr)
+        v->addr = *addr;
+    if (slot) {
+        v->has_slot = 1;
+        v->slot = *slot;
+    }
+    v->why = why;
+}
+
+static frd *rd_log(scratch *sc)
+{
+    if (sc->nrd == sc->rdcap) {
+        uint32_t nc = sc->rdcap ? sc->rdcap * 2 : 256;
+        frd *q = realloc(sc->rd, (size_t)nc * sizeof *q);
+        if (!q) {
+            sc->untracked++;
+            return NULL;
+        }
+        sc->rd = q;
+        sc->rdcap = nc;
+    }
+    frd *r = &sc->rd[sc->nrd++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+/* The reader a prediction uses: the caller's, logging what a recorded
+ * frame reads. Code is addressed by its hash, so it is not logged. */
+static int wr_account(void *ctx, const seer_address *addr, seer_account *out)
+{
+    pctx *pc = ctx;
+    int rc = pc->base->vt->get_account(pc->base->ctx, addr, out);
+    frd *r;
+    if (rc == 0 && pc->sc->rec && (r = rd_log(pc->sc))) {
+        r->kind = RD_ACCOUNT;
+        r->addr = *addr;
+        r->value = out->balance;
+        r->nonce = out->nonce;
+        r->code_hash = out->code_hash;
+        r->exists = out->exists;
+    }
+    return rc;
+}
+
+static int wr_storage(void *ctx, const seer_address *addr, const u256 *key, u256 *out)
+{
+    pctx *pc = ctx;
+    int rc = pc->base->vt->get_storage(pc->base->ctx, addr, key, out);
+    frd *r;
+    if (rc == 0 && pc->sc->rec && (r = rd_log(pc->sc))) {
+        r->kind = RD_STORAGE;
+        r->addr = *addr;
+        r->key = *key;
+        r->value = *out;
+    }
+    return rc;
+}
+
+static int wr_has_storage(void *ctx, const seer_address *addr, bool *out)
+{
+    pctx *pc = ctx;
+    if (pc->sc->rec)
+        pc->sc->untracked++;
+    return pc->base->vt->has_storage(pc->base->ctx, addr, out);
+}
+
+static int wr_code(void *ctx, const seer_bytes32 *code_hash, const uint8_t **code, size_t *len)
+{
+    pctx *pc = ctx;
+    return pc->base->vt->get_code(pc->base->ctx, code_hash, code, len);
+}
+
+static int wr_block_hash(void *ctx, uint64_t number, seer_bytes32 *out)
+{
+    pctx *pc = ctx;
+    if (pc->sc->rec)
+        pc->sc->untracked++;
+    return pc->base->vt->get_block_hash(pc->base->ctx, number, out);
+}
+
+static const seer_state_reader_vt wr_vt = {wr_account, wr_storage, wr_has_storage, wr_code, wr_block_hash};
+
+static uint64_t fmemo_hash(const an_summary *s, const frame_in *f, const seer_block_env *env)
+{
+    uint64_t h = fmix((uint64_t)s->selector, env->number);
+    uint64_t w[4];
+    memcpy(w, s->code_hash.bytes, 32);
+    for (int i = 0; i < 4; i++)
+        h = fmix(h, w[i]);
+    uint8_t a[48] = {0};
+    memcpy(a, f->ctx.bytes, 20);
+    memcpy(a + 20, f->code_addr.bytes, 20);
+    a[40] = f->value_known;
+    a[41] = f->cd_len_known;
+    a[42] = (uint8_t)f->tier;
+    a[43] = (uint8_t)f->depth;
+    for (int i = 0; i < 6; i++) {
+        uint64_t x;
+        memcpy(&x, a + 8 * i, 8);
+        h = fmix(h, x);
+    }
+    for (int i = 0; i < 4; i++)
+        h = fmix(h, f->value.w[i]);
+    h = fmix(h, (uint64_t)f->cd_len);
+    if (f->cd) {
+        size_t i = 0;
+        for (; i + 8 <= f->cd_len; i += 8) {
+            uint64_t x;
+            memcpy(&x, f->cd + i, 8);
+            h = fmix(h, x);
+        }
+        for (; i < f->cd_len; i++)
+            h = fmix(h, f->cd[i]);
+    }
+    return h;
+}
+
+static bool cd_known_at(const frame_in *f, size_t i)
+{
+    return !f->cd_known || f->cd_known[i];
+}
+
+/* Whether m was recorded for these inputs (its state reads aside). */
+static bool fmemo_match(const fmemo *m, const pctx *pc, const cache_ent *ce, const frame_in *f)
+{
+    const seer_block_env *env = pc->env;
+    if (m->depth != f->depth || m->tier != (uint8_t)f->tier || m->value_known != f->value_known ||
+        m->cd_len_known != f->cd_len_known || m->cd_len != f->cd_len || m->sel != ce->key.sel ||
+        memcmp(&m->code_hash, &ce->key.hash, 32) || memcmp(&m->ctx, &f->ctx, 20) ||
+        memcmp(&m->code_addr, &f->code_addr, 20) || u256_cmp(&m->value, &f->value) != 0 ||
+        m->number != env->number || m->timestamp != env->timestamp || m->gas_limit != env->gas_limit ||
+        m->chain_id != env->chain_id || memcmp(&m->coinbase, &env->coinbase, 20) ||
+        u256_cmp(&m->base_fee, &env->base_fee) != 0)
+        return false;
+    if (m->caller_dep && memcmp(&m->caller, &f->caller, 20))
+        return false;
+    if (m->origin_dep && memcmp(&m->origin, &pc->tx->sender, 20))
+        return false;
+    for (size_t i = 0; i < f->cd_len; i++) {
+        uint8_t b = f->cd ? f->cd[i] : 0, k = cd_known_at(f, i);
+        if (m->cd[i] != b || (m->cdk ? m->cdk[i] : 1) != k)
+            return false;
+    }
+    return true;
+}
+
+/* Whether the state still gives m's reads (through pc->r, so a frame
+ * being recorded around this one logs them). */
+static int fmemo_reads_hold(pctx *pc, const fmemo *m, bool *hold)
+{
+    *hold = false;
+    for (uint32_t i = 0; i < m->nrd; i++) {
+        const frd *r = &m->rd[i];
+        int rc;
+        if (r->kind == RD_STORAGE) {
+            u256 v;
+            if ((rc = pc->r->vt->get_storage(pc->r->ctx, &r->addr, &r->key, &v)) < 0)
+                return rc;
+            if (u256_cmp(&v, &r->value) != 0)
+                return 0;
+        } else {
+            seer_account ac;
+            if ((rc = pc->r->vt->get_account(pc->r->ctx, &r->addr, &ac)) < 0)
+                return rc;
+            if (ac.exists != r->exists || ac.nonce != r->nonce || u256_cmp(&ac.balance, &r->value) != 0 ||
+                memcmp(&ac.code_hash, &r->code_hash, 32))
+                return 0;
+        }
+    }
+    *hold = true;
+    return 0;
+}
+
+/* Replays a recorded frame whose frame (registered at sc->nseen - 1) has
+ * the inputs of f: 1 when replayed, 0 when none fits, or an error. */
+static int fmemo_lookup(pctx *pc, const cache_ent *ce, const frame_in *f, uint64_t h)
+{
+    seer_analyzer *a = pc->a;
+    scratch *sc = pc->sc;
+    uint32_t gen = __atomic_load_n(&a->gen, __ATOMIC_RELAXED);
+    int res = 0;
+    pthread_rwlock_rdlock(&a->mlock);
+    for (const fmemo *m = a->mb ? a->mb[h & (FMEMO_BUCKETS - 1)] : NULL; m && res == 0; m = m->next) {
+        if (m->h != h || m->gen != gen || pc->ret_budget <= m->ret_used ||
+            sc->nseen + m->nsub >= MAX_FRAMES || !fmemo_match(m, pc, ce, f))
+            continue;
+        bool fresh = true; /* a walk would skip a frame seen already */
+        for (uint32_t j = 0; j < m->nsub && fresh; j++)
+            for (uint32_t i = 0; i < sc->nseen && fresh; i++)
+                fresh = !(sc->seen[i] == m->sub[j] && !sc->seen_creates[i]);
+        if (!fresh)
+            continue;
+        bool hold;
+        int rc = fmemo_reads_hold(pc, m, &hold);
+        if (rc < 0) {
+            res = rc;
+            break;
+        }
+        if (!hold)
+            continue;
+        for (uint32_t i = 0; i < m->nev && rc == 0; i++) {
+            const fev *v = &m->ev[i];
+            switch (v->kind) {
+            case EV_KEY:
+                rc = pred_add(sc, pc->p, &v->addr, (seer_key_field)v->field, v->has_slot ? &v->slot : NULL,
+                              v->write, (seer_pred_tier)v->tier);
+                break;
+            case EV_ALL: rc = pred_all_slots(sc, pc->p, &v->addr); break;
+            default: pred_unknown(sc, pc->p, v->why); break;
+            }
+        }
+        for (uint32_t j = 0; j < m->nsub; j++) {
+            sc->seen[sc->nseen] = m->sub[j];
+            sc->seen_creates[sc->nseen++] = 0;
+        }
+        pc->p->frames += m->nsub;
+        pc->ret_budget -= m->ret_used;
+        if (m->origin_dep)
+            sc->origin_reads++;
+        res = rc < 0 ? rc : 1;
+    }
+    pthread_rwlock_unlock(&a->mlock);
+    return res;
+}
+
+static void fmemo_clear_locked(seer_analyzer *a)
+{
+    if (!a->mb)
+        return;
+    for (size_t b = 0; b < FMEMO_BUCKETS; b++) {
+        fmemo *m = a->mb[b];
+        while (m) {
+            fmemo *n = m->next;
+            free(m);
+            m = n;
+        }
+        a->mb[b] = NULL;
+    }
+    a->mcount = a->mbytes = 0;
+}
+
+static void fmemo_clear(seer_analyzer *a)
+{
+    pthread_rwlock_wrlock(&a->mlock);
+    fmemo_clear_locked(a);
+    pthread_rwlock_unlock(&a->mlock);
+}
+
+static size_t align16(size_t n)
+{
+    return (n + 15) & ~(size_t)15;
+}
+
+static bool dh_reset(scratch *sc, uint32_t n)
+{
+    uint32_t cap = 64;
+    while (cap < 2 * n + 2)
+        cap *= 2;
+    if (cap > sc->dhcap) {
+        uint32_t *q = realloc(sc->dh, (size_t)cap * sizeof *q);
+        if (!q)
+            return false;
+        sc->dh = q;
+        sc->dhcap = cap;
+    }
+    memset(sc->dh, 0, (size_t)cap * sizeof *sc->dh);
+    sc->dhcap = cap; /* the mask in use: a smaller table is faster to clear */
+    return true;
+}
+
+static uint64_t hash_words(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, b + i, 8);
+        h = fmix(h, x);
+    }
+    for (size_t i = n & ~(size_t)7; i < n; i++)
+        h = fmix(h, b[i]);
+    return h;
+}
+
+/* The additions of ev[0..n) with the same effect on any prediction: a key
+ * once, at its first place, with the lowest tier it was added with (the
+ * key set keeps the lowest); a wildcard once; the first "unknown" reason
+ * only (the later ones are not kept). Into sc->evc; the count, or -1. */
+static int64_t ev_compact(scratch *sc, const fev *ev, uint32_t n)
+{
+    if (n > sc->evccap) {
+        fev *q = realloc(sc->evc, (size_t)n * sizeof *q);
+        if (!q)
+            return -1;
+        sc->evc = q;
+        sc->evccap = n;
+    }
+    if (!dh_reset(sc, n))
+        return -1;
+    uint32_t m = 0, mask = sc->dhcap - 1;
+    bool unk = false;
+    for (uint32_t i = 0; i < n; i++) {
+        const fev *v = &ev[i];
+        if (v->kind == EV_UNKNOWN) {
+            if (!unk)
+                sc->evc[m++] = *v;
+            unk = true;
+            continue;
+        }
+        uint64_t h = fmix(((uint64_t)v->kind << 24) | ((uint64_t)v->field << 16) | ((uint64_t)v->write << 8) |
+                              v->has_slot,
+                          0);
+        h = hash_words(h, &v->addr, sizeof v->addr);
+        for (int w = 0; w < 4; w++)
+            h = fmix(h, v->slot.w[w]);
+        uint32_t slot = (uint32_t)h & mask;
+        fev *u = NULL;
+        while (sc->dh[slot]) {
+            u = &sc->evc[sc->dh[slot] - 1];
+            if (u->kind == v->kind && u->field == v->field && u->write == v->write &&
+                u->has_slot == v->has_slot && !memcmp(&u->addr, &v->addr, sizeof v->addr) &&
+                u256_cmp(&u->slot, &v->slot) == 0)
+                break;
+            u = NULL;
+            slot = (slot + 1) & mask;
+        }
+        if (u) {
+            if (v->tier < u->tier)
+                u->tier = v->tier;
+            continue;
+        }
+        sc->evc[m] = *v;
+        sc->dh[slot] = ++m;
+    }
+    return m;
+}
+
+/* The distinct reads of rd[0..n) (within one prediction a read gives one
+ * value) into sc->rdc; the count, or -1. */
+static int64_t rd_compact(scratch *sc, const frd *rd, uint32_t n)
+{
+    if (n > sc->rdccap) {
+        frd *q = realloc(sc->rdc, (size_t)n * sizeof *q);
+        if (!q)
+            return -1;
+        sc->rdc = q;
+        sc->rdccap = n;
+    }
+    if (!dh_reset(sc, n))
+        return -1;
+    uint32_t m = 0, mask = sc->dhcap - 1;
+    for (uint32_t i = 0; i < n; i++) {
+        const frd *r = &rd[i];
+        uint64_t h = hash_words(r->kind, &r->addr, sizeof r->addr);
+        for (int w = 0; w < 4; w++)
+            h = fmix(h, r->key.w[w]);
+        uint32_t slot = (uint32_t)h & mask;
+        bool dup = false;
+        while (sc->dh[slot] && !dup) {
+            const frd *u = &sc->rdc[sc->dh[slot] - 1];
+            dup = u->kind == r->kind && !memcmp(&u->addr, &r->addr, sizeof r->addr) &&
+                  u256_cmp(&u->key, &r->key) == 0;
+            if (!dup)
+                slot = (slot + 1) & mask;
+        }
+        if (dup)
+            continue;
+        sc->rdc[m] = *r;
+        sc->dh[slot] = ++m;
+    }
+    return m;
+}
+
+/* Stores the frame just walked (rec) when it is fit for reuse. A failed
+ * allocation only loses the entry. */
+static void fmemo_record(pctx *pc, const cache_ent *ce, const frame_in *f, uint64_t h, const frec *rec)
+{
+    seer_analyzer *a = pc->a;
+    scratch *sc = pc->sc;
+    if (rec->tainted || sc->create_calls != rec->creates0 || sc->untracked != rec->untracked0 ||
+        pc->ret_budget == 0 || sc->nseen >= MAX_FRAMES ||
+        __atomic_load_n(&a->gen, __ATOMIC_RELAXED) != rec->gen0)
+        return;
+    int64_t cev = ev_compact(sc, sc->ev + rec->ev0, sc->nev - rec->ev0);
+    int64_t crd = cev < 0 ? -1 : rd_compact(sc, sc->rd + rec->rd0, sc->nrd - rec->rd0);
+    if (crd < 0)
+        return;
+    uint32_t nev = (uint32_t)cev, nrd = (uint32_t)crd, nsub = sc->nseen - rec->seen0 - 1;
+    bool all_known = true;
+    for (size_t i = 0; i < f->cd_len && all_known; i++)
+        all_known = cd_known_at(f, i);
+    size_t o_ev = align16(sizeof(fmemo)), o_rd = o_ev + align16((size_t)nev * sizeof(fev)),
+           o_sub = o_rd + align16((size_t)nrd * sizeof(frd)), o_cd = o_sub + align16((size_t)nsub * 8),
+           o_cdk = o_cd + align16(f->cd_len), total = o_cdk + (all_known ? 0 : f->cd_len);
+    uint8_t *blk = malloc(total);
+    if (!blk)
+        return;
+    fmemo *m = (fmemo *)blk;
+    memset(m, 0, sizeof *m);
+    m->h = h;
+    m->gen = rec->gen0;
+    m->code_hash = ce->key.hash;
+    m->sel = ce->key.sel;
+    m->ctx = f->ctx;
+    m->code_addr = f->code_addr;
+    m->caller_dep = rec->caller_dep;
+    if (rec->caller_dep)
+        m->caller = f->caller;
+    m->origin_dep = sc->origin_reads != rec->origin0;
+    if (m->origin_dep)
+        m->origin = pc->tx->sender;
+    m->coinbase = pc->env->coinbase;
+    m->number = pc->env->number;
+    m->timestamp = pc->env->timestamp;
+    m->gas_limit = pc->env->gas_limit;
+    m->chain_id = pc->env->chain_id;
+    m->base_fee = pc->env->base_fee;
+    m->value = f->value;
+    m->depth = f->depth;
+    m->tier = (uint8_t)f->tier;
+    m->value_known = f->value_known;
+    m->cd_len_known = f->cd_len_known;
+    m->cd_len = f->cd_len;
+    m->ret_used = rec->budget0 - pc->ret_budget;
+    m->nsub = nsub;
+    m->nev = nev;
+    m->nrd = nrd;
+    m->bytes = total;
+    m->ev = (fev *)(blk + o_ev);
+    m->rd = (frd *)(blk + o_rd);
+    m->sub = (uint64_t *)(blk + o_sub);
+    m->cd = blk + o_cd;
+    m->cdk = all_known ? NULL : blk + o_cdk;
+    if (nev)
+        memcpy(m->ev, sc->evc, (size_t)nev * sizeof(fev));
+    if (nrd)
+        memcpy(m->rd, sc->rdc, (size_t)nrd * sizeof(frd));
+    if (nsub)
+        memcpy(m->sub, sc->seen + rec->seen0 + 1, (size_t)nsub * 8);
+    for (size_t i = 0; i < f->cd_len; i++) {
+        m->cd[i] = f->cd ? f->cd[i] : 0;
+        if (m->cdk)
+            m->cdk[i] = cd_known_at(f, i);
+    }
+    pthread_rwlock_wrlock(&a->mlock);
+    if (!a->mb && !(a->mb = calloc(FMEMO_BUCKETS, sizeof *a->mb))) {
+        pthread_rwlock_unlock(&a->mlock);
+        free(blk);
+        return;
+    }
+    if (a->mbytes + total > FMEMO_MAX_BYTES)
+        fmemo_clear_locked(a);
+    fmemo **b = &a->mb[h & (FMEMO_BUCKETS - 1)];
+    m->next = *b;
+    *b = m;
+    a->mcount++;
+    a->mbytes += total;
+    pthread_rwlock_unlock(&a->mlock);
+}
+
 /* Instantiates the templates of guard g. */
 static int guard_templates(evalctx *e, uint32_t g)
 {
@@ -1593,14 +2215,15 @@ static int guard_templates(evalctx *e, uint32_t g)
             if (eval(e, t->a, &v, &t2))
                 rc = PRW(&f->ctx, SEER_KEY_STORAGE, &v, t->kind == AT_SSTORE, tier_of(f, t2));
             else
-                rc = pred_all_slots(p, &f->ctx);
+                rc = pred_all_slots(pc->sc, p, &f->ctx);
             break;
         case AT_BALANCE:
         case AT_CODE:
         case AT_CODEHASH:
             if (!eval(e, t->a, &v, &t2)) {
-                pred_unknown(p, t->kind == AT_BALANCE ? "BALANCE of an address not derivable"
-                                                      : "EXTCODE* of an address not derivable");
+                pred_unknown(pc->sc, p,
+                             t->kind == AT_BALANCE ? "BALANCE of an address not derivable"
+                                                   : "EXTCODE* of an address not derivable");
                 break;
             }
             addr_of(&addr, &v);
@@ -1615,7 +2238,7 @@ static int guard_templates(evalctx *e, uint32_t g)
         case AT_SELFBALANCE: rc = PADD(&f->ctx, SEER_KEY_BALANCE, NULL, false, tier_of(f, false)); break;
         case AT_SELFDESTRUCT:
             if (!eval(e, t->a, &v, &t2)) {
-                pred_unknown(p, "SELFDESTRUCT beneficiary not derivable");
+                pred_unknown(pc->sc, p, "SELFDESTRUCT beneficiary not derivable");
                 break;
             }
             addr_of(&addr, &v);
@@ -1625,7 +2248,7 @@ static int guard_templates(evalctx *e, uint32_t g)
             if (rc == 0)
                 rc = PADD(&addr, SEER_KEY_BALANCE, NULL, true, tier_of(f, t2));
             if (rc == 0)
-                rc = pred_all_slots(p, &f->ctx); /* pre-Cancun: the storage goes */
+                rc = pred_all_slots(pc->sc, p, &f->ctx); /* pre-Cancun: the storage goes */
             if (rc == 0)
                 rc = PRW(&f->ctx, SEER_KEY_NONCE, NULL, true, tier_of(f, t2));
             if (rc == 0)
@@ -1636,7 +2259,7 @@ static int guard_templates(evalctx *e, uint32_t g)
         case AT_CALL: rc = inst_call(pc, e, &s->calls[t->call]); break;
         case AT_CREATE: rc = inst_create(pc, e, &s->calls[t->call], t->call); break;
         case AT_UNKNOWN:
-        default: pred_unknown(p, "analysis incomplete (budget, loop or symbolic jump)"); break;
+        default: pred_unknown(pc->sc, p, "analysis incomplete (budget, loop or symbolic jump)"); break;
         }
     }
     return rc;
@@ -1666,10 +2289,20 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f)
     scratch *sc = pc->sc;
     uint64_t sig = frame_sig(s, f);
     for (uint32_t i = 0; i < sc->nseen; i++)
-        if (sc->seen[i] == sig && !sc->seen_creates[i])
+        if (sc->seen[i] == sig && !sc->seen_creates[i]) {
+            /* Frames being recorded that started after it depend on this
+             * transaction; the one it is (the same inputs but perhaps the
+             * caller) on its caller. */
+            for (frec *r = sc->rec; r; r = r->up) {
+                if (r->seen0 > i)
+                    r->tainted = true;
+                else if (r->seen0 == i)
+                    r->caller_dep = true;
+            }
             return 0; /* the same keys again (a creation must be counted again) */
+        }
     if (sc->nseen == MAX_FRAMES) {
-        pred_unknown(pc->p, "frame budget per transaction");
+        pred_unknown(pc->sc, pc->p, "frame budget per transaction");
         return 0;
     }
     uint32_t me = sc->nseen++;
@@ -1677,11 +2310,38 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f)
     sc->seen_creates[me] = 0;
     uint32_t creates0 = sc->ncreates;
     pc->p->frames++;
+    uint64_t mh = fmemo_hash(s, f, pc->env);
+    int rc = fmemo_lookup(pc, ce, f, mh);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     level *lv = &sc->lv[f->depth];
-    int rc = level_begin(lv, s->nguards ? s->nguards : 1);
-    if (rc < 0)
+    if ((rc = level_begin(lv, s->nguards ? s->nguards : 1)) < 0)
         return rc;
-    evalctx e = {pc, ce, s, f, lv};
+    /* Recorded when its key was walked before (a hint, racy by design:
+     * it only decides whether to record). */
+    bool record = true;
+    if (pc->a->hint) {
+        uint64_t *hs = &pc->a->hint[mh & (FMEMO_HINTS - 1)];
+        record = __atomic_load_n(hs, __ATOMIC_RELAXED) == mh;
+        if (!record)
+            __atomic_store_n(hs, mh, __ATOMIC_RELAXED);
+    }
+    if (!sc->rec)
+        sc->nev = sc->nrd = 0; /* the logs of a finished outermost recording */
+    frec rec;
+    memset(&rec, 0, sizeof rec);
+    rec.up = sc->rec;
+    rec.ev0 = sc->nev;
+    rec.rd0 = sc->nrd;
+    rec.seen0 = me;
+    rec.budget0 = pc->ret_budget;
+    rec.origin0 = sc->origin_reads;
+    rec.untracked0 = sc->untracked;
+    rec.creates0 = sc->create_calls;
+    rec.gen0 = __atomic_load_n(&pc->a->gen, __ATOMIC_RELAXED);
+    if (record)
+        sc->rec = &rec;
+    evalctx e = {pc, ce, s, f, lv, record ? &rec : NULL};
     uint32_t *queue = lv->queue, *mark = lv->gmark, ep = lv->epoch, qh = 0, qt = 0;
     mark[0] = ep;
     queue[qt++] = 0;
@@ -1722,10 +2382,13 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f)
             }
         }
     }
+    sc->rec = rec.up;
     if (sc->ncreates != creates0)
         sc->seen_creates[me] = 1;
     if (rc == 0 && pc->err)
         rc = pc->err;
+    if (rc == 0 && record)
+        fmemo_record(pc, ce, f, mh, &rec);
     return rc;
 }
 
@@ -1742,7 +2405,10 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     pc->p = out;
     pc->tx = tx;
     pc->env = env;
-    pc->r = reader;
+    pc->base = reader;
+    pc->wr.vt = &wr_vt;
+    pc->wr.ctx = pc;
+    pc->r = &pc->wr;
     pc->ret_budget = RET_BUDGET;
     pc->sc = scratch_get(a);
     if (!pc->sc)

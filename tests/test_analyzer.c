@@ -1000,6 +1000,88 @@ START_TEST(test_create_addresses)
 }
 END_TEST
 
+/* ---- frame memo ----
+ * One analyzer predicts a block's worth of transactions that repeat
+ * frames (the same swap by the same or another user, transfers), while
+ * the state changes between them, including the pair's token slot that
+ * decides which contract the pair calls: every prediction must equal the
+ * one of an analyzer that never saw the earlier transactions, key by key
+ * with tiers, wildcards, the "unknown" reason and the frame count. */
+static void assert_same_prediction(const seer_prediction *a, const seer_prediction *b, int it)
+{
+    ck_assert_msg(a->nkeys == b->nkeys, "tx %d: %zu keys vs %zu", it, a->nkeys, b->nkeys);
+    ck_assert_msg(!a->nkeys || !memcmp(a->keys, b->keys, a->nkeys * sizeof *a->keys), "tx %d: keys differ",
+                  it);
+    ck_assert_uint_eq(a->nall_slots, b->nall_slots);
+    ck_assert(!a->nall_slots || !memcmp(a->all_slots, b->all_slots, a->nall_slots * sizeof *a->all_slots));
+    ck_assert_int_eq(a->unknown, b->unknown);
+    ck_assert_str_eq(a->unknown_why ? a->unknown_why : "-", b->unknown_why ? b->unknown_why : "-");
+    ck_assert_uint_eq(a->frames, b->frames);
+}
+
+START_TEST(test_frame_memo_equals_walk)
+{
+    world_fx fx;
+    fx_init(&fx);
+    test_rng rng;
+    test_rng_init(&rng, test_seed("test_analyzer_memo"));
+    unsigned users[] = {A_ALICE, A_BOB, A_CAROL};
+    uint64_t nonces[3] = {0};
+    seer_address tok = addr(A_TOKEN), prx = addr(A_PROXY), pair = addr(A_PAIR);
+    u256 two = u256_from_u64(2);
+    unsigned switched = 0;
+    for (int it = 0; it < 200; it++) {
+        unsigned ui = (unsigned)(test_rng_next(&rng) % 3);
+        seer_address other = addr(users[test_rng_next(&rng) % 3]);
+        u256 amt = u256_from_u64(1000 * (1 + test_rng_next(&rng) % 2)), w[2];
+        uint8_t cd[4 + 64];
+        size_t len;
+        unsigned to, kind = (unsigned)(test_rng_next(&rng) % 4);
+        if (kind < 2) {
+            to = A_ROUTER;
+            w[0] = word_of(&pair);
+            w[1] = amt;
+            len = calldata(cd, 0x22222222, w, 2);
+        } else if (kind == 2) {
+            to = A_PAIR;
+            w[0] = amt;
+            w[1] = word_of(&other);
+            len = calldata(cd, 0x11111111, w, 2);
+        } else {
+            to = test_rng_next(&rng) % 2 ? A_TOKEN : A_MINPROXY;
+            w[0] = word_of(&other);
+            w[1] = amt;
+            len = calldata(cd, 0xa9059cbb, w, 2);
+        }
+        if (test_rng_next(&rng) % 8 == 0) {
+            /* The pair pays in the other token from now on. */
+            u256 t = word_of(switched++ % 2 ? &tok : &prx);
+            put_slot(&fx, A_PAIR, &two, &t);
+        }
+        seer_tx tx;
+        mk_tx(&tx, users[ui], to, cd, len, nonces[ui]++);
+        seer_prediction p, q;
+        predict(&fx, &p, &tx);
+        seer_analyzer *fresh;
+        ck_assert_int_eq(seer_analyzer_new(&fresh, NULL), 0);
+        ck_assert_int_eq(seer_analyzer_predict_tx(fresh, &q, &tx, &fx.env, &fx.reader), 0);
+        assert_same_prediction(&p, &q, it);
+        seer_analyzer_free(fresh);
+        if (test_rng_next(&rng) % 2) {
+            bool resolved;
+            exec_and_check(&fx, &tx, &p, &resolved);
+        } else {
+            nonces[ui]--;
+        }
+        seer_prediction_clear(&p);
+        seer_prediction_clear(&q);
+        seer_tx_clear(&tx);
+    }
+    ck_assert_uint_ge(switched, 2);
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer");
@@ -1030,6 +1112,10 @@ int main(void)
     t = tcase_create("property");
     tcase_set_timeout(t, 60);
     tcase_add_test(t, test_property_random_txs);
+    suite_add_tcase(s, t);
+    t = tcase_create("memo");
+    tcase_set_timeout(t, 60);
+    tcase_add_test(t, test_frame_memo_equals_walk);
     suite_add_tcase(s, t);
     t = tcase_create("hostile");
     tcase_set_timeout(t, 60);
