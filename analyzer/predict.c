@@ -172,6 +172,7 @@ void seer_analyzer_cache_clear(seer_analyzer *a)
     while (a->lru_head)
         ent_unlink(a, a->lru_head);
     pthread_mutex_unlock(&a->lock);
+    fmemo_clear(a); /* stale already (gen): their memory goes too */
 }
 
 void seer_analyzer_free(seer_analyzer *a)
