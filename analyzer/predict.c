@@ -74,12 +74,13 @@ struct seer_analyzer {
     struct fmemo **mb;
     size_t mcount, mbytes;
     uint32_t gen;   /* bumped when a summary leaves the cache (atomic) */
-    uint64_t *hint; /* FMEMO_HINTS keys of frames walked once (atomic) */
+    uint64_t *hint; /* FMEMO_HINTS keys of frames walked (low 2 bits: walks; atomic) */
 };
 
 static void pool_free(struct scratch *sc);
-/* Frame memo: a frame is recorded the second time its key is walked (most
- * frames never come back; recording costs a copy of their additions). */
+/* Frame memo: a frame is recorded the third time its key is walked (most
+ * frames never come back, or once only; recording costs more than a
+ * walk). */
 #define FMEMO_HINTS 65536
 static void fmemo_clear(seer_analyzer *a);
 
@@ -2318,14 +2319,16 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f)
     level *lv = &sc->lv[f->depth];
     if ((rc = level_begin(lv, s->nguards ? s->nguards : 1)) < 0)
         return rc;
-    /* Recorded when its key was walked before (a hint, racy by design:
-     * it only decides whether to record). */
+    /* Recorded when its key was walked twice before (a hint, racy by
+     * design: it only decides whether to record). */
     bool record = true;
     if (pc->a->hint) {
         uint64_t *hs = &pc->a->hint[mh & (FMEMO_HINTS - 1)];
-        record = __atomic_load_n(hs, __ATOMIC_RELAXED) == mh;
+        uint64_t v = __atomic_load_n(hs, __ATOMIC_RELAXED), tag = mh & ~(uint64_t)3;
+        uint64_t walks = (v & ~(uint64_t)3) == tag ? v & 3 : 0;
+        record = walks >= 2;
         if (!record)
-            __atomic_store_n(hs, mh, __ATOMIC_RELAXED);
+            __atomic_store_n(hs, tag | (walks + 1), __ATOMIC_RELAXED);
     }
     if (!sc->rec)
         sc->nev = sc->nrd = 0; /* the logs of a finished outermost recording */
