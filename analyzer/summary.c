@@ -1690,7 +1690,11 @@ static void run_path(builder *b, astate *st)
             continue;
         }
         case SEER_OP_JUMPI: {
-            const u256 *t = cval(b, a0), *c = cval(b, a1);
+            /* copies: cval points into the node array, which grows (and
+             * moves) when the branches below make nodes */
+            const u256 *tp = cval(b, a0), *cp = cval(b, a1);
+            u256 tv = tp ? *tp : U256_ZERO, cv = cp ? *cp : U256_ZERO;
+            const u256 *t = tp ? &tv : NULL, *c = cp ? &cv : NULL;
             u256 cfold;
             if (!c && sk_cond(b, a1, &cfold))
                 c = &cfold; /* decided by the entry point: one branch */
