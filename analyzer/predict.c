@@ -1435,29 +1435,13 @@ static int inst_create(pctx *pc, evalctx *e, const an_call *c, uint32_t call)
 
 void an_create_address(seer_address *out, const seer_address *sender, uint64_t nonce)
 {
-    seer_buf b = SEER_BUF_INIT;
-    size_t m = seer_rlp_list_begin(&b);
-    seer_rlp_put_bytes(&b, sender->bytes, 20);
-    seer_rlp_put_u64(&b, nonce);
-    seer_rlp_list_end(&b, m);
-    uint8_t h[32];
-    seer_keccak256(h, b.p, b.len);
-    seer_buf_free(&b);
-    memcpy(out->bytes, h + 12, 20);
+    seer_create_address(out, sender, nonce);
 }
 
-/* EIP-1014: keccak256(0xff ++ sender ++ salt ++ keccak256(init code)). */
 void an_create2_address(seer_address *out, const seer_address *sender, const u256 *salt, const uint8_t *init,
                         size_t len)
 {
-    uint8_t b[85];
-    b[0] = 0xff;
-    memcpy(b + 1, sender->bytes, 20);
-    u256_to_be32(b + 21, salt);
-    seer_keccak256(b + 53, init, len);
-    uint8_t h[32];
-    seer_keccak256(h, b, sizeof b);
-    memcpy(out->bytes, h + 12, 20);
+    seer_create2_address(out, sender, salt, init, len);
 }
 
 /* Keeps a cache entry for the rest of the prediction (released by
