@@ -713,6 +713,19 @@ static void debug_break(uint32_t a, uint32_t b, const seer_key *k, int ma, int m
     fprintf(stderr, "\n");
 }
 
+/* Doubles a uint32_t array's capacity (first: `first` entries); false when
+ * out of memory, the array unchanged. */
+static bool grow_u32(uint32_t **a, size_t *cap, size_t first)
+{
+    size_t nc = *cap ? *cap * 2 : first;
+    uint32_t *p = realloc(*a, nc * sizeof *p);
+    if (!p)
+        return false;
+    *a = p;
+    *cap = nc;
+    return true;
+}
+
 /* Checks transaction b of the level being run against the level's
  * transactions checked before it (any order: the workers check each one
  * right after running it) and against what earlier levels executed: a
@@ -765,24 +778,12 @@ static int validate_tx(vindex *vx, const txslot *slots, uint32_t b, size_t *m)
             if (b > k->cur_last[md])
                 k->cur_last[md] = b;
         }
-        if (k->ncur == k->capcur) {
-            size_t nc = k->capcur ? k->capcur * 2 : 4;
-            uint32_t *p = realloc(k->cur, nc * sizeof *p);
-            if (!p)
-                return SEER_ENOMEM;
-            k->cur = p;
-            k->capcur = nc;
-        }
+        if (k->ncur == k->capcur && !grow_u32(&k->cur, &k->capcur, 4))
+            return SEER_ENOMEM;
         k->cur[k->ncur++] = (b << 2) | (uint32_t)mode;
         if (!k->touched) {
-            if (vx->ntouched == vx->cap) {
-                size_t nc = vx->cap ? vx->cap * 2 : 64;
-                uint32_t *p = realloc(vx->touched, nc * sizeof *p);
-                if (!p)
-                    return SEER_ENOMEM;
-                vx->touched = p;
-                vx->cap = nc;
-            }
+            if (vx->ntouched == vx->cap && !grow_u32(&vx->touched, &vx->cap, 64))
+                return SEER_ENOMEM;
             vx->touched[vx->ntouched++] = kid;
             k->touched = true;
         }
