@@ -217,6 +217,9 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
         po.min_parallelism = opts->min_parallelism;
         po.max_rounds = opts->max_rounds;
         po.admit = admit_in_exec;
+        /* replay: the calling thread executes in block order while the
+         * others recover senders and predict the rest */
+        po.pipeline = mode == SEER_SCHED_REPLAY;
         po.defer_model = true;
         po.adopt = &r->post;
         const size_t *order = NULL;
@@ -284,6 +287,12 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
         st->reexecuted_gas = pst.reexecuted_gas;
         st->rounds = pst.rounds;
         st->serial_fallback = pst.serial_fallback;
+        st->pipelined = pst.pipelined;
+        st->lane_txs = pst.lane_txs;
+        st->sched_txs = pst.sched_txs;
+        st->predicted_txs = pst.predicted_txs;
+        st->lane_s = pst.lane_s;
+        st->suffix_parallelism = pst.suffix_parallelism;
     }
     for (size_t i = 0; i < r->n; i++)
         r->hashes[i] = b->txs[r->order[i]].hash;

@@ -458,6 +458,7 @@ typedef struct txslot {
     size_t npatch;
     seer_access_set actual;
     bool covered; /* the actual set was inside the prediction */
+    bool lane;    /* executed in block order directly on the block overlay (no patch, no actual set) */
 } txslot;
 
 static void slot_discard(txslot *s)
@@ -838,6 +839,11 @@ typedef struct par_ctx {
     pthread_mutex_t vmu;
     vindex *vx;
     size_t vm; /* lowest wrong position of the level so far (under vmu) */
+    /* a suffix handed over after the lane: the lane's overlay, under ov
+     * (ov then holds the suffix only, so that a re-schedule can rebuild it
+     * from the patches without the lane's transactions, which have none) */
+    seer_overlay *base;
+    seer_overlay *spent; /* the suffix's overlay after its merge into base (freed last) */
 } par_ctx;
 
 static bool covers(const seer_access_set *p, const seer_access_set *a)
@@ -959,6 +965,250 @@ static int rebuild_overlay(par_ctx *c)
         if (c->slots[i].executed && (rc = merge_tx(c, i)) < 0)
             return rc;
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the in-order lane and the pipeline                                  */
+
+/* Executes position pos as the next transaction of the block directly on
+ * c->ov, as serial execution does (chain/exec.c's seer_exec_tx: the
+ * world's validity checks with the block's gas so far, one apply, the
+ * receipt): no patch, no recorded set, no validation. The caller has
+ * checked the blob gas; an invalid transaction leaves res.exception and
+ * changes nothing. */
+static int lane_tx(par_ctx *c, unsigned wid, uint32_t pos, uint64_t gas_before)
+{
+    seer_world *w = c->worlds[wid];
+    txslot *s = &c->slots[pos];
+    slot_discard(s);
+    const seer_tx *tx = c->txs[pos];
+    int rc = seer_world_execute_tx(w, &s->res, tx, gas_before);
+    if (rc < 0)
+        return rc;
+    s->lane = true;
+    if (s->res.exception)
+        return 0;
+    const seer_changeset *cs;
+    if ((rc = seer_world_changeset(w, &cs)) < 0 || (rc = seer_overlay_apply(c->ov, cs)) < 0)
+        return rc;
+    seer_receipt_from_result(&s->rcpt, &s->res, tx->type, c->env.fork, 0);
+    return 0;
+}
+
+/* The blob gas a transaction needs (EIP-4844), 0 for other types. */
+static uint64_t tx_blob_gas(const seer_tx *tx)
+{
+    return tx->type == 3 ? (uint64_t)tx->nblob_hashes * 131072u : 0;
+}
+
+/* The lane from *pos up to `end` (exclusive): stops early at an invalid
+ * transaction (*bad_pos = its position; the caller leaves the block to
+ * the serial path, which reports it exactly). Totals in *gas, *blob. */
+static int lane_run(par_ctx *c, size_t *pos, size_t end, uint64_t *gas, uint64_t *blob, size_t *bad_pos)
+{
+    for (; *pos < end; (*pos)++) {
+        uint64_t nb = tx_blob_gas(c->txs[*pos]);
+        if (nb && *blob + nb > SEER_MAX_BLOB_GAS_PER_BLOCK) {
+            *bad_pos = *pos;
+            return 0;
+        }
+        int rc = lane_tx(c, 0, (uint32_t)*pos, *gas);
+        if (rc < 0)
+            return rc;
+        const txslot *s = &c->slots[*pos];
+        if (s->res.exception) {
+            *bad_pos = *pos;
+            return 0;
+        }
+        *gas += s->res.gas_used;
+        *blob += s->res.blob_gas_used;
+    }
+    return 0;
+}
+
+/* Admission states per position. */
+enum { ADM_NONE = 0, ADM_OK = 1, ADM_BAD = 2 };
+
+typedef struct pipe_job {
+    par_ctx *c;
+    seer_block *b; /* the block as executed (its transactions get their senders) */
+    size_t n;
+    seer_fork fork;
+    uint64_t chain_id;
+    _Atomic unsigned char *adm; /* per position, ADM_* (release: the sender is set) */
+    atomic_size_t next;         /* admission counter (n on: every position taken) */
+    atomic_size_t bad;          /* lowest refused position, SIZE_MAX none */
+    atomic_size_t lane_next;    /* the position the lane executes next (or stopped at) */
+    atomic_bool lane_done;      /* the lane stopped: lane_next is final */
+    atomic_size_t top;          /* predictions claimed [top, n), from the end downwards */
+    atomic_size_t npred;        /* predictions finished */
+    atomic_int err;
+    atomic_bool stop; /* no prediction (the lane met an invalid transaction) */
+    atomic_uint_fast64_t pred_ns;
+    size_t lane_max;
+    size_t min_suffix; /* the shortest rest worth handing over */
+    bool predict;
+    seer_access_set *sets;
+    seer_analyzer *an;
+    const seer_block_env *env;
+    const seer_state_reader *reader; /* the pre-block state, for predictions (the lane writes c->ov) */
+    /* the lane's (worker 0's) */
+    uint64_t gas, blob;
+    size_t lane_bad; /* an invalid transaction met by the lane, SIZE_MAX none */
+    double lane_s;
+} pipe_job;
+
+static void pipe_fail(pipe_job *j, int rc)
+{
+    int z = 0;
+    atomic_compare_exchange_strong(&j->err, &z, rc);
+}
+
+static void pipe_admit(pipe_job *j, size_t i)
+{
+    /* above a refused position nothing matters: only the lowest one is
+     * reported (and every position below it is still admitted) */
+    if (i > atomic_load(&j->bad))
+        return;
+    const char *ex = NULL;
+    if (admit_one(&j->b->txs[i], j->fork, j->chain_id, i, &ex) < 0) {
+        size_t cur = atomic_load(&j->bad);
+        while (i < cur && !atomic_compare_exchange_weak(&j->bad, &cur, i))
+            ;
+        atomic_store_explicit(&j->adm[i], ADM_BAD, memory_order_release);
+    } else {
+        atomic_store_explicit(&j->adm[i], ADM_OK, memory_order_release);
+    }
+}
+
+/* Claims the highest position not yet claimed for prediction, if the lane
+ * will not have executed it first (strictly ahead of a running lane) and
+ * the rest is long enough to be handed over at all. */
+static bool pred_claim(pipe_job *j, size_t *pos)
+{
+    size_t h = atomic_load(&j->top);
+    for (;;) {
+        bool done = atomic_load_explicit(&j->lane_done, memory_order_acquire);
+        size_t ln = atomic_load(&j->lane_next);
+        if (h == 0 || h - 1 < ln + (done ? 0 : 1) || j->n - ln < j->min_suffix)
+            return false;
+        if (atomic_compare_exchange_weak(&j->top, &h, h - 1)) {
+            *pos = h - 1;
+            return true;
+        }
+    }
+}
+
+/* A helper: admission while there is any, then prediction from the
+ * block's end downwards until the lane is met. */
+static void pipe_helper(pipe_job *j)
+{
+    seer_prediction pr;
+    memset(&pr, 0, sizeof pr);
+    for (;;) {
+        if (atomic_load(&j->err))
+            break;
+        size_t i = atomic_fetch_add(&j->next, 1);
+        if (i < j->n) {
+            pipe_admit(j, i);
+            continue;
+        }
+        size_t k;
+        if (!j->predict || atomic_load(&j->stop) || atomic_load(&j->bad) != SIZE_MAX || !pred_claim(j, &k))
+            break;
+        /* its admission may still run on another thread */
+        unsigned a;
+        for (unsigned spin = 0; (a = atomic_load_explicit(&j->adm[k], memory_order_acquire)) == ADM_NONE &&
+                                atomic_load(&j->bad) == SIZE_MAX;
+             spin++)
+            cpu_relax(spin);
+        if (a != ADM_OK)
+            break;
+        double tp = now_s();
+        const seer_tx *tx = &j->b->txs[k];
+        int rc = seer_access_set_tx_implied(&j->sets[k], tx, &j->env->coinbase);
+        if (rc == 0 && j->an) {
+            rc = seer_analyzer_predict_tx(j->an, &pr, tx, j->env, j->reader);
+            if (rc == 0)
+                rc = seer_access_set_add_prediction(&j->sets[k], &pr);
+            seer_prediction_clear(&pr);
+        }
+        atomic_fetch_add_explicit(&j->pred_ns, (uint_fast64_t)((now_s() - tp) * 1e9), memory_order_relaxed);
+        atomic_fetch_add_explicit(&j->npred, 1, memory_order_release);
+        if (rc < 0) {
+            pipe_fail(j, rc);
+            break;
+        }
+    }
+}
+
+/* The lane (worker 0, the calling thread): executes the next position as
+ * soon as it is admitted, admits itself when it has caught up, and stops
+ * where everything after it is predicted (the rest can be handed over), at
+ * lane_max, at a refused position or at an invalid transaction; then it
+ * helps the others. It never waits for a prediction. */
+static void pipe_lane(pipe_job *j)
+{
+    par_ctx *c = j->c;
+    unsigned spin = 0;
+    size_t pos = 0;
+    for (;;) {
+        if (atomic_load(&j->err))
+            break;
+        if (pos >= j->n || pos >= j->lane_max || pos >= atomic_load(&j->bad))
+            break;
+        size_t h = atomic_load(&j->top);
+        if (h <= pos && j->n - pos >= j->min_suffix &&
+            atomic_load_explicit(&j->npred, memory_order_acquire) == j->n - h)
+            break; /* [pos, n) predicted, nothing in flight */
+        unsigned a = atomic_load_explicit(&j->adm[pos], memory_order_acquire);
+        if (a == ADM_OK) {
+            spin = 0;
+            uint64_t nb = tx_blob_gas(c->txs[pos]);
+            if (nb && j->blob + nb > SEER_MAX_BLOB_GAS_PER_BLOCK) {
+                j->lane_bad = pos;
+                atomic_store(&j->stop, true);
+                break;
+            }
+            double t0 = now_s();
+            int rc = lane_tx(c, 0, (uint32_t)pos, j->gas);
+            j->lane_s += now_s() - t0;
+            if (rc < 0) {
+                pipe_fail(j, rc);
+                break;
+            }
+            const txslot *s = &c->slots[pos];
+            if (s->res.exception) {
+                j->lane_bad = pos;
+                atomic_store(&j->stop, true);
+                break;
+            }
+            j->gas += s->res.gas_used;
+            j->blob += s->res.blob_gas_used;
+            atomic_store(&j->lane_next, ++pos);
+            continue;
+        }
+        if (a == ADM_BAD)
+            break;
+        size_t i = atomic_fetch_add(&j->next, 1);
+        if (i < j->n) {
+            pipe_admit(j, i);
+            continue;
+        }
+        cpu_relax(spin++); /* pos is being admitted on another thread */
+    }
+    atomic_store(&j->lane_next, pos);
+    atomic_store_explicit(&j->lane_done, true, memory_order_release);
+    pipe_helper(j);
+}
+
+static void pipe_worker(pool *p, unsigned wid, void *arg)
+{
+    (void)p;
+    if (wid == 0)
+        pipe_lane(arg);
+    else
+        pipe_helper(arg);
 }
 
 void seer_par_stats_clear(seer_par_stats *s)
@@ -1093,7 +1343,7 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
     c.worlds = calloc(threads, sizeof *c.worlds);
     weight = malloc(n * sizeof *weight);
     pending = malloc(n * sizeof *pending);
-    st->tx_level = malloc(n * sizeof *st->tx_level);
+    st->tx_level = calloc(n, sizeof *st->tx_level);
     lvl_pos = malloc(n * sizeof *lvl_pos);
     if (!c.txs || !c.slots || !c.worlds || !weight || !pending || !st->tx_level || !lvl_pos)
         goto fail;
@@ -1118,9 +1368,88 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
     if ((rc = pool_new(&p, threads)) < 0)
         goto fail;
 
+    /* the pipeline: the lane executes a prefix while the others admit and
+     * predict the rest */
+    bool per_tx_roots = fork < SEER_FORK_BYZANTIUM && t->state_root;
+    bool pipe = po->pipeline && !order && !predicted && !per_tx_roots;
+    size_t lane_end = 0; /* the lane executed [0, lane_end) */
+    uint64_t lane_gas = 0, lane_blob = 0;
+    if (pipe) {
+        rc = SEER_ENOMEM;
+        own_pred = calloc(n, sizeof *own_pred);
+        _Atomic unsigned char *adm = calloc(n, sizeof *adm);
+        if (!own_pred || !adm) {
+            free(adm);
+            goto fail;
+        }
+        predicted = own_pred;
+        pipe_job j = {.c = &c,
+                      .b = &vb,
+                      .n = n,
+                      .fork = fork,
+                      .chain_id = chain_id,
+                      .adm = adm,
+                      .lane_max = po->lane_max,
+                      .min_suffix = po->min_parallelism > 0 ? SEER_PIPE_MIN_SUFFIX : 1,
+                      .predict = !po->blind,
+                      .sets = own_pred,
+                      .an = po->analyzer,
+                      .env = &c.env,
+                      .reader = &t->reader,
+                      .lane_bad = SIZE_MAX};
+        atomic_init(&j.next, admit ? 0 : n);
+        for (size_t i = 0; !admit && i < n; i++)
+            atomic_init(&adm[i], ADM_OK);
+        atomic_init(&j.bad, SIZE_MAX);
+        atomic_init(&j.lane_next, 0);
+        atomic_init(&j.lane_done, false);
+        atomic_init(&j.top, n);
+        atomic_init(&j.err, 0);
+        atomic_init(&j.stop, false);
+        atomic_init(&j.npred, 0);
+        atomic_init(&j.pred_ns, 0);
+        double tp = now_s();
+        pool_run(p, pipe_worker, &j, threads);
+        free(adm);
+        st->pipelined = true;
+        st->admit_s = now_s() - tp;
+        st->predict_s = (double)atomic_load(&j.pred_ns) * 1e-9 / (threads > 1 ? p->n : 1);
+        st->predicted_txs = atomic_load(&j.npred);
+        st->lane_s = j.lane_s;
+        lane_end = atomic_load(&j.lane_next);
+        lane_gas = j.gas;
+        lane_blob = j.blob;
+        if ((rc = atomic_load(&j.err)) < 0)
+            goto fail;
+        size_t k = atomic_load(&j.bad);
+        if (k != SIZE_MAX) {
+            /* again on this thread, for the message of the lowest refused
+             * transaction (what the serial check reports); nothing of the
+             * lane reaches the target */
+            const char *ex = NULL;
+            rc = admit_one(&vb.txs[k], fork, chain_id, k, &ex);
+            if (rc >= 0)
+                rc = seer_err(SEER_EINTERNAL, "transaction %zu: admission not repeatable", k);
+            goto fail;
+        }
+        st->lane_txs = j.lane_bad != SIZE_MAX ? j.lane_bad : lane_end;
+        if (j.lane_bad != SIZE_MAX) {
+            /* an invalid transaction: the serial path reports it exactly */
+            double te = now_s();
+            rc = run_serial(out, t, opts, &vb, fork, chain_id);
+            st->exec_s = now_s() - te;
+            st->serial_fallback = true;
+            goto done;
+        }
+        for (size_t i = 0; i < lane_end; i++)
+            pending[i] = false;
+    }
+
     /* predicted sets */
     rc = SEER_ENOMEM;
-    if (!predicted) {
+    if (pipe) {
+        /* predicted in the pipeline */
+    } else if (!predicted) {
         own_pred = calloc(n, sizeof *own_pred);
         if (!own_pred)
             goto fail;
@@ -1216,18 +1545,31 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
     /* the scheduling sets: the predictions, and once a misprediction
      * happened, a copy that learns the recorded sets */
     const seer_access_set *cur_sets = predicted;
-    size_t npending = n;
+    size_t npending = n - lane_end;
+    if (pipe && npending && po->min_parallelism > 0 && npending < SEER_PIPE_MIN_SUFFIX) {
+        /* too short to pay for a schedule: the lane finishes */
+        npending = 0;
+    }
     for (unsigned round = 0; npending; round++) {
         double ts = now_s();
         seer_sched_graph_clear(&g);
-        if ((rc = seer_sched_graph_build(&g, cur_sets, n, weight, round ? pending : NULL)) < 0)
+        if ((rc = seer_sched_graph_build(&g, cur_sets, n, weight, round || pipe ? pending : NULL)) < 0)
             goto fail;
         st->rounds = round + 1;
         if (round == 0) {
             st->levels = g.nlevels;
             for (size_t i = 0; i < n; i++)
-                st->tx_level[i] = g.level[i];
+                st->tx_level[i] = g.level[i] == UINT32_MAX ? 0 : g.level[i];
             double par = levels_speedup(&g, weight, threads);
+            if (pipe)
+                st->suffix_parallelism = par;
+            if (pipe && po->min_parallelism > 0 && (par < po->min_parallelism || threads == 1)) {
+                /* the schedule cannot win: the lane goes on (the
+                 * predictions were made on otherwise idle threads) */
+                st->schedule_s += now_s() - ts;
+                npending = 0;
+                break;
+            }
             if (po->min_parallelism > 0 && (par < po->min_parallelism || threads == 1)) {
                 /* too little to win: plain serial execution, nothing else */
                 st->schedule_s += now_s() - ts;
@@ -1238,6 +1580,19 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
                 goto done;
             }
         }
+        if (round == 0 && pipe && lane_end) {
+            /* the suffix runs in an overlay of its own over the lane's */
+            c.base = c.ov;
+            c.ov = NULL;
+            if ((rc = seer_overlay_new(&c.ov, seer_overlay_reader(c.base))) < 0)
+                goto fail;
+            c.view = seer_overlay_reader(c.ov);
+            for (unsigned i = 0; i < threads; i++)
+                seer_world_set_reader(c.worlds[i], &c.view);
+            c.have_beacon = false; /* in the lane's overlay */
+        }
+        if (round == 0 && pipe)
+            st->sched_txs = npending;
         if (round >= po->max_rounds) {
             /* serial from the lowest pending position on */
             size_t m = 0;
@@ -1256,9 +1611,21 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
             st->serial_fallback = true;
             st->schedule_s += now_s() - ts;
             double te = now_s();
+            /* in block order on the overlay, as serial execution does
+             * (no patch, no recorded set), unless the receipts need the
+             * state root after each transaction (the patches give it) */
+            uint64_t gas_before = 0;
+            for (size_t i = 0; i < m; i++)
+                gas_before += c.slots[i].res.gas_used;
             for (size_t i = m; i < n; i++) {
-                if ((rc = run_tx(&c, 0, (uint32_t)i)) < 0 || (rc = merge_tx(&c, i)) < 0)
-                    goto fail;
+                if (per_tx_roots) {
+                    if ((rc = run_tx(&c, 0, (uint32_t)i)) < 0 || (rc = merge_tx(&c, i)) < 0)
+                        goto fail;
+                } else {
+                    if ((rc = lane_tx(&c, 0, (uint32_t)i, gas_before)) < 0)
+                        goto fail;
+                    gas_before += c.slots[i].res.gas_used;
+                }
                 pending[i] = false;
             }
             st->exec_s += now_s() - te;
@@ -1368,6 +1735,23 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
         }
     }
 
+    if (pipe && !st->sched_txs && lane_end < n) {
+        /* the lane finishes the block */
+        double te = now_s();
+        size_t pos = lane_end, bad_pos = SIZE_MAX;
+        rc = lane_run(&c, &pos, n, &lane_gas, &lane_blob, &bad_pos);
+        st->lane_s += now_s() - te;
+        st->exec_s += now_s() - te;
+        st->lane_txs = pos;
+        if (rc < 0)
+            goto fail;
+        if (bad_pos != SIZE_MAX) {
+            rc = run_serial(out, t, opts, &vb, fork, chain_id);
+            st->serial_fallback = true;
+            goto done;
+        }
+    }
+
     /* assemble: the block-level rules that depend on the running totals,
      * checked in block order; an invalid block is left to the serial path,
      * which reports it exactly */
@@ -1391,11 +1775,19 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
             goto done_timed;
         }
     }
+    if (c.base) {
+        /* the suffix's changes onto the lane's: one overlay again */
+        seer_changeset cs;
+        if ((rc = seer_overlay_changeset(c.ov, &cs)) < 0 || (rc = seer_overlay_apply(c.base, &cs)) < 0)
+            goto fail;
+        c.spent = c.ov;
+        c.ov = c.base;
+        c.base = NULL;
+    }
     rc = SEER_ENOMEM;
     out->receipts = calloc(n, sizeof *out->receipts);
     if (!out->receipts)
         goto fail;
-    bool per_tx_roots = fork < SEER_FORK_BYZANTIUM && t->state_root;
     if (per_tx_roots) {
         /* each receipt commits to the state after its transaction */
         if (c.have_beacon) {
@@ -1500,7 +1892,9 @@ done:
         free(c.slots);
     }
     seer_code_cache_free(cache);
+    seer_overlay_free(c.spent);
     seer_overlay_free(c.ov);
+    seer_overlay_free(c.base);
     pthread_mutex_destroy(&c.vmu);
     free(c.buf);
     free(c.txs);

@@ -172,12 +172,31 @@ typedef struct seer_par_options {
      *  them instead (over t->reader, which must outlive it; the caller
      *  frees it) and the target is not touched; else *adopt is left. */
     struct seer_overlay **adopt;
+    /** The pipeline (replay order, no `predicted`, no per-transaction
+     *  roots): the calling thread executes the transactions in block order
+     *  directly on the block's state (the lane: serial execution, no
+     *  prediction, no validation) as soon as each is admitted, taking
+     *  admission work itself when it catches up; the other threads admit
+     *  (with `admit`) and then predict from the block's end downwards.
+     *  Where they meet, the rest goes to the predicted schedule when its
+     *  levels allow min_parallelism and it holds at least
+     *  SEER_PIPE_MIN_SUFFIX transactions (min_parallelism 0: always),
+     *  else the lane finishes it. */
+    bool pipeline;
+    /** Tests: the lane executes positions below lane_max at most (SIZE_MAX:
+     *  no limit), so that a suffix is handed over at a chosen place. */
+    size_t lane_max;
 } seer_par_options;
 
 #define SEER_PAR_OPTIONS_INIT                                                                                \
     {                                                                                                        \
-        0, NULL, 1.15, 3, false, false, false, NULL                                                          \
+        0, NULL, 1.15, 3, false, false, false, NULL, false, SIZE_MAX                                         \
     }
+
+/** The shortest suffix the pipeline hands to the predicted schedule (with
+ *  min_parallelism > 0): below it the barriers and the graph cost more
+ *  than the lane's serial execution of the rest. */
+#define SEER_PIPE_MIN_SUFFIX 16
 
 typedef struct seer_par_stats {
     unsigned threads;
@@ -207,6 +226,15 @@ typedef struct seer_par_stats {
     /* parts of exec_s: levels running on the threads, validation, merges
      * (both on the calling thread) */
     double exec_run_s, exec_validate_s, exec_merge_s;
+    /* the pipeline (po->pipeline): admit_s is its wall time (admission
+     * with the lane executing in it), predict_s the helpers' analysis time
+     * over the threads, exec_s what runs after it */
+    bool pipelined;
+    size_t lane_txs;           /* executed by the in-order lane (in the pipeline and after it) */
+    size_t sched_txs;          /* handed to the predicted schedule */
+    size_t predicted_txs;      /* predicted by the helpers (all in the suffix) */
+    double lane_s;             /* the lane executing (wall, part of admit_s and exec_s) */
+    double suffix_parallelism; /* the suffix's predicted level speedup at the decision (0: none) */
 } seer_par_stats;
 
 void seer_par_stats_clear(seer_par_stats *s);

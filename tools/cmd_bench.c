@@ -122,14 +122,19 @@ static int bench_block(bench_ctx *c, const char *label, const char *path)
     o.mode = SEER_SCHED_REPLAY;
     if (!c->cold && an) {
         /* a running node has the contracts analyzed already: warm the
-         * summary cache with one untimed run */
+         * summary cache with untimed runs, one in build mode (it predicts
+         * every transaction; replay predicts only what it may hand to
+         * the schedule) and one in replay */
         o.threads = c->threads[c->nthreads - 1];
-        seer_sched_result *res = NULL;
-        if ((rc = seer_sched_execute(&res, ps, b, &o)) < 0) {
-            cli_error("bench: warm-up", rc);
-            goto out;
+        for (int w = 0; w < 2; w++) {
+            seer_sched_result *res = NULL;
+            o.mode = w == 0 ? SEER_SCHED_BUILD : SEER_SCHED_REPLAY;
+            if ((rc = seer_sched_execute(&res, ps, b, &o)) < 0) {
+                cli_error("bench: warm-up", rc);
+                goto out;
+            }
+            seer_sched_result_free(res);
         }
-        seer_sched_result_free(res);
     }
     for (size_t k = 0; k < c->nthreads; k++) {
         o.threads = c->threads[k];
@@ -165,7 +170,9 @@ static int bench_block(bench_ctx *c, const char *label, const char *path)
                 "\"analysis_share\":%.4f,\"schedule_share\":%.4f,\"levels\":%u,\"critical_path_gas\":%llu,"
                 "\"ideal_speedup\":%.3f,\"modeled_speedup\":{\"4\":%.3f,\"8\":%.3f,\"16\":%.3f,\"32\":%.3f,"
                 "\"64\":%.3f},\"mispredicted\":%zu,\"reexecuted\":%zu,\"reexecuted_gas_share\":%.4f,"
-                "\"rounds\":%u,\"serial_fallback\":%s}",
+                "\"rounds\":%u,\"serial_fallback\":%s,\"lane_txs\":%zu,\"sched_txs\":%zu,\"predicted_txs\":%"
+                "zu,"
+                "\"lane_s\":%.6f,\"suffix_parallelism\":%.3f}",
                 k ? "," : "", c->threads[k], par[k].s, par[k].cpu_s,
                 par[k].s > 0 ? gas / par[k].s / 1e6 : 0.0, par[k].s > 0 ? ser.s / par[k].s : 0.0,
                 par[k].equal ? "true" : "false", s->total_s > 0 ? s->predict_s / s->total_s : 0.0,
@@ -173,7 +180,8 @@ static int bench_block(bench_ctx *c, const char *label, const char *path)
                 (unsigned long long)s->critical_gas, s->ideal_speedup, s->modeled_speedup[0],
                 s->modeled_speedup[1], s->modeled_speedup[2], s->modeled_speedup[3], s->modeled_speedup[4],
                 s->mispredicted, s->reexecuted, gas ? (double)s->reexecuted_gas / (double)gas : 0.0,
-                s->rounds, s->serial_fallback ? "true" : "false");
+                s->rounds, s->serial_fallback ? "true" : "false", s->lane_txs, s->sched_txs, s->predicted_txs,
+                s->lane_s, s->suffix_parallelism);
         }
         printf("]}");
     } else {
@@ -202,6 +210,15 @@ static int bench_block(bench_ctx *c, const char *label, const char *path)
                    s->exec_run_s * 1e3, s->exec_validate_s * 1e3, s->exec_merge_s * 1e3, s->commit_s * 1e3);
         }
         printf("\n");
+        for (size_t k = 0; k < c->nthreads; k++) {
+            const seer_sched_stats *s = &par[k].st;
+            if (!s->pipelined)
+                continue;
+            printf("  %u thr pipeline: lane %zu txs (%.1f ms executing), predicted schedule %zu txs (suffix "
+                   "levels %.2fx), predicted %zu\n",
+                   c->threads[k], s->lane_txs, s->lane_s * 1e3, s->sched_txs, s->suffix_parallelism,
+                   s->predicted_txs);
+        }
         const seer_sched_stats *s = &par[c->nthreads - 1].st;
         printf("  modeled (predicted DAG, no barriers): ideal %.2fx; 4/8/16/32/64 threads %.2f %.2f %.2f "
                "%.2f %.2f\n",

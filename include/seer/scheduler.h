@@ -209,6 +209,18 @@ typedef struct seer_sched_stats {
     /** Parts of exec_s (parallel levels only): the levels running on the
      *  threads, validation and merging (on the calling thread). */
     double exec_run_s, exec_validate_s, exec_merge_s;
+    /** Replay's pipeline: the calling thread executes the transactions in
+     *  block order (the lane) while the other threads recover senders and
+     *  then predict from the block's end; where they meet, the rest goes
+     *  to the predicted schedule or the lane finishes it. admit_s is then
+     *  the pipeline's wall time (the lane executing in it), exec_s what
+     *  runs after it. */
+    bool pipelined;
+    size_t lane_txs;           /**< executed by the lane */
+    size_t sched_txs;          /**< handed to the predicted schedule */
+    size_t predicted_txs;      /**< predicted during the pipeline */
+    double lane_s;             /**< the lane executing (wall) */
+    double suffix_parallelism; /**< predicted level speedup of the rest at the decision (0: none) */
 } seer_sched_stats;
 
 /** Fills the statistics (the modeled speedups are computed here: a list
