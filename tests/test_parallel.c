@@ -106,6 +106,70 @@ static void run(outcome *o, const seer_prestate *ps, const seer_block *b, int mo
     seer_overlay_free(ov);
 }
 
+/* The pipeline (po.pipeline): senders cleared first, so that only the
+ * pipeline's own admission gives them; `lane_max` stops the lane there
+ * (SIZE_MAX: where it meets the predictions or the end). */
+typedef struct pipe_cfg {
+    unsigned threads;
+    bool blind;
+    double min_par;
+    size_t lane_max;
+} pipe_cfg;
+
+static void run_pipe(outcome *o, const seer_prestate *ps, seer_block *b, const pipe_cfg *cfg,
+                     seer_analyzer *an, seer_par_stats *stats)
+{
+    memset(o, 0, sizeof *o);
+    for (size_t i = 0; i < b->ntxs; i++) {
+        b->txs[i].has_sender = false;
+        memset(&b->txs[i].sender, 0, sizeof b->txs[i].sender);
+    }
+    seer_overlay *ov = NULL;
+    ck_assert_int_eq(seer_overlay_new(&ov, ps->reader), 0);
+    seer_exec_target t = {seer_overlay_reader(ov), ov_apply, NULL, ov};
+    seer_exec_options eo = SEER_EXEC_OPTIONS_TXS_ONLY;
+    seer_fork fork = seer_mainnet_fork(b->header.number, b->header.timestamp);
+    seer_par_options po = SEER_PAR_OPTIONS_INIT;
+    po.threads = cfg->threads;
+    po.analyzer = an;
+    po.min_parallelism = cfg->min_par;
+    po.blind = cfg->blind;
+    po.admit = true;
+    po.pipeline = true;
+    po.lane_max = cfg->lane_max;
+    seer_block_result r;
+    o->rc = seer_par_exec_block(&r, stats, &t, &eo, b, NULL, b->ntxs, fork, 1, &po, NULL);
+    if (o->rc == 0) {
+        o->exception = r.exception;
+        o->gas = r.gas_used;
+        o->nreceipts = r.nreceipts;
+        memcpy(o->bloom, r.bloom, 256);
+        ck_assert_int_eq(seer_receipts_root(&o->receipts_root, r.receipts, r.nreceipts), 0);
+        o->status = calloc(r.nreceipts + 1, 1);
+        o->cum = calloc(r.nreceipts + 1, sizeof *o->cum);
+        o->nlogs = calloc(r.nreceipts + 1, sizeof *o->nlogs);
+        for (size_t i = 0; i < r.nreceipts; i++) {
+            o->status[i] = r.receipts[i].status;
+            o->cum[i] = r.receipts[i].cumulative_gas;
+            o->nlogs[i] = r.receipts[i].nlogs;
+        }
+        seer_memstore *m = NULL;
+        seer_changeset cs;
+        ck_assert_int_eq(seer_memstore_clone(&m, ps->mem), 0);
+        ck_assert_int_eq(seer_overlay_changeset(ov, &cs), 0);
+        ck_assert_int_eq(seer_memstore_apply(m, &cs), 0);
+        ck_assert_int_eq(seer_memstore_state_root(m, &o->state_root), 0);
+        seer_memstore_free(m);
+        seer_block_result_clear(&r);
+    } else {
+        /* nothing of a refused block reaches the target or the result */
+        ck_assert_uint_eq(seer_overlay_account_count(ov), 0);
+        ck_assert_ptr_null(r.receipts);
+        ck_assert_uint_eq(r.nreceipts, 0);
+    }
+    seer_overlay_free(ov);
+}
+
 static bool same(const outcome *a, const outcome *b, char *why, size_t cap)
 {
     if (a->rc != b->rc)
@@ -135,6 +199,7 @@ static bool same(const outcome *a, const outcome *b, char *why, size_t cap)
 /* Runs one block every way and counts the runs that equal serial. */
 typedef struct tally {
     unsigned runs, equal, mispredicted_blocks, reexec_blocks;
+    unsigned pipe_runs, pipe_handed, pipe_suffix_reexec;
 } tally;
 
 static void check_block(tally *t, const char *label, const seer_prestate *ps, seer_block *b,
@@ -173,6 +238,51 @@ static void check_block(tally *t, const char *label, const seer_prestate *ps, se
                               label, mode, thr[k], r, why);
                 outcome_clear(&par);
             }
+    /* the pipeline: a handed-over suffix after a lane prefix (with the
+     * analyzer, and blind: mispredictions in the suffix), the whole block
+     * handed over, the lane alone, and the default policy */
+    size_t n = b->ntxs;
+    const pipe_cfg cfgs[] = {
+        {1, false, 0, n / 3},       {2, false, 0, n / 3},       {4, false, 0, n / 3},
+        {8, false, 0, n / 3},       {2, true, 0, n / 3},        {8, true, 0, n / 3},
+        {2, false, 0, 0},           {1, false, 0, SIZE_MAX},    {2, false, 0, SIZE_MAX},
+        {2, false, 1.15, SIZE_MAX}, {4, false, 1.15, SIZE_MAX},
+    };
+    for (unsigned r = 0; r < nr; r++)
+        for (size_t c = 0; c < sizeof cfgs / sizeof cfgs[0]; c++) {
+            const pipe_cfg *cf = &cfgs[c];
+            if (r > 0 && cf->threads != 2)
+                continue;
+            outcome par;
+            seer_par_stats st;
+            run_pipe(&par, ps, b, cf, an, &st);
+            char why[128];
+            bool ok = same(&ser, &par, why, sizeof why);
+            t->runs++;
+            t->equal += ok;
+            t->pipe_runs++;
+            ck_assert_msg(ok,
+                          "%s: pipeline (%u threads, blind %d, min_parallelism %.2f, lane up to %zd) differs "
+                          "from serial: %s",
+                          label, cf->threads, cf->blind, cf->min_par, (ssize_t)cf->lane_max, why);
+            ck_assert(st.pipelined || n == 0);
+            ck_assert_uint_le(st.lane_txs, cf->lane_max);
+            if (!ser.exception) {
+                ck_assert_uint_eq(st.lane_txs + st.sched_txs, n);
+                /* blind: nothing predicted, the lane stops at lane_max
+                 * exactly; one thread: nobody predicts ahead of it */
+                if (cf->blind || cf->threads == 1)
+                    ck_assert_uint_eq(st.lane_txs, cf->lane_max < n ? cf->lane_max : n);
+                if (cf->lane_max == 0)
+                    ck_assert_uint_eq(st.sched_txs, n);
+                if (cf->min_par == 0 && cf->lane_max < n)
+                    ck_assert_uint_gt(st.sched_txs, 0);
+            }
+            t->pipe_handed += st.lane_txs > 0 && st.sched_txs > 0;
+            t->pipe_suffix_reexec += st.lane_txs > 0 && st.reexecuted > 0;
+            seer_par_stats_clear(&st);
+            outcome_clear(&par);
+        }
     outcome_clear(&ser);
 }
 
@@ -234,8 +344,14 @@ START_TEST(test_mainnet_blocks)
            "implied, "
            "blind); blind runs that mispredicted: %u blocks, re-executed: %u blocks\n",
            blocks, txs, t.equal, t.runs, t.mispredicted_blocks, t.reexec_blocks);
+    printf("mainnet pipeline: %u runs; a lane prefix then a handed-over suffix: %u, of which re-scheduled in "
+           "the "
+           "suffix: %u\n",
+           t.pipe_runs, t.pipe_handed, t.pipe_suffix_reexec);
     ck_assert_uint_eq(t.equal, t.runs);
     ck_assert_uint_gt(blocks, 0);
+    ck_assert_uint_gt(t.pipe_handed, 0);
+    ck_assert_uint_gt(t.pipe_suffix_reexec, 0);
 }
 END_TEST
 
@@ -415,7 +531,112 @@ START_TEST(test_generated_blocks)
     printf(
         "generated: %u blocks: %u/%u parallel runs equal serial; blind runs that mispredicted: %u blocks\n",
         cases, t.equal, t.runs, t.mispredicted_blocks);
+    printf(
+        "generated pipeline: %u runs; a lane prefix then a handed-over suffix: %u, of which re-scheduled in "
+        "the suffix: %u\n",
+        t.pipe_runs, t.pipe_handed, t.pipe_suffix_reexec);
     ck_assert_uint_eq(t.equal, t.runs);
+    ck_assert_uint_gt(t.pipe_handed, 0);
+}
+END_TEST
+
+/* The pipeline and invalid transactions: a refused transaction (bad
+ * signature) admitted late while the lane runs is reported exactly as
+ * the serial admission reports it (the lowest refused index, the same
+ * message) and nothing of the block reaches the result; a transaction
+ * that is valid statically but not on the state (its sender changed by
+ * a changed nonce: no funds) gives serial execution's exception and
+ * receipts, met by the lane or in the handed-over suffix. */
+START_TEST(test_pipeline_invalid)
+{
+    uint64_t seed = test_seed("test_parallel");
+    seer_gen_options go = SEER_GEN_OPTIONS_INIT;
+    go.workload = "erc20";
+    go.txs = 150;
+    go.senders = 75;
+    go.seed = seed;
+    seer_gen_block *g = NULL;
+    ck_assert_msg(seer_gen_block_new(&g, &go) == 0, "gen: %s", seer_error_detail());
+    char dir[256], pre[300], codes[300], blk[300];
+    snprintf(dir, sizeof dir, "/tmp/seer_test_parallel_%d_invalid", (int)getpid());
+    ck_assert_int_eq(seer_gen_block_write(g, dir), 0);
+    snprintf(pre, sizeof pre, "%s/pre_state.json", dir);
+    snprintf(codes, sizeof codes, "%s/bytecodes.json", dir);
+    snprintf(blk, sizeof blk, "%s/block.json", dir);
+    seer_prestate *ps = NULL;
+    seer_block *b = NULL;
+    ck_assert_int_eq(seer_prestate_from_files(&ps, pre, codes, NULL), 0);
+    ck_assert_int_eq(seer_block_from_json_file(&b, blk), 0);
+    seer_analyzer *an = NULL;
+    ck_assert_int_eq(seer_analyzer_new(&an, NULL), 0);
+    size_t n = b->ntxs;
+    seer_fork fork = seer_mainnet_fork(b->header.number, b->header.timestamp);
+    const pipe_cfg cfgs[] = {{2, false, 0, SIZE_MAX}, {2, false, 1.15, SIZE_MAX}, {4, false, 0, n / 3},
+                             {2, true, 0, 0},         {1, false, 0, SIZE_MAX},    {8, false, 0, SIZE_MAX}};
+    size_t ncfg = sizeof cfgs / sizeof cfgs[0];
+
+    /* refused: one late, two (the lower one reported), one early */
+    const size_t refuse[3][2] = {{n - 1, SIZE_MAX}, {n - 2, n / 2}, {3, n - 1}};
+    for (int c = 0; c < 3; c++) {
+        u256 keep[2];
+        for (int k = 0; k < 2; k++)
+            if (refuse[c][k] != SIZE_MAX) {
+                keep[k] = b->txs[refuse[c][k]].s;
+                b->txs[refuse[c][k]].s = U256_ZERO;
+            }
+        size_t bad = SIZE_MAX;
+        int rs = seer_block_admit_txs(b, fork, 1, &bad, NULL);
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", seer_error_detail());
+        size_t low = refuse[c][1] < refuse[c][0] ? refuse[c][1] : refuse[c][0];
+        ck_assert_int_lt(rs, 0);
+        ck_assert_uint_eq(bad, low);
+        for (size_t k = 0; k < ncfg; k++) {
+            outcome par;
+            run_pipe(&par, ps, b, &cfgs[k], an, NULL);
+            ck_assert_msg(par.rc == rs && strcmp(seer_error_detail(), msg) == 0,
+                          "refused tx %zu: pipeline at %u threads gave %d (%s), serial admission %d (%s)",
+                          low, cfgs[k].threads, par.rc, seer_error_detail(), rs, msg);
+            outcome_clear(&par);
+        }
+        for (int k = 0; k < 2; k++)
+            if (refuse[c][k] != SIZE_MAX)
+                b->txs[refuse[c][k]].s = keep[k];
+    }
+
+    /* invalid on the state: early (the lane meets it) and late */
+    const size_t invalid[3] = {2, n / 2, n - 2};
+    for (int c = 0; c < 3; c++) {
+        seer_tx *tx = &b->txs[invalid[c]];
+        uint64_t keep = tx->nonce;
+        tx->nonce += 1000;
+        size_t bad;
+        ck_assert_int_eq(seer_block_admit_txs(b, fork, 1, &bad, NULL), 0);
+        outcome ser;
+        run(&ser, ps, b, 0, 1, an, NULL);
+        ck_assert_int_eq(ser.rc, 0);
+        ck_assert_ptr_nonnull(ser.exception);
+        ck_assert_uint_eq(ser.nreceipts, invalid[c]);
+        for (size_t k = 0; k < ncfg; k++) {
+            outcome par;
+            run_pipe(&par, ps, b, &cfgs[k], an, NULL);
+            char why[128];
+            ck_assert_msg(same(&ser, &par, why, sizeof why),
+                          "invalid tx %zu: pipeline at %u threads (lane up to %zd) differs from serial: %s",
+                          invalid[c], cfgs[k].threads, (ssize_t)cfgs[k].lane_max, why);
+            outcome_clear(&par);
+        }
+        outcome_clear(&ser);
+        tx->nonce = keep;
+    }
+    seer_analyzer_free(an);
+    seer_block_free(b);
+    seer_prestate_free(ps);
+    seer_gen_block_free(g);
+    remove(pre);
+    remove(codes);
+    remove(blk);
+    rmdir(dir);
 }
 END_TEST
 
@@ -449,6 +670,13 @@ static void bt_run(const seer_memstore *pre, const seer_block *b, seer_fork fork
         po.threads = thr;
         po.min_parallelism = 0;
         po.blind = mode == 2;
+        /* 3: the pipeline, the lane stopping half-way (a suffix handed
+         * over); 4: the pipeline with the default policy */
+        po.pipeline = mode >= 3;
+        po.admit = mode >= 3;
+        po.lane_max = mode == 3 ? b->ntxs / 2 : SIZE_MAX;
+        if (mode == 4)
+            po.min_parallelism = 1.15;
         *rc = seer_par_exec_block(r, NULL, &t, &eo, b, NULL, b->ntxs, fork, 1, &po, NULL);
     }
     memset(root, 0, sizeof *root);
@@ -523,9 +751,9 @@ static void bt_file(bt_tally *t, const char *path)
             seer_memstore *next = NULL;
             bt_run(store, &b, fork, 0, 1, &rs, &root_s, &rcs, &next);
             static const unsigned thr[4] = {1, 2, 4, 8};
-            for (int mode = 1; mode <= 2; mode++)
+            for (int mode = 1; mode <= 4; mode++)
                 for (int k = 0; k < 4; k++) {
-                    if (mode == 2 && k != 2)
+                    if ((mode == 2 && k != 2) || (mode >= 3 && k != 1 && k != 2))
                         continue;
                     seer_block_result rp;
                     seer_bytes32 root_p;
@@ -592,7 +820,7 @@ START_TEST(test_blockchain_tests)
     bt_walk(&t, dir, &files);
     printf("BlockchainTests: %u files, %u tests (%u skipped: transition networks), %u blocks: %u/%u parallel "
            "runs "
-           "equal serial (threads 1,2,4,8 implied; 4 blind)\n",
+           "equal serial (threads 1,2,4,8 implied; 4 blind; 2,4 pipeline, lane to half, and default)\n",
            files, t.tests, t.skipped, t.blocks, t.equal, t.runs);
     ck_assert_uint_gt(t.blocks, 0);
     ck_assert_uint_eq(t.equal, t.runs);
@@ -609,6 +837,10 @@ static Suite *suite(void)
     tc = tcase_create("generated");
     tcase_set_timeout(tc, 3600);
     tcase_add_test(tc, test_generated_blocks);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("pipeline");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, test_pipeline_invalid);
     suite_add_tcase(s, tc);
     tc = tcase_create("blockchain");
     tcase_set_timeout(tc, 3600);

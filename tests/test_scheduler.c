@@ -440,7 +440,7 @@ START_TEST(test_patterns_up_to_5)
     seer_tx txs[5];
     b.txs = txs;
     seer_exec_options eo = SEER_EXEC_OPTIONS_TXS_ONLY;
-    unsigned patterns = 0, runs = 0, equal = 0, rollbacks = 0;
+    unsigned patterns = 0, runs = 0, equal = 0, rollbacks = 0, pipe_runs = 0, pipe_rollbacks = 0;
     for (size_t n = 1; n <= 5; n++) {
         size_t total = 1;
         for (size_t i = 0; i < n; i++)
@@ -491,6 +491,39 @@ START_TEST(test_patterns_up_to_5)
                 seer_par_stats_clear(&st);
                 seer_block_result_clear(&par);
                 seer_memstore_free(m);
+
+                /* the pipeline: the lane executes a prefix in block order,
+                 * the rest goes to the schedule at every split point */
+                size_t k = (p + thr) % (n + 1);
+                ck_assert_int_eq(seer_memstore_clone(&m, w.pre), 0);
+                seer_exec_target tq = {seer_memstore_reader(m), ms_apply, NULL, m};
+                po.pipeline = true;
+                po.lane_max = k;
+                ck_assert_int_eq(
+                    seer_par_exec_block(&par, &st, &tq, &eo, &b, NULL, n, SEER_FORK_CANCUN, 1, &po, NULL), 0);
+                ck_assert_int_eq(seer_memstore_state_root(m, &root_p), 0);
+                ck_assert_int_eq(seer_receipts_root(&rr_p, par.receipts, par.nreceipts), 0);
+                ok = par.gas_used == ser.gas_used && par.nreceipts == ser.nreceipts &&
+                     !memcmp(&root_p, &root_s, 32) && !memcmp(&rr_p, &rr_s, 32) &&
+                     !memcmp(par.bloom, ser.bloom, 256);
+                runs++;
+                equal += ok;
+                ck_assert_msg(
+                    ok, "pattern %zu of %zu txs at %u threads, lane up to %zu (blind %d) differs from serial",
+                    p, n, thr, k, po.blind);
+                /* blind: nothing is predicted, so the lane stops at k
+                 * exactly; else it may stop earlier where everything after
+                 * it is predicted */
+                ck_assert(st.pipelined);
+                ck_assert_uint_le(st.lane_txs, k);
+                if (po.blind)
+                    ck_assert_uint_eq(st.lane_txs, k);
+                ck_assert_uint_eq(st.lane_txs + st.sched_txs, n);
+                pipe_runs++;
+                pipe_rollbacks += st.lane_txs > 0 && st.reexecuted > 0;
+                seer_par_stats_clear(&st);
+                seer_block_result_clear(&par);
+                seer_memstore_free(m);
             }
             seer_block_result_clear(&ser);
         }
@@ -498,8 +531,12 @@ START_TEST(test_patterns_up_to_5)
     printf("patterns: %u blocks of 1..5 txs x 1..8 threads: %u/%u runs equal serial (%u re-scheduled after a "
            "misprediction)\n",
            patterns, equal, runs, rollbacks);
+    printf("patterns, pipeline: %u runs with the lane stopping at every split point (%u re-scheduled in a "
+           "suffix handed over after the lane)\n",
+           pipe_runs, pipe_rollbacks);
     ck_assert_uint_eq(equal, runs);
     ck_assert_uint_gt(rollbacks, 0);
+    ck_assert_uint_gt(pipe_rollbacks, 0);
     seer_memstore_free(w.pre);
 }
 END_TEST
