@@ -23,6 +23,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Big-endian 64-bit words (u256.c's converters go byte by byte: these are
+ * on every key and argument word of an instantiation). */
+static inline uint64_t be64_load(const uint8_t *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+static inline void be64_store(uint8_t *p, uint64_t x)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    memcpy(p, &x, 8);
+}
+
+/* u256_to_be32 / u256_from_be32. */
+static inline void be32_put(uint8_t out[32], const u256 *v)
+{
+    for (int i = 0; i < 4; i++)
+        be64_store(out + 8 * i, v->w[3 - i]);
+}
+
+static inline void be32_get(u256 *v, const uint8_t in[32])
+{
+    for (int i = 0; i < 4; i++)
+        v->w[3 - i] = be64_load(in + 8 * i);
+}
+
 /* The summary cache: keyed by (code hash, selector), -1 for a summary of
  * every entry point. Bounded by CACHE_MAX_ENTRIES summaries and
  * CACHE_MAX_BYTES of summary memory, least recently used first out. A
@@ -55,6 +88,11 @@ typedef struct cache_ent {
      * it through guards that are always entered. NULL: walk the full
      * graph. */
     uint32_t *kt_start, *kt, *kf_start, *kf;
+    /* For return data (ret_walk): per key guard as kt, the guards holding
+     * an end of path (s->rets) or an AT_UNKNOWN template (NULL with kt);
+     * and the guards holding an AT_UNKNOWN template (ug[0 .. nug)). */
+    uint32_t *kr_start, *kr;
+    uint32_t *ug, nug;
     struct cache_ent *prev, *next; /* LRU: most recent at the head */
 } cache_ent;
 
@@ -112,14 +150,24 @@ int seer_analyzer_new(seer_analyzer **out, const seer_analyzer_options *opts)
     return 0;
 }
 
-static void ent_free(cache_ent *e)
+/* The indexes of an entry (mark_create_loops, reduce_guards,
+ * index_unknown), not its summary. */
+static void ent_free_index(cache_ent *e)
 {
-    an_summary_free(e->s);
     free(e->create_loop);
     free(e->kt_start);
     free(e->kt);
     free(e->kf_start);
     free(e->kf);
+    free(e->kr_start);
+    free(e->kr);
+    free(e->ug);
+}
+
+static void ent_free(cache_ent *e)
+{
+    an_summary_free(e->s);
+    ent_free_index(e);
     free(e);
 }
 
@@ -350,18 +398,25 @@ static int reduce_guards(cache_ent *e)
     if (ng == 0 || !s->gchild_start || !s->gtpl_start)
         return 0;
     uint8_t *nv = never_evaluates(s);
-    uint8_t *key = calloc(ng, 1);
+    uint8_t *key = calloc(ng, 1), *hr = calloc(ng, 1);
     uint32_t *mark = calloc(ng, sizeof *mark), *stack = malloc((size_t)ng * sizeof *stack);
     uint32_t *kt_start = calloc((size_t)ng + 1, sizeof *kt_start),
-             *kf_start = calloc((size_t)ng + 1, sizeof *kf_start);
-    uint32_t *kt = NULL, *kf = NULL;
-    size_t nkt = 0, nkf = 0, ckt = 0, ckf = 0;
+             *kf_start = calloc((size_t)ng + 1, sizeof *kf_start),
+             *kr_start = calloc((size_t)ng + 1, sizeof *kr_start);
+    uint32_t *kt = NULL, *kf = NULL, *kr = NULL;
+    size_t nkt = 0, nkf = 0, nkr = 0, ckt = 0, ckf = 0, ckr = 0;
     size_t budget = 8 * ((size_t)ng + s->gchild_start[ng]) + 65536, work = 0;
     int rc = 0;
-    if (!nv || !key || !mark || !stack || !kt_start || !kf_start) {
+    if (!nv || !key || !hr || !mark || !stack || !kt_start || !kf_start || !kr_start) {
         rc = seer_err(SEER_ENOMEM, "analyzer cache: guard index");
         goto done;
     }
+    for (uint32_t i = 0; i < s->nrets; i++)
+        if (s->rets[i].guard < ng)
+            hr[s->rets[i].guard] = 1;
+    for (uint32_t i = 0; i < s->ntpl; i++)
+        if (s->tpl[i].kind == AT_UNKNOWN && s->tpl[i].guard < ng)
+            hr[s->tpl[i].guard] = 1;
     key[0] = 1;
     for (uint32_t g = 1; g < ng; g++) {
         uint32_t c = s->guards[g].cond;
@@ -370,6 +425,7 @@ static int reduce_guards(cache_ent *e)
     for (uint32_t k = 0; k < ng; k++) {
         kt_start[k] = (uint32_t)nkt;
         kf_start[k] = (uint32_t)nkf;
+        kr_start[k] = (uint32_t)nkr;
         if (!key[k])
             continue;
         /* Guards reached from k through always-entered guards. */
@@ -378,7 +434,8 @@ static int reduce_guards(cache_ent *e)
         mark[k] = stamp;
         while (sp) {
             uint32_t g = stack[--sp];
-            if (s->gtpl_start[g] != s->gtpl_start[g + 1] && !push_u32(&kt, &nkt, &ckt, g)) {
+            if ((s->gtpl_start[g] != s->gtpl_start[g + 1] && !push_u32(&kt, &nkt, &ckt, g)) ||
+                (hr[g] && !push_u32(&kr, &nkr, &ckr, g))) {
                 rc = seer_err(SEER_ENOMEM, "analyzer cache: guard index");
                 goto done;
             }
@@ -400,26 +457,60 @@ static int reduce_guards(cache_ent *e)
     }
     kt_start[ng] = (uint32_t)nkt;
     kf_start[ng] = (uint32_t)nkf;
-    if ((!kt && !push_u32(&kt, &nkt, &ckt, 0)) || (!kf && !push_u32(&kf, &nkf, &ckf, 0))) {
+    kr_start[ng] = (uint32_t)nkr;
+    if ((!kt && !push_u32(&kt, &nkt, &ckt, 0)) || (!kf && !push_u32(&kf, &nkf, &ckf, 0)) ||
+        (!kr && !push_u32(&kr, &nkr, &ckr, 0))) {
         rc = seer_err(SEER_ENOMEM, "analyzer cache: guard index");
         goto done;
     }
-    e->bytes += ((size_t)ng + 1) * 2 * sizeof(uint32_t) + (ckt + ckf) * sizeof(uint32_t);
+    e->bytes += ((size_t)ng + 1) * 3 * sizeof(uint32_t) + (ckt + ckf + ckr) * sizeof(uint32_t);
     e->kt_start = kt_start;
     e->kf_start = kf_start;
+    e->kr_start = kr_start;
     e->kt = kt;
     e->kf = kf;
-    kt_start = kf_start = kt = kf = NULL;
+    e->kr = kr;
+    kt_start = kf_start = kr_start = kt = kf = kr = NULL;
 done:
     free(kt_start);
     free(kf_start);
+    free(kr_start);
     free(kt);
     free(kf);
+    free(kr);
     free(nv);
     free(key);
+    free(hr);
     free(mark);
     free(stack);
     return rc;
+}
+
+/* The guards holding an AT_UNKNOWN template, once each (e->ug). */
+static int index_unknown(cache_ent *e)
+{
+    const an_summary *s = e->s;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->ntpl; i++)
+        n += s->tpl[i].kind == AT_UNKNOWN;
+    if (n == 0)
+        return 0;
+    e->ug = malloc((size_t)n * sizeof *e->ug);
+    uint8_t *seen = calloc((size_t)s->nguards + 1, 1);
+    if (!e->ug || !seen) {
+        free(seen);
+        return seer_err(SEER_ENOMEM, "analyzer cache: unknown guards");
+    }
+    for (uint32_t i = 0; i < s->ntpl; i++) {
+        uint32_t g = s->tpl[i].guard;
+        if (s->tpl[i].kind == AT_UNKNOWN && g < s->nguards && !seen[g]) {
+            seen[g] = 1;
+            e->ug[e->nug++] = g;
+        }
+    }
+    free(seen);
+    e->bytes += (size_t)n * sizeof *e->ug;
+    return 0;
 }
 
 /* Finds (hash, sel) or, for a selector, the code's summary of every entry
@@ -483,7 +574,7 @@ static int cache_acquire(seer_analyzer *a, cache_ent **out, const seer_bytes32 *
     n->any_sel = sel != -1 && s->selector == -1;
     n->s = s;
     n->bytes = summary_bytes(s);
-    if ((rc = mark_create_loops(n)) < 0 || (rc = reduce_guards(n)) < 0) {
+    if ((rc = mark_create_loops(n)) < 0 || (rc = reduce_guards(n)) < 0 || (rc = index_unknown(n)) < 0) {
         ent_free(n);
         return rc;
     }
@@ -692,6 +783,21 @@ static void pool_free(scratch *sc)
     }
 }
 
+/* A scratch with nlv levels (call depths 0 .. nlv - 1). */
+static scratch *scratch_new(unsigned nlv)
+{
+    scratch *sc = calloc(1, sizeof *sc);
+    if (!sc)
+        return NULL;
+    sc->nlv = nlv;
+    sc->lv = calloc(sc->nlv, sizeof *sc->lv);
+    if (!sc->lv) {
+        free(sc);
+        return NULL;
+    }
+    return sc;
+}
+
 static scratch *scratch_get(seer_analyzer *a)
 {
     pthread_mutex_lock(&a->lock);
@@ -699,17 +805,8 @@ static scratch *scratch_get(seer_analyzer *a)
     if (sc)
         a->pool = sc->next;
     pthread_mutex_unlock(&a->lock);
-    if (!sc) {
-        sc = calloc(1, sizeof *sc);
-        if (!sc)
-            return NULL;
-        sc->nlv = a->opts.max_call_depth + 2;
-        sc->lv = calloc(sc->nlv, sizeof *sc->lv);
-        if (!sc->lv) {
-            free(sc);
-            return NULL;
-        }
-    }
+    if (!sc && !(sc = scratch_new(a->opts.max_call_depth + 2)))
+        return NULL;
     sc->next = NULL;
     return sc;
 }
@@ -749,14 +846,28 @@ static uint64_t fmix(uint64_t h, uint64_t v)
     return h ^ (h >> 33);
 }
 
+/* One multiply per word, the high half folded in (the table takes the low
+ * bits). */
 static uint32_t key_hash(const seer_key *k, bool write)
 {
     uint64_t w[7];
     memcpy(w, k, sizeof w);
-    uint64_t h = write;
+    uint64_t h = write ? 0x9e3779b97f4a7c15ULL : 0;
     for (int i = 0; i < 7; i++)
-        h = fmix(h, w[i]);
+        h = (h ^ w[i]) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 29;
     return (uint32_t)(h ^ (h >> 32));
+}
+
+static bool key_eq(const seer_key *a, const seer_key *b)
+{
+    uint64_t x[7], y[7];
+    memcpy(x, a, sizeof x);
+    memcpy(y, b, sizeof y);
+    uint64_t d = 0;
+    for (int i = 0; i < 7; i++)
+        d |= x[i] ^ y[i];
+    return d == 0;
 }
 _Static_assert(sizeof(seer_key) == 56, "key_hash reads 7 words");
 
@@ -781,7 +892,7 @@ static kslot *kset_slot(scratch *sc, const seer_prediction *p, const seer_key *k
     uint32_t i = key_hash(k, write) & (sc->kcap - 1);
     while (sc->kset[i].stamp == sc->kepoch) {
         const seer_pred_key *q = &p->keys[sc->kset[i].idx];
-        if (q->write == write && !memcmp(&q->key, k, sizeof *k))
+        if (q->write == write && key_eq(&q->key, k))
             break;
         i = (i + 1) & (sc->kcap - 1);
     }
@@ -819,7 +930,7 @@ static int pred_add(scratch *sc, seer_prediction *p, const seer_address *addr, s
     memcpy(key.addr, addr->bytes, 20);
     key.field = (uint8_t)f;
     if (slot)
-        u256_to_be32(key.slot, slot);
+        be32_put(key.slot, slot);
     kslot *ks = kset_slot(sc, p, &key, write);
     if (ks->stamp == sc->kepoch) {
         seer_pred_key *q = &p->keys[ks->idx];
@@ -884,20 +995,41 @@ static void pred_unknown(scratch *sc, seer_prediction *p, const char *why)
     p->unknown = true;
 }
 
-static int cmp_pkey(const void *x, const void *y)
+/* memcmp of the keys, then the write flag, by big-endian words. */
+static int pkey_order(const seer_pred_key *a, const seer_pred_key *b)
 {
-    const seer_pred_key *a = x, *b = y;
-    int c = memcmp(&a->key, &b->key, sizeof a->key);
-    if (c)
-        return c;
+    const uint8_t *x = (const uint8_t *)&a->key, *y = (const uint8_t *)&b->key;
+    for (int i = 0; i < 7; i++) {
+        uint64_t u = be64_load(x + 8 * i), v = be64_load(y + 8 * i);
+        if (u != v)
+            return u < v ? -1 : 1;
+    }
     return (int)a->write - (int)b->write;
 }
 
-/* Keys are distinct already (the key set): one sort. */
+static int cmp_pkey(const void *x, const void *y)
+{
+    return pkey_order(x, y);
+}
+
+/* Keys are distinct already (the key set): one sort (most predictions
+ * are short: insertion). */
 static void pred_finish(seer_prediction *p)
 {
-    if (p->nkeys > 1)
-        seer_qsort(p->keys, p->nkeys, sizeof *p->keys, cmp_pkey);
+    seer_pred_key *k = p->keys;
+    if (p->nkeys > 24) {
+        seer_qsort(k, p->nkeys, sizeof *k, cmp_pkey);
+        return;
+    }
+    for (size_t i = 1; i < p->nkeys; i++) {
+        if (pkey_order(&k[i - 1], &k[i]) <= 0)
+            continue;
+        seer_pred_key t = k[i];
+        size_t j = i;
+        for (; j > 0 && pkey_order(&k[j - 1], &t) > 0; j--)
+            k[j] = k[j - 1];
+        k[j] = t;
+    }
 }
 
 static bool pred_has(const seer_prediction *p, const seer_key *k, bool write)
@@ -946,9 +1078,14 @@ typedef struct pctx {
     const seer_block_env *env;
     const seer_state_reader *r; /* &wr */
     int err;
+    unsigned max_depth;            /* opts.max_call_depth */
     uint32_t ret_budget;           /* callee instantiations left for return data */
+    uint32_t ret_walks;            /* return-data walks so far (eval_args) */
     const seer_state_reader *base; /* the caller's reader */
     seer_state_reader wr;          /* base, logging reads for the frame memo */
+    an_rctx *ext;                  /* an_retdata_eval: summaries from its callback */
+    cache_ent **shells;            /* an_retdata_eval: entries wrapping them */
+    uint32_t nshells, shells_cap;
 } pctx;
 
 typedef struct evalctx {
@@ -958,6 +1095,7 @@ typedef struct evalctx {
     const frame_in *f;
     level *lv;
     frec *rec; /* this frame's recording, NULL when not recorded */
+    frec *dep; /* the recording that depends on this frame's caller, if any */
 } evalctx;
 
 static memo_ent *memo_slot(const level *lv, uint32_t id)
@@ -1039,7 +1177,7 @@ static int level_cd(level *lv, size_t n)
 static bool addr_of(seer_address *out, const u256 *v)
 {
     uint8_t be[32];
-    u256_to_be32(be, v);
+    be32_put(be, v);
     memcpy(out->bytes, be + 12, 20);
     return true;
 }
@@ -1049,11 +1187,11 @@ static u256 addr_word(const seer_address *a)
     uint8_t be[32] = {0};
     memcpy(be + 12, a->bytes, 20);
     u256 v;
-    u256_from_be32(&v, be);
+    be32_get(&v, be);
     return v;
 }
 
-static int ret_summary(void *ctx, const an_summary **out, const seer_address *code_addr, int64_t sel);
+static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out);
 
 /* Evaluates node id. Returns false when it does not evaluate; *t2 is set
  * when a stored value took part. Depth is bounded by the builder. Each
@@ -1065,8 +1203,8 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
     case AN_CONST: *out = n->k; return true;
     case AN_SELF: *out = addr_word(&e->f->ctx); return true;
     case AN_CALLER:
-        if (e->rec)
-            e->rec->caller_dep = true;
+        if (e->dep)
+            e->dep->caller_dep = true;
         *out = addr_word(&e->f->caller);
         return true;
     case AN_ORIGIN:
@@ -1106,6 +1244,11 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
         const frame_in *f = e->f;
         uint8_t w[32] = {0};
         ok = true;
+        if (u256_fits_u64(&off) && off.w[0] <= f->cd_len && f->cd_len - off.w[0] >= 32 &&
+            (!f->cd_known || !memchr(f->cd_known + off.w[0], 0, 32))) {
+            be32_get(&v, f->cd + off.w[0]); /* the whole word is there and known */
+            break;
+        }
         if (!u256_fits_u64(&off) || off.w[0] > ((uint64_t)1 << 40)) {
             ok = f->cd_len_known; /* far beyond: zeros */
         } else {
@@ -1122,7 +1265,7 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
             }
         }
         if (ok)
-            u256_from_be32(&v, w);
+            be32_get(&v, w);
         break;
     }
     case AN_SLOAD: {
@@ -1153,51 +1296,19 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
             u256 w;
             ok = eval(e, e->s->args[n->a + i], &w, &mt2);
             if (ok)
-                u256_to_be32(buf + 32 * i, &w);
+                be32_put(buf + 32 * i, &w);
         }
         if (ok) {
             uint8_t h[32];
             seer_keccak256(h, buf, n->c <= 32 * (size_t)n->b ? n->c : 32 * (size_t)n->b);
-            u256_from_be32(&v, h);
+            be32_get(&v, h);
         }
         break;
     }
-    case AN_RETDATA: {
-        const frame_in *f = e->f;
-        /* The callee's frames see this frame's caller and the origin. */
-        e->pc->sc->origin_reads++;
-        if (e->rec)
-            e->rec->caller_dep = true;
-        an_rframe rf;
-        memset(&rf, 0, sizeof rf);
-        rf.ctx = f->ctx;
-        rf.code_addr = f->code_addr;
-        rf.caller = f->caller;
-        rf.value_known = f->value_known;
-        rf.value = f->value;
-        rf.cd = f->cd;
-        rf.cd_known = f->cd_known;
-        rf.cd_len = f->cd_len;
-        rf.cd_len_known = f->cd_len_known;
-        rf.depth = f->depth;
-        an_rctx rc;
-        memset(&rc, 0, sizeof rc);
-        rc.r = e->pc->r;
-        rc.env = e->pc->env;
-        rc.origin = e->pc->tx->sender;
-        rc.max_depth = e->pc->a->opts.max_call_depth;
-        rc.budget = e->pc->ret_budget;
-        rc.summary = ret_summary;
-        rc.summary_ctx = e->pc;
-        ok = an_retdata_eval(&rc, e->s, &rf, id, &v);
-        e->pc->ret_budget = rc.budget;
-        if (rc.err < 0) {
-            e->pc->err = rc.err;
-            ok = false;
-        }
-        mt2 = true;
+    case AN_RETDATA:
+        ok = retdata_eval(e, n->a, n->b, &v);
+        mt2 = true; /* it reads the callee's storage */
         break;
-    }
     default: break;
     }
     if (!memo_grow(lv)) {
@@ -1214,6 +1325,18 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
     *out = v;
     *t2 |= mt2;
     return ok;
+}
+
+/* Whether guard c may hold given that a parent does: its condition does
+ * not evaluate to the opposite of its polarity. */
+static bool guard_may_hold(evalctx *e, uint32_t c)
+{
+    const an_guard *gd = &e->s->guards[c];
+    if (!gd->cond)
+        return true;
+    u256 v;
+    bool t2 = false;
+    return !(eval(e, gd->cond, &v, &t2) && (!u256_is_zero(&v)) != (gd->polarity != 0));
 }
 
 static seer_pred_tier tier_of(const frame_in *f, bool t2)
@@ -1261,28 +1384,87 @@ static int transfer(pctx *pc, const seer_address *from, const seer_address *to, 
 }
 
 /* The argument words a call or creation passes, into the next level's
- * calldata buffer. *len_known when the size evaluates. */
+ * calldata buffer. *len_known when the size evaluates. A return-data walk
+ * during the evaluation uses the next level too (ret_walk): then the
+ * words are written again, from the memo. */
 static int eval_args(evalctx *e, const an_call *c, level *next, size_t *len, bool *len_known)
 {
     size_t n = (size_t)c->nargs * 32;
-    int rc = level_cd(next, n);
-    if (rc < 0)
-        return rc;
-    for (uint32_t i = 0; i < c->nargs; i++) {
-        u256 w;
-        bool wt2 = false;
-        if (eval(e, e->s->args[c->args + i], &w, &wt2)) {
-            u256_to_be32(next->cd + 32 * i, &w);
-            memset(next->known + 32 * i, 1, 32);
+    for (;;) {
+        uint32_t walks = e->pc->ret_walks;
+        int rc = level_cd(next, n);
+        if (rc < 0)
+            return rc;
+        for (uint32_t i = 0; i < c->nargs; i++) {
+            u256 w;
+            bool wt2 = false;
+            if (eval(e, e->s->args[c->args + i], &w, &wt2)) {
+                be32_put(next->cd + 32 * i, &w);
+                memset(next->known + 32 * i, 1, 32);
+            }
         }
+        u256 sz;
+        bool st2 = false;
+        *len = n;
+        *len_known = false;
+        if (eval(e, c->argsize, &sz, &st2) && u256_fits_u64(&sz) && sz.w[0] <= n) {
+            *len = (size_t)sz.w[0];
+            *len_known = true;
+        }
+        if (e->pc->ret_walks == walks || e->pc->err)
+            return 0;
     }
-    u256 sz;
-    bool st2 = false;
-    *len = n;
-    *len_known = false;
-    if (eval(e, c->argsize, &sz, &st2) && u256_fits_u64(&sz) && sz.w[0] <= n) {
-        *len = (size_t)sz.w[0];
-        *len_known = true;
+}
+
+/* The value a call passes: *known when it evaluates (*t2 when a stored
+ * value took part). */
+static u256 call_value(evalctx *e, const an_call *c, bool *known, bool *t2)
+{
+    u256 value = U256_ZERO;
+    *known = true;
+    if (c->op == SEER_OP_CALL || c->op == SEER_OP_CALLCODE)
+        *known = eval(e, c->value, &value, t2);
+    else if (c->op == SEER_OP_DELEGATECALL) {
+        value = e->f->value;
+        *known = e->f->value_known;
+    }
+    return value;
+}
+
+/* The frame a call (not a creation) from e's frame to `target` runs:
+ * storage context, caller, value, and the argument words as calldata (in
+ * the next level's buffer). */
+static int callee_frame(evalctx *e, const an_call *c, const seer_address *target, const u256 *value,
+                        bool value_known, frame_in *g)
+{
+    const frame_in *f = e->f;
+    memset(g, 0, sizeof *g);
+    g->depth = f->depth + 1;
+    g->code_addr = *target;
+    if (c->op == SEER_OP_DELEGATECALL) {
+        g->ctx = f->ctx;
+        g->caller = f->caller;
+    } else if (c->op == SEER_OP_CALLCODE) {
+        g->ctx = f->ctx;
+        g->caller = f->ctx;
+    } else {
+        g->ctx = *target;
+        g->caller = f->ctx;
+    }
+    g->value = *value;
+    g->value_known = value_known;
+    if (c->args == AN_ARGS_FORWARD) {
+        g->cd = f->cd;
+        g->cd_known = f->cd_known;
+        g->cd_len = f->cd_len;
+        g->cd_len_known = f->cd_len_known;
+    } else if (c->args != AN_ARGS_UNKNOWN) {
+        level *next = &e->pc->sc->lv[g->depth];
+        int rc = eval_args(e, c, next, &g->cd_len, &g->cd_len_known);
+        if (rc < 0)
+            return rc;
+        g->cd = next->cd;
+        g->cd_known = next->known;
     }
     return 0;
 }
@@ -1299,16 +1481,10 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     seer_pred_tier tier = tier_of(f, t2);
     seer_address target;
     addr_of(&target, &tv);
-    bool vt2 = false, has_value = false;
-    u256 value = U256_ZERO;
-    bool value_known = true;
-    if (c->op == SEER_OP_CALL || c->op == SEER_OP_CALLCODE) {
-        value_known = eval(e, c->value, &value, &vt2);
-        has_value = !value_known || !u256_is_zero(&value);
-    } else if (c->op == SEER_OP_DELEGATECALL) {
-        value = f->value;
-        value_known = f->value_known;
-    }
+    bool vt2 = false, value_known;
+    u256 value = call_value(e, c, &value_known, &vt2);
+    bool has_value =
+        (c->op == SEER_OP_CALL || c->op == SEER_OP_CALLCODE) && (!value_known || !u256_is_zero(&value));
     int rc = 0;
     if (c->op == SEER_OP_CALL || c->op == SEER_OP_STATICCALL) {
         /* STATICCALL is a CALL with the static flag (EVMC): the world
@@ -1324,7 +1500,7 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     rc = PADD(&target, SEER_KEY_CODE, NULL, false, tier);
     if (rc < 0)
         return rc;
-    if (f->depth + 1 > pc->a->opts.max_call_depth) {
+    if (f->depth + 1 > pc->max_depth) {
         pred_unknown(pc->sc, pc->p, "call depth limit");
         return 0;
     }
@@ -1332,37 +1508,9 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     if (c->op == SEER_OP_DELEGATECALL && e->rec)
         e->rec->caller_dep = true; /* the callee runs with this frame's caller */
     frame_in g;
-    memset(&g, 0, sizeof g);
-    g.depth = f->depth + 1;
+    if ((rc = callee_frame(e, c, &target, &value, value_known, &g)) < 0)
+        return rc;
     g.tier = tier;
-    g.code_addr = target;
-    if (c->op == SEER_OP_DELEGATECALL) {
-        g.ctx = f->ctx;
-        g.caller = f->caller;
-    } else if (c->op == SEER_OP_CALLCODE) {
-        g.ctx = f->ctx;
-        g.caller = f->ctx;
-    } else {
-        g.ctx = target;
-        g.caller = f->ctx;
-    }
-    g.value = value;
-    g.value_known = value_known;
-    if (c->args == AN_ARGS_FORWARD) {
-        g.cd = f->cd;
-        g.cd_known = f->cd_known;
-        g.cd_len = f->cd_len;
-        g.cd_len_known = f->cd_len_known;
-    } else if (c->args != AN_ARGS_UNKNOWN) {
-        level *next = &pc->sc->lv[g.depth];
-        if ((rc = eval_args(e, c, next, &g.cd_len, &g.cd_len_known)) < 0)
-            return rc;
-        g.cd = next->cd;
-        g.cd_known = next->known;
-    } else {
-        g.cd_len = 0;
-        g.cd_len_known = false;
-    }
     return frame(pc, &g);
 }
 
@@ -1473,7 +1621,7 @@ static int create_at(pctx *pc, const pending_create *cr, const seer_address *na)
         rc = PRW(na, fl[i], NULL, true, SEER_PRED_STATE);
     if (rc < 0 || !cr->init_known)
         return rc;
-    if (cr->depth > pc->a->opts.max_call_depth) {
+    if (cr->depth > pc->max_depth) {
         pred_unknown(pc->sc, pc->p, "call depth limit");
         return 0;
     }
@@ -1602,23 +1750,190 @@ static int frame_summary(pctx *pc, cache_ent **out, const seer_bytes32 *hash, in
     return 0;
 }
 
-/* retval.c's callback: the summary of the code at an address, pinned for
- * the rest of the prediction; NULL when it has no code. */
-static int ret_summary(void *ctx, const an_summary **out, const seer_address *code_addr, int64_t sel)
+/* ---- return data ----
+ * "Word k of the return data of call c" (AN_RETDATA: a router's
+ * factory.getPair(a, b), a pair's token0(), a proxy's implementation())
+ * evaluates when the callee is known: its summary is walked with the
+ * arguments the caller passes (the same evaluator, one level down in the
+ * scratch), the guards that may hold are found, and every feasible end of
+ * a successful path must be a RETURN whose word at that offset evaluates,
+ * to one and the same value. A feasible cut (AT_UNKNOWN), a STOP or a
+ * RETURN of underivable data makes it not evaluate. Failing ends (REVERT,
+ * INVALID) are left out: after a failed call the caller reverts (Solidity
+ * checks success) and does not go on with this data; where a caller does
+ * go on, the value may be wrong, which the scheduler's validation of the
+ * actual access sets catches like any stale tier-2 value. Each walk takes
+ * one unit of the transaction's budget (RET_BUDGET) and one call level. */
+
+/* an_retdata_eval's summaries, from its callback: wrapped in entries of
+ * their own, indexed as the cache's are, freed when it ends. */
+static int shell_entry(pctx *pc, cache_ent **out, const seer_address *code_addr, int64_t sel)
 {
-    pctx *pc = ctx;
+    const an_summary *s = NULL;
+    int rc = pc->ext->summary(pc->ext->summary_ctx, &s, code_addr, sel);
+    if (rc < 0 || !s)
+        return rc;
+    for (uint32_t i = 0; i < pc->nshells; i++)
+        if (pc->shells[i]->s == s) {
+            *out = pc->shells[i];
+            return 0;
+        }
+    if (pc->nshells == pc->shells_cap) {
+        uint32_t nc = pc->shells_cap ? pc->shells_cap * 2 : 8;
+        cache_ent **q = realloc(pc->shells, nc * sizeof *q);
+        if (!q)
+            return seer_err(SEER_ENOMEM, "return data: summaries");
+        pc->shells = q;
+        pc->shells_cap = nc;
+    }
+    cache_ent *n = calloc(1, sizeof *n);
+    if (!n)
+        return seer_err(SEER_ENOMEM, "return data: summaries");
+    n->s = (an_summary *)s;
+    pc->shells[pc->nshells++] = n;
+    if ((rc = reduce_guards(n)) < 0 || (rc = index_unknown(n)) < 0)
+        return rc;
+    *out = n;
+    return 0;
+}
+
+/* The entry of the code at an address (pinned for the rest of the
+ * prediction); *out NULL when the account has no code. */
+static int ret_entry(pctx *pc, cache_ent **out, const seer_address *code_addr, int64_t sel)
+{
     *out = NULL;
+    if (pc->ext)
+        return shell_entry(pc, out, code_addr, sel);
     seer_account acct;
     int rc = pc->r->vt->get_account(pc->r->ctx, code_addr, &acct);
     if (rc < 0)
         return rc;
     if (!acct.exists || !memcmp(&acct.code_hash, &SEER_EMPTY_CODE_HASH, 32))
         return 0;
+    return frame_summary(pc, out, &acct.code_hash, sel);
+}
+
+/* The word at `off` (or the size, AN_RETDATA_SIZE) of the data the frame
+ * g, running ce's summary, returns. `dep`: the recording that depends on
+ * g's caller. Marks at g's level the guards that may hold (the root, the
+ * key guards entered and, through the reduced graph's kr lists, the
+ * guards holding an end of path or an AT_UNKNOWN template). */
+static bool ret_walk(pctx *pc, const cache_ent *ce, const frame_in *g, frec *dep, uint32_t off, u256 *out)
+{
+    const an_summary *s = ce->s;
+    if (s->rets_incomplete)
+        return false;
+    level *lv = &pc->sc->lv[g->depth];
+    int rc = level_begin(lv, s->nguards ? s->nguards : 1);
+    if (rc < 0) {
+        pc->err = rc;
+        return false;
+    }
+    pc->ret_walks++;
+    evalctx ge = {pc, ce, s, g, lv, NULL, dep};
+    uint32_t *queue = lv->queue, *mark = lv->gmark, ep = lv->epoch, qh = 0, qt = 0;
+    mark[0] = ep;
+    queue[qt++] = 0;
+    if (ce->kr_start) {
+        while (qh < qt && pc->err == 0) {
+            uint32_t k = queue[qh++];
+            for (uint32_t j = ce->kr_start[k]; j < ce->kr_start[k + 1]; j++)
+                mark[ce->kr[j]] = ep;
+            for (uint32_t j = ce->kf_start[k]; j < ce->kf_start[k + 1] && pc->err == 0; j++) {
+                uint32_t c = ce->kf[j];
+                if (mark[c] == ep || !guard_may_hold(&ge, c))
+                    continue;
+                mark[c] = ep;
+                queue[qt++] = c;
+            }
+        }
+    } else {
+        while (qh < qt && pc->err == 0) {
+            uint32_t x = queue[qh++];
+            for (uint32_t i = s->gchild_start[x]; i < s->gchild_start[x + 1] && pc->err == 0; i++) {
+                uint32_t c = s->gchild[i];
+                if (mark[c] == ep || !guard_may_hold(&ge, c))
+                    continue;
+                mark[c] = ep;
+                queue[qt++] = c;
+            }
+        }
+    }
+    if (pc->err)
+        return false;
+    /* A feasible cut path may end anywhere, returning anything. */
+    for (uint32_t i = 0; i < ce->nug; i++)
+        if (mark[ce->ug[i]] == ep)
+            return false;
+    u256 val = U256_ZERO;
+    bool have = false;
+    for (uint32_t i = 0; i < s->nrets && pc->err == 0; i++) {
+        const an_ret *r = &s->rets[i];
+        if (mark[r->guard] != ep || r->kind == AN_RET_FAIL)
+            continue;
+        if (r->kind != AN_RET_DATA)
+            return false;
+        u256 size, v;
+        bool t2 = false;
+        if (!eval(&ge, r->size, &size, &t2))
+            return false;
+        if (off == AN_RETDATA_SIZE) {
+            v = size;
+        } else {
+            /* Shorter data leaves the caller's memory as it was. */
+            u256 end = u256_from_u64((uint64_t)off + 32);
+            if (off % 32 || off / 32 >= r->nwords || u256_lt(&size, &end) ||
+                !eval(&ge, s->args[r->words + off / 32], &v, &t2))
+                return false;
+        }
+        if (have && !u256_eq(&v, &val))
+            return false;
+        val = v;
+        have = true;
+    }
+    if (!have || pc->err)
+        return false;
+    *out = val;
+    return true;
+}
+
+/* AN_RETDATA: word `off` of the return data of call `call` of e's frame
+ * (see "return data" above). */
+static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out)
+{
+    pctx *pc = e->pc;
+    const an_summary *s = e->s;
+    if (call >= s->ncalls || pc->ret_budget == 0 || e->f->depth + 1 > pc->max_depth)
+        return false;
+    const an_call *c = &s->calls[call];
+    if (c->op == SEER_OP_CREATE || c->op == SEER_OP_CREATE2 || c->args == AN_ARGS_UNKNOWN)
+        return false;
+    u256 tv;
+    bool t2 = false;
+    if (!eval(e, c->target, &tv, &t2))
+        return false;
+    seer_address target;
+    addr_of(&target, &tv);
+    if (is_precompile(&target))
+        return false;
+    bool value_known;
+    u256 value = call_value(e, c, &value_known, &t2);
+    frame_in g;
+    int rc = callee_frame(e, c, &target, &value, value_known, &g);
+    if (rc < 0)
+        pc->err = rc;
+    if (pc->err)
+        return false;
+    pc->ret_budget--;
     cache_ent *ce;
-    if ((rc = frame_summary(pc, &ce, &acct.code_hash, sel)) < 0)
-        return rc;
-    *out = ce->s;
-    return 0;
+    if ((rc = ret_entry(pc, &ce, &g.code_addr, frame_selector(&g))) < 0) {
+        pc->err = rc;
+        return false;
+    }
+    /* No code: the call succeeds with no data; the caller's memory keeps
+     * what it held. A DELEGATECALL's callee runs with this frame's
+     * caller. */
+    return ce && ret_walk(pc, ce, &g, c->op == SEER_OP_DELEGATECALL ? e->dep : NULL, off, out);
 }
 
 /* Instantiates the summary of f->code_addr's code. */
@@ -1635,6 +1950,19 @@ static int frame(pctx *pc, const frame_in *f)
     if (rc < 0)
         return rc;
     return an_instantiate(pc, ce, f);
+}
+
+static uint64_t hash_words(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, b + i, 8);
+        h = fmix(h, x);
+    }
+    for (size_t i = n & ~(size_t)7; i < n; i++)
+        h = fmix(h, b[i]);
+    return h;
 }
 
 /* A frame's inputs as one 64-bit signature. */
@@ -1658,8 +1986,11 @@ static uint64_t frame_sig(const an_summary *s, const frame_in *f)
     }
     for (int i = 0; i < 4; i++)
         h = fmix(h, f->value.w[i]);
-    for (size_t i = 0; i < f->cd_len; i++)
-        h = fmix(h, ((uint64_t)(f->cd ? f->cd[i] : 0) << 1) | (f->cd_known ? f->cd_known[i] : 1));
+    /* the bytes, then which are known when some are not */
+    if (f->cd)
+        h = hash_words(h, f->cd, f->cd_len);
+    if (f->cd_known && memchr(f->cd_known, 0, f->cd_len))
+        h = hash_words(fmix(h, 1), f->cd_known, f->cd_len);
     return h;
 }
 
@@ -1993,19 +2324,6 @@ static bool dh_reset(scratch *sc, uint32_t n)
     return true;
 }
 
-static uint64_t hash_words(uint64_t h, const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    for (size_t i = 0; i + 8 <= n; i += 8) {
-        uint64_t x;
-        memcpy(&x, b + i, 8);
-        h = fmix(h, x);
-    }
-    for (size_t i = n & ~(size_t)7; i < n; i++)
-        h = fmix(h, b[i]);
-    return h;
-}
-
 /* The additions of ev[0..n) with the same effect on any prediction: a key
  * once, at its first place, with the lowest tier it was added with (the
  * key set keeps the lowest); a wildcard once; the first "unknown" reason
@@ -2251,18 +2569,6 @@ static int guard_templates(evalctx *e, uint32_t g)
     return rc;
 }
 
-/* Whether guard c may hold given that a parent does: its condition does
- * not evaluate to the opposite of its polarity. */
-static bool guard_may_hold(evalctx *e, uint32_t c)
-{
-    const an_guard *gd = &e->s->guards[c];
-    if (!gd->cond)
-        return true;
-    u256 v;
-    bool t2 = false;
-    return !(eval(e, gd->cond, &v, &t2) && (!u256_is_zero(&v)) != (gd->polarity != 0));
-}
-
 /* Walks the guard graph from the root over the forward edges, entering a
  * guard when it may hold (iterative, so cyclic merges are fine), and
  * instantiates the templates of each guard entered: only the feasible
@@ -2329,7 +2635,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f)
     rec.gen0 = __atomic_load_n(&pc->a->gen, __ATOMIC_RELAXED);
     if (record)
         sc->rec = &rec;
-    evalctx e = {pc, ce, s, f, lv, record ? &rec : NULL};
+    evalctx e = {pc, ce, s, f, lv, record ? &rec : NULL, record ? &rec : NULL};
     uint32_t *queue = lv->queue, *mark = lv->gmark, ep = lv->epoch, qh = 0, qt = 0;
     mark[0] = ep;
     queue[qt++] = 0;
@@ -2398,6 +2704,7 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     pc->wr.ctx = pc;
     pc->r = &pc->wr;
     pc->ret_budget = RET_BUDGET;
+    pc->max_depth = a->opts.max_call_depth;
     pc->sc = scratch_get(a);
     if (!pc->sc)
         return seer_err(SEER_ENOMEM, "prediction scratch");
@@ -2466,4 +2773,56 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     }
     pred_finish(out);
     return 0;
+}
+
+bool an_retdata_eval(an_rctx *rc, const an_summary *s, const an_rframe *f, uint32_t node, u256 *out)
+{
+    if (!rc || !s || !f || node == 0 || node >= s->nnodes || s->nodes[node].kind != AN_RETDATA ||
+        f->depth > rc->max_depth || rc->max_depth > 64 || !rc->summary)
+        return false;
+    pctx pcx;
+    memset(&pcx, 0, sizeof pcx);
+    pctx *pc = &pcx;
+    seer_tx tx; /* its sender is the origin */
+    memset(&tx, 0, sizeof tx);
+    tx.sender = rc->origin;
+    tx.has_sender = true;
+    pc->tx = &tx;
+    pc->env = rc->env;
+    pc->r = pc->base = rc->r;
+    pc->max_depth = rc->max_depth;
+    pc->ret_budget = rc->budget;
+    pc->ext = rc;
+    pc->sc = scratch_new(rc->max_depth + 2);
+    frame_in cf;
+    memset(&cf, 0, sizeof cf);
+    cf.ctx = f->ctx;
+    cf.code_addr = f->code_addr;
+    cf.caller = f->caller;
+    cf.value_known = f->value_known;
+    cf.value = f->value;
+    cf.cd = f->cd;
+    cf.cd_known = f->cd_known;
+    cf.cd_len = f->cd_len;
+    cf.cd_len_known = f->cd_len_known;
+    cf.depth = f->depth;
+    bool ok = false;
+    int err = pc->sc ? level_begin(&pc->sc->lv[f->depth], 1) : seer_err(SEER_ENOMEM, "return data");
+    if (err == 0) {
+        evalctx e = {pc, NULL, s, &cf, &pc->sc->lv[f->depth], NULL, NULL};
+        ok = retdata_eval(&e, s->nodes[node].a, s->nodes[node].b, out);
+        err = pc->err;
+    }
+    rc->budget = pc->ret_budget;
+    if (err < 0) {
+        rc->err = err;
+        ok = false;
+    }
+    for (uint32_t i = 0; i < pc->nshells; i++) {
+        ent_free_index(pc->shells[i]);
+        free(pc->shells[i]);
+    }
+    free(pc->shells);
+    scratch_free(pc->sc);
+    return ok;
 }
