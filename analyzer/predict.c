@@ -84,14 +84,15 @@ typedef struct cache_ent {
                              (may run more than once), NULL when none */
     /* The guard graph reduced to its decision points (reduce_guards): for
      * the root and each guard whose condition may evaluate ("key"), the
-     * guards holding templates (kt) and the key guards (kf) reached from
-     * it through guards that are always entered. NULL: walk the full
-     * graph. */
+     * guards holding templates (kt) and the key guards from which a
+     * template is reachable (kf), reached from it through guards that are
+     * always entered. NULL: walk the full graph. */
     uint32_t *kt_start, *kt, *kf_start, *kf;
-    /* For return data (ret_walk): per key guard as kt, the guards holding
-     * an end of path (s->rets) or an AT_UNKNOWN template (NULL with kt);
-     * and the guards holding an AT_UNKNOWN template (ug[0 .. nug)). */
-    uint32_t *kr_start, *kr;
+    /* For return data (ret_walk), the same for the guards holding an end
+     * of path (s->rets) or an AT_UNKNOWN template (kr, and kfr: the key
+     * guards from which one is reachable); and the guards holding an
+     * AT_UNKNOWN template (ug[0 .. nug)). */
+    uint32_t *kr_start, *kr, *kfr_start, *kfr;
     uint32_t *ug, nug;
     struct cache_ent *prev, *next; /* LRU: most recent at the head */
 } cache_ent;
@@ -161,6 +162,8 @@ static void ent_free_index(cache_ent *e)
     free(e->kf);
     free(e->kr_start);
     free(e->kr);
+    free(e->kfr_start);
+    free(e->kfr);
     free(e->ug);
 }
 
@@ -387,10 +390,69 @@ static bool push_u32(uint32_t **v, size_t *n, size_t *cap, uint32_t x)
     return true;
 }
 
+/* Which guards reach (are or precede) a guard holding a template (bit 0)
+ * or an end of path or AT_UNKNOWN template (bit 1), over the reversed
+ * forward edges from those guards; bit 2: holds the latter itself. NULL
+ * on OOM. */
+static uint8_t *guards_reaching(const an_summary *s)
+{
+    uint32_t ng = s->nguards, ne = s->gchild_start[ng];
+    uint8_t *r = calloc(ng, 1);
+    uint32_t *ps = calloc((size_t)ng + 1, sizeof *ps), *par = malloc(((size_t)ne + 1) * sizeof *par),
+             *stack = malloc(((size_t)ng * 2 + 1) * sizeof *stack);
+    if (!r || !ps || !par || !stack) {
+        free(r);
+        r = NULL;
+        goto done;
+    }
+    /* parents by child (CSR) */
+    for (uint32_t i = 0; i < ne; i++)
+        ps[s->gchild[i] + 1]++;
+    for (uint32_t g = 0; g < ng; g++)
+        ps[g + 1] += ps[g];
+    for (uint32_t g = 0; g < ng; g++)
+        for (uint32_t i = s->gchild_start[g]; i < s->gchild_start[g + 1]; i++)
+            par[ps[s->gchild[i]]++] = g;
+    for (uint32_t g = ng; g > 0; g--)
+        ps[g] = ps[g - 1];
+    ps[0] = 0;
+    uint32_t sp = 0;
+    for (uint32_t g = 0; g < ng; g++)
+        if (s->gtpl_start[g] != s->gtpl_start[g + 1])
+            r[g] |= 1;
+    for (uint32_t i = 0; i < s->nrets; i++)
+        if (s->rets[i].guard < ng)
+            r[s->rets[i].guard] |= 2 | 4;
+    for (uint32_t i = 0; i < s->ntpl; i++)
+        if (s->tpl[i].kind == AT_UNKNOWN && s->tpl[i].guard < ng)
+            r[s->tpl[i].guard] |= 2 | 4;
+    for (uint8_t bit = 1; bit <= 2; bit++) {
+        for (uint32_t g = 0; g < ng; g++)
+            if (r[g] & bit)
+                stack[sp++] = g;
+        while (sp) {
+            uint32_t g = stack[--sp];
+            for (uint32_t i = ps[g]; i < ps[g + 1]; i++)
+                if (!(r[par[i]] & bit)) {
+                    r[par[i]] |= bit;
+                    stack[sp++] = par[i];
+                }
+        }
+    }
+done:
+    free(ps);
+    free(par);
+    free(stack);
+    return r;
+}
+
 /* Builds the reduced guard graph of e (see cache_ent). A guard with no
  * condition, or one that never evaluates, is entered whenever a parent is,
- * so a walk needs to decide only at the other guards. Left NULL (the full
- * walk) when the closures would cost more than a few times the graph. */
+ * so a walk needs to decide only at the other guards; and only where a
+ * template (or, for return data, an end of path) lies ahead: the guards
+ * entered that hold one are the same as the full walk's. Left NULL (the
+ * full walk) when the closures would cost more than a few times the
+ * graph. */
 static int reduce_guards(cache_ent *e)
 {
     const an_summary *s = e->s;
@@ -398,25 +460,20 @@ static int reduce_guards(cache_ent *e)
     if (ng == 0 || !s->gchild_start || !s->gtpl_start)
         return 0;
     uint8_t *nv = never_evaluates(s);
-    uint8_t *key = calloc(ng, 1), *hr = calloc(ng, 1);
+    uint8_t *key = calloc(ng, 1), *rch = guards_reaching(s);
     uint32_t *mark = calloc(ng, sizeof *mark), *stack = malloc((size_t)ng * sizeof *stack);
     uint32_t *kt_start = calloc((size_t)ng + 1, sizeof *kt_start),
              *kf_start = calloc((size_t)ng + 1, sizeof *kf_start),
-             *kr_start = calloc((size_t)ng + 1, sizeof *kr_start);
-    uint32_t *kt = NULL, *kf = NULL, *kr = NULL;
-    size_t nkt = 0, nkf = 0, nkr = 0, ckt = 0, ckf = 0, ckr = 0;
+             *kr_start = calloc((size_t)ng + 1, sizeof *kr_start),
+             *kfr_start = calloc((size_t)ng + 1, sizeof *kfr_start);
+    uint32_t *kt = NULL, *kf = NULL, *kr = NULL, *kfr = NULL;
+    size_t nkt = 0, nkf = 0, nkr = 0, nkfr = 0, ckt = 0, ckf = 0, ckr = 0, ckfr = 0;
     size_t budget = 8 * ((size_t)ng + s->gchild_start[ng]) + 65536, work = 0;
     int rc = 0;
-    if (!nv || !key || !hr || !mark || !stack || !kt_start || !kf_start || !kr_start) {
+    if (!nv || !key || !rch || !mark || !stack || !kt_start || !kf_start || !kr_start || !kfr_start) {
         rc = seer_err(SEER_ENOMEM, "analyzer cache: guard index");
         goto done;
     }
-    for (uint32_t i = 0; i < s->nrets; i++)
-        if (s->rets[i].guard < ng)
-            hr[s->rets[i].guard] = 1;
-    for (uint32_t i = 0; i < s->ntpl; i++)
-        if (s->tpl[i].kind == AT_UNKNOWN && s->tpl[i].guard < ng)
-            hr[s->tpl[i].guard] = 1;
     key[0] = 1;
     for (uint32_t g = 1; g < ng; g++) {
         uint32_t c = s->guards[g].cond;
@@ -426,7 +483,8 @@ static int reduce_guards(cache_ent *e)
         kt_start[k] = (uint32_t)nkt;
         kf_start[k] = (uint32_t)nkf;
         kr_start[k] = (uint32_t)nkr;
-        if (!key[k])
+        kfr_start[k] = (uint32_t)nkfr;
+        if (!key[k] || !rch[k])
             continue;
         /* Guards reached from k through always-entered guards. */
         uint32_t sp = 0, stamp = k + 1;
@@ -435,7 +493,7 @@ static int reduce_guards(cache_ent *e)
         while (sp) {
             uint32_t g = stack[--sp];
             if ((s->gtpl_start[g] != s->gtpl_start[g + 1] && !push_u32(&kt, &nkt, &ckt, g)) ||
-                (hr[g] && !push_u32(&kr, &nkr, &ckr, g))) {
+                ((rch[g] & 4) && !push_u32(&kr, &nkr, &ckr, g))) {
                 rc = seer_err(SEER_ENOMEM, "analyzer cache: guard index");
                 goto done;
             }
@@ -443,12 +501,13 @@ static int reduce_guards(cache_ent *e)
                 uint32_t c = s->gchild[i];
                 if (++work > budget)
                     goto done; /* too costly: the full walk */
-                if (mark[c] == stamp)
+                if (mark[c] == stamp || !rch[c])
                     continue;
                 mark[c] = stamp;
                 if (!key[c]) {
                     stack[sp++] = c;
-                } else if (!push_u32(&kf, &nkf, &ckf, c)) {
+                } else if (((rch[c] & 1) && !push_u32(&kf, &nkf, &ckf, c)) ||
+                           ((rch[c] & 2) && !push_u32(&kfr, &nkfr, &ckfr, c))) {
                     rc = seer_err(SEER_ENOMEM, "analyzer cache: guard index");
                     goto done;
                 }
@@ -458,29 +517,34 @@ static int reduce_guards(cache_ent *e)
     kt_start[ng] = (uint32_t)nkt;
     kf_start[ng] = (uint32_t)nkf;
     kr_start[ng] = (uint32_t)nkr;
+    kfr_start[ng] = (uint32_t)nkfr;
     if ((!kt && !push_u32(&kt, &nkt, &ckt, 0)) || (!kf && !push_u32(&kf, &nkf, &ckf, 0)) ||
-        (!kr && !push_u32(&kr, &nkr, &ckr, 0))) {
+        (!kr && !push_u32(&kr, &nkr, &ckr, 0)) || (!kfr && !push_u32(&kfr, &nkfr, &ckfr, 0))) {
         rc = seer_err(SEER_ENOMEM, "analyzer cache: guard index");
         goto done;
     }
-    e->bytes += ((size_t)ng + 1) * 3 * sizeof(uint32_t) + (ckt + ckf + ckr) * sizeof(uint32_t);
+    e->bytes += ((size_t)ng + 1) * 4 * sizeof(uint32_t) + (ckt + ckf + ckr + ckfr) * sizeof(uint32_t);
     e->kt_start = kt_start;
     e->kf_start = kf_start;
     e->kr_start = kr_start;
+    e->kfr_start = kfr_start;
     e->kt = kt;
     e->kf = kf;
     e->kr = kr;
-    kt_start = kf_start = kr_start = kt = kf = kr = NULL;
+    e->kfr = kfr;
+    kt_start = kf_start = kr_start = kfr_start = kt = kf = kr = kfr = NULL;
 done:
     free(kt_start);
     free(kf_start);
     free(kr_start);
+    free(kfr_start);
     free(kt);
     free(kf);
     free(kr);
+    free(kfr);
     free(nv);
     free(key);
-    free(hr);
+    free(rch);
     free(mark);
     free(stack);
     return rc;
@@ -1839,8 +1903,8 @@ static bool ret_walk(pctx *pc, const cache_ent *ce, const frame_in *g, frec *dep
             uint32_t k = queue[qh++];
             for (uint32_t j = ce->kr_start[k]; j < ce->kr_start[k + 1]; j++)
                 mark[ce->kr[j]] = ep;
-            for (uint32_t j = ce->kf_start[k]; j < ce->kf_start[k + 1] && pc->err == 0; j++) {
-                uint32_t c = ce->kf[j];
+            for (uint32_t j = ce->kfr_start[k]; j < ce->kfr_start[k + 1] && pc->err == 0; j++) {
+                uint32_t c = ce->kfr[j];
                 if (mark[c] == ep || !guard_may_hold(&ge, c))
                     continue;
                 mark[c] = ep;
