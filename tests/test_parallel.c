@@ -350,8 +350,12 @@ START_TEST(test_mainnet_blocks)
            t.pipe_runs, t.pipe_handed, t.pipe_suffix_reexec);
     ck_assert_uint_eq(t.equal, t.runs);
     ck_assert_uint_gt(blocks, 0);
-    ck_assert_uint_gt(t.pipe_handed, 0);
-    ck_assert_uint_gt(t.pipe_suffix_reexec, 0);
+    /* the whole fixture set has blocks whose suffix conflicts (a few
+     * blocks, SEER_PARALLEL_BLOCKS, need not) */
+    if (!(lim && *lim) && !(only && *only)) {
+        ck_assert_uint_gt(t.pipe_handed, 0);
+        ck_assert_uint_gt(t.pipe_suffix_reexec, 0);
+    }
 }
 END_TEST
 

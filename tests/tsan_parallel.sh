@@ -30,7 +30,8 @@ export CK_DEFAULT_TIMEOUT
 echo "tsan_parallel: $SEER_ROUNDS rounds, $SEER_PARALLEL_BLOCKS mainnet blocks"
 "$bin"
 if [ -x "$sched" ]; then
-    # the exhaustive small patterns once (31,240 parallel runs)
+    # the exhaustive small patterns once (62,480 parallel runs: half of them
+    # the pipeline, its lane stopping at every split point)
     CK_RUN_CASE=patterns "$sched"
 fi
 echo "tsan_parallel: no ThreadSanitizer report"
