@@ -730,6 +730,7 @@ typedef struct level {
 typedef struct kslot {
     uint32_t stamp; /* == kepoch: used */
     uint32_t idx;   /* into the prediction's keys */
+    uint32_t hash;  /* key_hash of the key */
 } kslot;
 
 /* Frames per transaction: calls fan out, so without a bound the walk is
@@ -812,9 +813,48 @@ typedef struct scratch {
     struct fev *evc;
     struct frd *rdc;
     uint32_t evccap, rdccap;
-    uint32_t *dh; /* open addressing: index + 1 into evc or rdc */
+    uint32_t *dh;      /* open addressing: index + 1 into evc or rdc */
+    struct kc_ent *kc; /* keccak_cached: KC_SIZE entries, NULL until used */
     uint32_t dhcap;
 } scratch;
+
+/* The hashes of short inputs (mapping keys: a key word and a slot word)
+ * a thread has computed, direct-mapped: the same balances and allowances
+ * come back in transaction after transaction. */
+#define KC_SIZE 4096
+#define KC_MAX  64
+
+typedef struct kc_ent {
+    uint8_t in[KC_MAX];
+    uint8_t out[32];
+    uint32_t len; /* 0: empty (an empty input is not cached) */
+} kc_ent;
+
+static void keccak_cached(scratch *sc, uint8_t out[32], const uint8_t *in, size_t len)
+{
+    if (len == 0 || len > KC_MAX || (!sc->kc && !(sc->kc = calloc(KC_SIZE, sizeof *sc->kc)))) {
+        seer_keccak256(out, in, len);
+        return;
+    }
+    uint64_t h = len;
+    for (size_t i = 0; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, in + i, 8);
+        h = (h ^ x) * 0xff51afd7ed558ccdULL;
+    }
+    for (size_t i = len & ~(size_t)7; i < len; i++)
+        h = (h ^ in[i]) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 31;
+    kc_ent *k = &sc->kc[(h ^ (h >> 17)) & (KC_SIZE - 1)];
+    if (k->len == len && !memcmp(k->in, in, len)) {
+        memcpy(out, k->out, 32);
+        return;
+    }
+    seer_keccak256(out, in, len);
+    memcpy(k->in, in, len);
+    memcpy(k->out, out, 32);
+    k->len = (uint32_t)len;
+}
 
 static void scratch_free(scratch *sc)
 {
@@ -835,6 +875,7 @@ static void scratch_free(scratch *sc)
     free(sc->evc);
     free(sc->rdc);
     free(sc->dh);
+    free(sc->kc);
     free(sc);
 }
 
@@ -920,6 +961,7 @@ static uint32_t key_hash(const seer_key *k, bool write)
     for (int i = 0; i < 7; i++)
         h = (h ^ w[i]) * 0xff51afd7ed558ccdULL;
     h ^= h >> 29;
+    h *= 0xc4ceb9fe1a85ec53ULL;
     return (uint32_t)(h ^ (h >> 32));
 }
 
@@ -951,15 +993,20 @@ static int kset_begin(scratch *sc)
     return 0;
 }
 
+/* The slot of (k, write): in use when its stamp is the epoch, else where
+ * to put it (its hash set). */
 static kslot *kset_slot(scratch *sc, const seer_prediction *p, const seer_key *k, bool write)
 {
-    uint32_t i = key_hash(k, write) & (sc->kcap - 1);
+    uint32_t h = key_hash(k, write), i = h & (sc->kcap - 1);
     while (sc->kset[i].stamp == sc->kepoch) {
-        const seer_pred_key *q = &p->keys[sc->kset[i].idx];
-        if (q->write == write && key_eq(&q->key, k))
-            break;
+        if (sc->kset[i].hash == h) {
+            const seer_pred_key *q = &p->keys[sc->kset[i].idx];
+            if (q->write == write && key_eq(&q->key, k))
+                return &sc->kset[i];
+        }
         i = (i + 1) & (sc->kcap - 1);
     }
+    sc->kset[i].hash = h;
     return &sc->kset[i];
 }
 
@@ -1364,7 +1411,7 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
         }
         if (ok) {
             uint8_t h[32];
-            seer_keccak256(h, buf, n->c <= 32 * (size_t)n->b ? n->c : 32 * (size_t)n->b);
+            keccak_cached(e->pc->sc, h, buf, n->c <= 32 * (size_t)n->b ? n->c : 32 * (size_t)n->b);
             be32_get(&v, h);
         }
         break;
