@@ -1082,6 +1082,53 @@ START_TEST(test_frame_memo_equals_walk)
 }
 END_TEST
 
+/* A call argument that is another call's return data: FWD asks REG for an
+ * address (slot 0 of REG), then calls TOKEN.transferFrom(alice, that
+ * address, 5). Deriving the argument walks REG's summary with REG's own
+ * calldata at the callee level, where the words of transferFrom's calldata
+ * already written wait: they must come out whole (selector and from). */
+START_TEST(test_retdata_in_call_args)
+{
+    world_fx fx;
+    fx_init(&fx);
+    enum { A_REG = 0x20, A_FWD = 0x21 };
+    put_contract(&fx, A_REG, "PUSH1 0x00 SLOAD PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 RETURN\n");
+    put_contract(&fx, A_FWD,
+                 "PUSH4 0x33333333 PUSH1 0xe0 SHL PUSH1 0x00 MSTORE\n"
+                 "PUSH1 0x20 PUSH1 0x40 PUSH1 0x04 PUSH1 0x00\n"
+                 "  PUSH20 0xaa00000000000000000000000000000000000020 GAS STATICCALL POP\n"
+                 "PUSH4 0x23b872dd PUSH1 0xe0 SHL PUSH1 0x80 MSTORE\n"
+                 "PUSH20 0xaa00000000000000000000000000000000000010 PUSH1 0x84 MSTORE\n"
+                 "PUSH1 0x40 MLOAD PUSH1 0xa4 MSTORE PUSH1 0x05 PUSH1 0xc4 MSTORE\n"
+                 "PUSH1 0x00 PUSH1 0x00 PUSH1 0x64 PUSH1 0x80 PUSH1 0x00\n"
+                 "  PUSH20 0xaa00000000000000000000000000000000000001 GAS CALL POP STOP\n");
+    seer_address carol = addr(A_CAROL), alice = addr(A_ALICE), fwd = addr(A_FWD);
+    u256 zero = U256_ZERO, one = U256_ONE, cw = word_of(&carol), aw = word_of(&alice), fw = word_of(&fwd);
+    put_slot(&fx, A_REG, &zero, &cw);
+    uint8_t cd[4];
+    size_t len = calldata(cd, 0x44444444, NULL, 0);
+    for (int round = 0; round < 4; round++) { /* walks, then the frame memo's replays */
+        seer_tx tx;
+        mk_tx(&tx, A_BOB, A_FWD, cd, len, (uint64_t)round);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        ck_assert_uint_eq(p.nall_slots, 0);
+        u256 from_bal = map_slot(&aw, &zero), to_bal = map_slot(&cw, &zero), inner = map_slot(&aw, &one),
+             allow = map_slot(&fw, &inner);
+        ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &from_bal, true));
+        ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &to_bal, true));
+        ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &allow, true));
+        ck_assert(has(&p, A_REG, SEER_KEY_STORAGE, &zero, false));
+        bool resolved;
+        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+    }
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer");
@@ -1116,6 +1163,9 @@ int main(void)
     t = tcase_create("memo");
     tcase_set_timeout(t, 60);
     tcase_add_test(t, test_frame_memo_equals_walk);
+    suite_add_tcase(s, t);
+    t = tcase_create("retdata");
+    tcase_add_test(t, test_retdata_in_call_args);
     suite_add_tcase(s, t);
     t = tcase_create("hostile");
     tcase_set_timeout(t, 60);
