@@ -12,6 +12,7 @@
 #include "vm/analysis.h"
 #include "vm/interp.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -1253,6 +1254,30 @@ static double levels_speedup(const seer_sched_graph *g, const uint64_t *weight, 
     return sp;
 }
 
+/* The pipeline's model of the predicted schedule against the lane: per
+ * transaction, the level executor costs PIPE_LEVEL_COST times the lane's
+ * execution on a worker (its own world over the shared overlay, the
+ * recorded set, the patch, the validation) plus PIPE_MERGE_COST times it
+ * on the calling thread (the merge), so a suffix whose predicted levels
+ * allow speedup S on the threads takes (PIPE_LEVEL_COST / S +
+ * PIPE_MERGE_COST) of the lane's time. Measured on the 10k-transfer ERC-20
+ * block at 2 threads (levels of 1000, S = 2): serial execution 98 ms, the
+ * levels' run 83 ms (83 * 2 / 98 = 1.7), merges 18 ms (0.18). The suffix
+ * goes to the schedule when that is at least min_parallelism times
+ * faster than the lane: S >= PIPE_LEVEL_COST / (1 / min_parallelism -
+ * PIPE_MERGE_COST), 2.46 for 1.15. At 2 threads (S <= 2) the lane always
+ * finishes, so nothing is predicted then. */
+#define PIPE_LEVEL_COST 1.7
+#define PIPE_MERGE_COST 0.18
+
+/* The level speedup a handed-over suffix needs (see above); HUGE_VAL when
+ * none suffices. */
+static double pipe_needed_speedup(double min_parallelism)
+{
+    double room = 1.0 / min_parallelism - PIPE_MERGE_COST;
+    return room > 0 ? PIPE_LEVEL_COST / room : HUGE_VAL;
+}
+
 static int run_serial(seer_block_result *out, const seer_exec_target *t, const seer_exec_options *opts,
                       const seer_block *vb, seer_fork fork, uint64_t chain_id)
 {
@@ -1372,6 +1397,8 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
      * predict the rest */
     bool per_tx_roots = fork < SEER_FORK_BYZANTIUM && t->state_root;
     bool pipe = po->pipeline && !order && !predicted && !per_tx_roots;
+    /* min_parallelism 0: always hand the rest over (tests) */
+    double pipe_need = po->min_parallelism > 0 ? pipe_needed_speedup(po->min_parallelism) : 0;
     size_t lane_end = 0; /* the lane executed [0, lane_end) */
     uint64_t lane_gas = 0, lane_blob = 0;
     if (pipe) {
@@ -1391,7 +1418,9 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
                       .adm = adm,
                       .lane_max = po->lane_max,
                       .min_suffix = po->min_parallelism > 0 ? SEER_PIPE_MIN_SUFFIX : 1,
-                      .predict = !po->blind,
+                      /* levels cannot beat the threads' count: when even
+                       * that is too little, nothing is predicted */
+                      .predict = !po->blind && (double)threads >= pipe_need,
                       .sets = own_pred,
                       .an = po->analyzer,
                       .env = &c.env,
@@ -1563,7 +1592,7 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
             double par = levels_speedup(&g, weight, threads);
             if (pipe)
                 st->suffix_parallelism = par;
-            if (pipe && po->min_parallelism > 0 && (par < po->min_parallelism || threads == 1)) {
+            if (pipe && po->min_parallelism > 0 && (par < pipe_need || threads == 1)) {
                 /* the schedule cannot win: the lane goes on (the
                  * predictions were made on otherwise idle threads) */
                 st->schedule_s += now_s() - ts;
