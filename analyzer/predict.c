@@ -1167,19 +1167,9 @@ bool seer_prediction_covers(const seer_prediction *p, const seer_key *k, bool wr
 
 /* ---- evaluation ---- */
 
-typedef struct frame_in {
-    seer_address ctx; /* storage context and ADDRESS */
-    seer_address code_addr;
-    seer_address caller;
-    bool value_known;
-    u256 value;
-    const uint8_t *cd;
-    const uint8_t *cd_known; /* per byte, NULL: all known */
-    size_t cd_len;
-    bool cd_len_known;
-    unsigned depth;
-    seer_pred_tier tier; /* tier of the frame's existence (its target) */
-} frame_in;
+/* A frame's inputs (the header's an_rframe); the tier of the frame's
+ * existence (its target's) goes beside it (frame, an_instantiate). */
+typedef an_rframe frame_in;
 
 typedef struct pctx {
     seer_analyzer *a;
@@ -1205,8 +1195,9 @@ typedef struct evalctx {
     const an_summary *s;
     const frame_in *f;
     level *lv;
-    frec *rec; /* this frame's recording, NULL when not recorded */
-    frec *dep; /* the recording that depends on this frame's caller, if any */
+    frec *rec;           /* this frame's recording, NULL when not recorded */
+    frec *dep;           /* the recording that depends on this frame's caller, if any */
+    seer_pred_tier tier; /* of the frame's existence */
 } evalctx;
 
 static memo_ent *memo_slot(const level *lv, uint32_t id)
@@ -1450,9 +1441,9 @@ static bool guard_may_hold(evalctx *e, uint32_t c)
     return !(eval(e, gd->cond, &v, &t2) && (!u256_is_zero(&v)) != (gd->polarity != 0));
 }
 
-static seer_pred_tier tier_of(const frame_in *f, bool t2)
+static seer_pred_tier tier_of(const evalctx *e, bool t2)
 {
-    return t2 || f->tier == SEER_PRED_STATE ? SEER_PRED_STATE : SEER_PRED_STATIC;
+    return t2 || e->tier == SEER_PRED_STATE ? SEER_PRED_STATE : SEER_PRED_STATIC;
 }
 
 static bool is_precompile(const seer_address *a)
@@ -1464,8 +1455,8 @@ static bool is_precompile(const seer_address *a)
     return v >= 1 && v <= 0x11;
 }
 
-static int frame(pctx *pc, const frame_in *f);
-static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f);
+static int frame(pctx *pc, const frame_in *f, seer_pred_tier tier);
+static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_tier tier);
 
 static int account_exists(pctx *pc, const seer_address *a, bool *exists)
 {
@@ -1589,7 +1580,7 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
         pred_unknown(pc->sc, pc->p, "call target not derivable");
         return 0;
     }
-    seer_pred_tier tier = tier_of(f, t2);
+    seer_pred_tier tier = tier_of(e, t2);
     seer_address target;
     addr_of(&target, &tv);
     bool vt2 = false, value_known;
@@ -1621,8 +1612,7 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     frame_in g;
     if ((rc = callee_frame(e, c, &target, &value, value_known, &g)) < 0)
         return rc;
-    g.tier = tier;
-    return frame(pc, &g);
+    return frame(pc, &g, tier);
 }
 
 /* A CREATE/CREATE2 in a running frame: its creator's nonce and balance now;
@@ -1645,9 +1635,9 @@ static int inst_create(pctx *pc, evalctx *e, const an_call *c, uint32_t call)
     bool vt2 = false;
     u256 value = U256_ZERO;
     bool value_known = eval(e, c->value, &value, &vt2);
-    int rc = PRW(&f->ctx, SEER_KEY_NONCE, NULL, true, tier_of(f, false));
+    int rc = PRW(&f->ctx, SEER_KEY_NONCE, NULL, true, tier_of(e, false));
     if (rc == 0 && (!value_known || !u256_is_zero(&value)))
-        rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, true, tier_of(f, vt2));
+        rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, true, tier_of(e, vt2));
     if (rc < 0)
         return rc;
     pending_create *pcr = &sc->creates[sc->ncreates];
@@ -1744,14 +1734,13 @@ static int create_at(pctx *pc, const pending_create *cr, const seer_address *na)
     g.value_known = cr->value_known;
     g.cd_len_known = true; /* init code runs with empty calldata */
     g.depth = cr->depth;
-    g.tier = SEER_PRED_STATE;
     seer_bytes32 h;
     seer_keccak256(h.bytes, cr->init, cr->init_len);
     cache_ent *ce;
     rc = cache_acquire(pc->a, &ce, &h, -1, cr->init, cr->init_len);
     if (rc == 0)
         rc = pin(pc, ce);
-    return rc < 0 ? rc : an_instantiate(pc, ce, &g);
+    return rc < 0 ? rc : an_instantiate(pc, ce, &g, SEER_PRED_STATE);
 }
 
 /* The creations of the transaction, once all are known: a CREATE by A is
@@ -1941,7 +1930,7 @@ static bool ret_walk(pctx *pc, const cache_ent *ce, const frame_in *g, frec *dep
         return false;
     }
     pc->ret_walks++;
-    evalctx ge = {pc, ce, s, g, lv, NULL, dep};
+    evalctx ge = {pc, ce, s, g, lv, NULL, dep, SEER_PRED_STATE};
     uint32_t *queue = lv->queue, *mark = lv->gmark, ep = lv->epoch, qh = 0, qt = 0;
     mark[0] = ep;
     queue[qt++] = 0;
@@ -2048,7 +2037,7 @@ static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out)
 }
 
 /* Instantiates the summary of f->code_addr's code. */
-static int frame(pctx *pc, const frame_in *f)
+static int frame(pctx *pc, const frame_in *f, seer_pred_tier tier)
 {
     seer_account acct;
     int rc = pc->r->vt->get_account(pc->r->ctx, &f->code_addr, &acct);
@@ -2060,7 +2049,7 @@ static int frame(pctx *pc, const frame_in *f)
     rc = frame_summary(pc, &ce, &acct.code_hash, frame_selector(f));
     if (rc < 0)
         return rc;
-    return an_instantiate(pc, ce, f);
+    return an_instantiate(pc, ce, f, tier);
 }
 
 static uint64_t hash_words(uint64_t h, const void *p, size_t n)
@@ -2247,7 +2236,8 @@ static int wr_block_hash(void *ctx, uint64_t number, seer_bytes32 *out)
 
 static const seer_state_reader_vt wr_vt = {wr_account, wr_storage, wr_has_storage, wr_code, wr_block_hash};
 
-static uint64_t fmemo_hash(const an_summary *s, const frame_in *f, const seer_block_env *env)
+static uint64_t fmemo_hash(const an_summary *s, const frame_in *f, seer_pred_tier tier,
+                           const seer_block_env *env)
 {
     uint64_t h = fmix((uint64_t)s->selector, env->number);
     uint64_t w[4];
@@ -2259,7 +2249,7 @@ static uint64_t fmemo_hash(const an_summary *s, const frame_in *f, const seer_bl
     memcpy(a + 20, f->code_addr.bytes, 20);
     a[40] = f->value_known;
     a[41] = f->cd_len_known;
-    a[42] = (uint8_t)f->tier;
+    a[42] = (uint8_t)tier;
     a[43] = (uint8_t)f->depth;
     for (int i = 0; i < 6; i++) {
         uint64_t x;
@@ -2288,10 +2278,11 @@ static bool cd_known_at(const frame_in *f, size_t i)
 }
 
 /* Whether m was recorded for these inputs (its state reads aside). */
-static bool fmemo_match(const fmemo *m, const pctx *pc, const cache_ent *ce, const frame_in *f)
+static bool fmemo_match(const fmemo *m, const pctx *pc, const cache_ent *ce, const frame_in *f,
+                        seer_pred_tier tier)
 {
     const seer_block_env *env = pc->env;
-    if (m->depth != f->depth || m->tier != (uint8_t)f->tier || m->value_known != f->value_known ||
+    if (m->depth != f->depth || m->tier != (uint8_t)tier || m->value_known != f->value_known ||
         m->cd_len_known != f->cd_len_known || m->cd_len != f->cd_len || m->sel != ce->key.sel ||
         memcmp(&m->code_hash, &ce->key.hash, 32) || memcmp(&m->ctx, &f->ctx, 20) ||
         memcmp(&m->code_addr, &f->code_addr, 20) || u256_cmp(&m->value, &f->value) != 0 ||
@@ -2340,7 +2331,7 @@ static int fmemo_reads_hold(pctx *pc, const fmemo *m, bool *hold)
 
 /* Replays a recorded frame whose frame (registered at sc->nseen - 1) has
  * the inputs of f: 1 when replayed, 0 when none fits, or an error. */
-static int fmemo_lookup(pctx *pc, const cache_ent *ce, const frame_in *f, uint64_t h)
+static int fmemo_lookup(pctx *pc, const cache_ent *ce, const frame_in *f, seer_pred_tier tier, uint64_t h)
 {
     seer_analyzer *a = pc->a;
     scratch *sc = pc->sc;
@@ -2349,7 +2340,7 @@ static int fmemo_lookup(pctx *pc, const cache_ent *ce, const frame_in *f, uint64
     pthread_rwlock_rdlock(&a->mlock);
     for (const fmemo *m = a->mb ? a->mb[h & (FMEMO_BUCKETS - 1)] : NULL; m && res == 0; m = m->next) {
         if (m->h != h || m->gen != gen || pc->ret_budget <= m->ret_used ||
-            sc->nseen + m->nsub >= MAX_FRAMES || !fmemo_match(m, pc, ce, f))
+            sc->nseen + m->nsub >= MAX_FRAMES || !fmemo_match(m, pc, ce, f, tier))
             continue;
         bool fresh = true; /* a walk would skip a frame seen already */
         for (uint32_t j = 0; j < m->nsub && fresh; j++)
@@ -2526,7 +2517,8 @@ static int64_t rd_compact(scratch *sc, const frd *rd, uint32_t n)
 
 /* Stores the frame just walked (rec) when it is fit for reuse. A failed
  * allocation only loses the entry. */
-static void fmemo_record(pctx *pc, const cache_ent *ce, const frame_in *f, uint64_t h, const frec *rec)
+static void fmemo_record(pctx *pc, const cache_ent *ce, const frame_in *f, seer_pred_tier tier, uint64_t h,
+                         const frec *rec)
 {
     seer_analyzer *a = pc->a;
     scratch *sc = pc->sc;
@@ -2570,7 +2562,7 @@ static void fmemo_record(pctx *pc, const cache_ent *ce, const frame_in *f, uint6
     m->base_fee = pc->env->base_fee;
     m->value = f->value;
     m->depth = f->depth;
-    m->tier = (uint8_t)f->tier;
+    m->tier = (uint8_t)tier;
     m->value_known = f->value_known;
     m->cd_len_known = f->cd_len_known;
     m->cd_len = f->cd_len;
@@ -2628,7 +2620,7 @@ static int guard_templates(evalctx *e, uint32_t g)
         case AT_SLOAD:
         case AT_SSTORE:
             if (eval(e, t->a, &v, &t2))
-                rc = PRW(&f->ctx, SEER_KEY_STORAGE, &v, t->kind == AT_SSTORE, tier_of(f, t2));
+                rc = PRW(&f->ctx, SEER_KEY_STORAGE, &v, t->kind == AT_SSTORE, tier_of(e, t2));
             else
                 rc = pred_all_slots(pc->sc, p, &f->ctx);
             break;
@@ -2643,33 +2635,33 @@ static int guard_templates(evalctx *e, uint32_t g)
             }
             addr_of(&addr, &v);
             if (t->kind == AT_BALANCE) {
-                rc = PADD(&addr, SEER_KEY_BALANCE, NULL, false, tier_of(f, t2));
+                rc = PADD(&addr, SEER_KEY_BALANCE, NULL, false, tier_of(e, t2));
             } else {
-                rc = PADD(&addr, SEER_KEY_CODE, NULL, false, tier_of(f, t2));
+                rc = PADD(&addr, SEER_KEY_CODE, NULL, false, tier_of(e, t2));
                 if (rc == 0 && t->kind == AT_CODEHASH)
-                    rc = PADD(&addr, SEER_KEY_EXISTS, NULL, false, tier_of(f, t2));
+                    rc = PADD(&addr, SEER_KEY_EXISTS, NULL, false, tier_of(e, t2));
             }
             break;
-        case AT_SELFBALANCE: rc = PADD(&f->ctx, SEER_KEY_BALANCE, NULL, false, tier_of(f, false)); break;
+        case AT_SELFBALANCE: rc = PADD(&f->ctx, SEER_KEY_BALANCE, NULL, false, tier_of(e, false)); break;
         case AT_SELFDESTRUCT:
             if (!eval(e, t->a, &v, &t2)) {
                 pred_unknown(pc->sc, p, "SELFDESTRUCT beneficiary not derivable");
                 break;
             }
             addr_of(&addr, &v);
-            rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, true, tier_of(f, t2));
+            rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, true, tier_of(e, t2));
             if (rc == 0)
-                rc = PRW(&addr, SEER_KEY_EXISTS, NULL, true, tier_of(f, t2));
+                rc = PRW(&addr, SEER_KEY_EXISTS, NULL, true, tier_of(e, t2));
             if (rc == 0)
-                rc = PADD(&addr, SEER_KEY_BALANCE, NULL, true, tier_of(f, t2));
+                rc = PADD(&addr, SEER_KEY_BALANCE, NULL, true, tier_of(e, t2));
             if (rc == 0)
                 rc = pred_all_slots(pc->sc, p, &f->ctx); /* pre-Cancun: the storage goes */
             if (rc == 0)
-                rc = PRW(&f->ctx, SEER_KEY_NONCE, NULL, true, tier_of(f, t2));
+                rc = PRW(&f->ctx, SEER_KEY_NONCE, NULL, true, tier_of(e, t2));
             if (rc == 0)
-                rc = PRW(&f->ctx, SEER_KEY_CODE, NULL, true, tier_of(f, t2));
+                rc = PRW(&f->ctx, SEER_KEY_CODE, NULL, true, tier_of(e, t2));
             if (rc == 0)
-                rc = PRW(&f->ctx, SEER_KEY_EXISTS, NULL, true, tier_of(f, t2));
+                rc = PRW(&f->ctx, SEER_KEY_EXISTS, NULL, true, tier_of(e, t2));
             break;
         case AT_CALL: rc = inst_call(pc, e, &s->calls[t->call]); break;
         case AT_CREATE: rc = inst_create(pc, e, &s->calls[t->call], t->call); break;
@@ -2686,7 +2678,7 @@ static int guard_templates(evalctx *e, uint32_t g)
  * part is visited. With the entry's reduced graph the walk decides only
  * at guards whose condition may evaluate, and visits of the others are
  * replaced by their precomputed lists. */
-static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f)
+static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_tier tier)
 {
     const an_summary *s = ce->s;
     scratch *sc = pc->sc;
@@ -2713,8 +2705,8 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f)
     sc->seen_creates[me] = 0;
     uint32_t creates0 = sc->ncreates;
     pc->p->frames++;
-    uint64_t mh = fmemo_hash(s, f, pc->env);
-    int rc = fmemo_lookup(pc, ce, f, mh);
+    uint64_t mh = fmemo_hash(s, f, tier, pc->env);
+    int rc = fmemo_lookup(pc, ce, f, tier, mh);
     if (rc != 0)
         return rc < 0 ? rc : 0;
     level *lv = &sc->lv[f->depth];
@@ -2746,7 +2738,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f)
     rec.gen0 = __atomic_load_n(&pc->a->gen, __ATOMIC_RELAXED);
     if (record)
         sc->rec = &rec;
-    evalctx e = {pc, ce, s, f, lv, record ? &rec : NULL, record ? &rec : NULL};
+    evalctx e = {pc, ce, s, f, lv, record ? &rec : NULL, record ? &rec : NULL, tier};
     uint32_t *queue = lv->queue, *mark = lv->gmark, ep = lv->epoch, qh = 0, qt = 0;
     mark[0] = ep;
     queue[qt++] = 0;
@@ -2793,7 +2785,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f)
     if (rc == 0 && pc->err)
         rc = pc->err;
     if (rc == 0 && record)
-        fmemo_record(pc, ce, f, mh, &rec);
+        fmemo_record(pc, ce, f, tier, mh, &rec);
     return rc;
 }
 
@@ -2835,7 +2827,6 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     f.cd = tx->data;
     f.cd_len = tx->data_len;
     f.cd_len_known = true;
-    f.tier = SEER_PRED_STATIC;
     bool has_value = !u256_is_zero(&tx->value);
     if (rc == 0 && tx->has_to) {
         f.ctx = f.code_addr = tx->to;
@@ -2851,7 +2842,7 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
                 rc = PADD(&tx->to, SEER_KEY_EXISTS, NULL, true, SEER_PRED_TX);
         }
         if (rc == 0 && !is_precompile(&tx->to))
-            rc = frame(pc, &f);
+            rc = frame(pc, &f, SEER_PRED_STATIC);
     } else if (rc == 0) {
         /* Creation: the address is the sender's and the tx nonce's; the
          * init code is the data, run with empty calldata. */
@@ -2873,7 +2864,7 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
         if (rc == 0)
             rc = pin(pc, ce);
         if (rc == 0)
-            rc = an_instantiate(pc, ce, &f);
+            rc = an_instantiate(pc, ce, &f, SEER_PRED_STATIC);
     }
     if (rc == 0)
         rc = finish_creates(pc);
@@ -2905,22 +2896,10 @@ bool an_retdata_eval(an_rctx *rc, const an_summary *s, const an_rframe *f, uint3
     pc->ret_budget = rc->budget;
     pc->ext = rc;
     pc->sc = scratch_new(rc->max_depth + 2);
-    frame_in cf;
-    memset(&cf, 0, sizeof cf);
-    cf.ctx = f->ctx;
-    cf.code_addr = f->code_addr;
-    cf.caller = f->caller;
-    cf.value_known = f->value_known;
-    cf.value = f->value;
-    cf.cd = f->cd;
-    cf.cd_known = f->cd_known;
-    cf.cd_len = f->cd_len;
-    cf.cd_len_known = f->cd_len_known;
-    cf.depth = f->depth;
     bool ok = false;
     int err = pc->sc ? level_begin(&pc->sc->lv[f->depth], 1) : seer_err(SEER_ENOMEM, "return data");
     if (err == 0) {
-        evalctx e = {pc, NULL, s, &cf, &pc->sc->lv[f->depth], NULL, NULL};
+        evalctx e = {pc, NULL, s, f, &pc->sc->lv[f->depth], NULL, NULL, SEER_PRED_STATE};
         ok = retdata_eval(&e, s->nodes[node].a, s->nodes[node].b, out);
         err = pc->err;
     }
