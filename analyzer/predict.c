@@ -814,6 +814,7 @@ typedef struct scratch {
     struct frd *rdc;
     uint32_t evccap, rdccap;
     uint32_t *dh;      /* open addressing: index + 1 into evc or rdc */
+    uint32_t dhalloc;  /* entries allocated (dhcap: the mask in use + 1) */
     struct kc_ent *kc; /* keccak_cached: KC_SIZE entries, NULL until used */
     uint32_t dhcap;
 } scratch;
@@ -2065,8 +2066,34 @@ static uint64_t hash_words(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-/* A frame's inputs as one 64-bit signature. */
-static uint64_t frame_sig(const an_summary *s, const frame_in *f)
+static inline uint64_t rotl64(uint64_t x, int r)
+{
+    return (x << r) | (x >> (64 - r));
+}
+
+/* A frame's calldata bytes as 64 bits, computed once per frame for its
+ * signature and its memo key (calldata runs to kilobytes): four lanes of
+ * 8-byte words, then the rest word by word. 0 for none. */
+static uint64_t cd_digest(const frame_in *f)
+{
+    const uint64_t P1 = 0x9e3779b185ebca87ULL, P2 = 0xc2b2ae3d27d4eb4fULL;
+    const uint8_t *p = f->cd;
+    size_t n = f->cd_len, i = 0;
+    if (!p || n == 0)
+        return 0;
+    uint64_t a[4] = {P1 + P2, P2, 0, 0 - P1};
+    for (; i + 32 <= n; i += 32)
+        for (int l = 0; l < 4; l++) {
+            uint64_t x;
+            memcpy(&x, p + i + 8 * l, 8);
+            a[l] = rotl64(a[l] + x * P2, 31) * P1;
+        }
+    uint64_t h = fmix(fmix(fmix(fmix(n, a[0]), a[1]), a[2]), a[3]);
+    return hash_words(h, p + i, n - i);
+}
+
+/* A frame's inputs as one 64-bit signature (cdh: cd_digest). */
+static uint64_t frame_sig(const an_summary *s, const frame_in *f, uint64_t cdh)
 {
     uint64_t h = (uint64_t)s->selector;
     uint64_t w[4];
@@ -2087,8 +2114,7 @@ static uint64_t frame_sig(const an_summary *s, const frame_in *f)
     for (int i = 0; i < 4; i++)
         h = fmix(h, f->value.w[i]);
     /* the bytes, then which are known when some are not */
-    if (f->cd)
-        h = hash_words(h, f->cd, f->cd_len);
+    h = fmix(h, cdh);
     if (f->cd_known && memchr(f->cd_known, 0, f->cd_len))
         h = hash_words(fmix(h, 1), f->cd_known, f->cd_len);
     return h;
@@ -2237,7 +2263,7 @@ static int wr_block_hash(void *ctx, uint64_t number, seer_bytes32 *out)
 static const seer_state_reader_vt wr_vt = {wr_account, wr_storage, wr_has_storage, wr_code, wr_block_hash};
 
 static uint64_t fmemo_hash(const an_summary *s, const frame_in *f, seer_pred_tier tier,
-                           const seer_block_env *env)
+                           const seer_block_env *env, uint64_t cdh)
 {
     uint64_t h = fmix((uint64_t)s->selector, env->number);
     uint64_t w[4];
@@ -2259,16 +2285,7 @@ static uint64_t fmemo_hash(const an_summary *s, const frame_in *f, seer_pred_tie
     for (int i = 0; i < 4; i++)
         h = fmix(h, f->value.w[i]);
     h = fmix(h, (uint64_t)f->cd_len);
-    if (f->cd) {
-        size_t i = 0;
-        for (; i + 8 <= f->cd_len; i += 8) {
-            uint64_t x;
-            memcpy(&x, f->cd + i, 8);
-            h = fmix(h, x);
-        }
-        for (; i < f->cd_len; i++)
-            h = fmix(h, f->cd[i]);
-    }
+    h = fmix(h, cdh);
     return h;
 }
 
@@ -2414,12 +2431,13 @@ static bool dh_reset(scratch *sc, uint32_t n)
     uint32_t cap = 64;
     while (cap < 2 * n + 2)
         cap *= 2;
-    if (cap > sc->dhcap) {
-        uint32_t *q = realloc(sc->dh, (size_t)cap * sizeof *q);
+    if (cap > sc->dhalloc) {
+        uint32_t *q = malloc((size_t)cap * sizeof *q); /* cleared below: nothing to copy */
         if (!q)
             return false;
+        free(sc->dh);
         sc->dh = q;
-        sc->dhcap = cap;
+        sc->dhalloc = cap;
     }
     memset(sc->dh, 0, (size_t)cap * sizeof *sc->dh);
     sc->dhcap = cap; /* the mask in use: a smaller table is faster to clear */
@@ -2433,11 +2451,13 @@ static bool dh_reset(scratch *sc, uint32_t n)
 static int64_t ev_compact(scratch *sc, const fev *ev, uint32_t n)
 {
     if (n > sc->evccap) {
-        fev *q = realloc(sc->evc, (size_t)n * sizeof *q);
+        uint32_t nc = n < 2 * sc->evccap ? 2 * sc->evccap : n;
+        fev *q = malloc((size_t)nc * sizeof *q); /* rebuilt below: nothing to copy */
         if (!q)
             return -1;
+        free(sc->evc);
         sc->evc = q;
-        sc->evccap = n;
+        sc->evccap = nc;
     }
     if (!dh_reset(sc, n))
         return -1;
@@ -2484,11 +2504,13 @@ static int64_t ev_compact(scratch *sc, const fev *ev, uint32_t n)
 static int64_t rd_compact(scratch *sc, const frd *rd, uint32_t n)
 {
     if (n > sc->rdccap) {
-        frd *q = realloc(sc->rdc, (size_t)n * sizeof *q);
+        uint32_t nc = n < 2 * sc->rdccap ? 2 * sc->rdccap : n;
+        frd *q = malloc((size_t)nc * sizeof *q); /* rebuilt below: nothing to copy */
         if (!q)
             return -1;
+        free(sc->rdc);
         sc->rdc = q;
-        sc->rdccap = n;
+        sc->rdccap = nc;
     }
     if (!dh_reset(sc, n))
         return -1;
@@ -2682,7 +2704,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
 {
     const an_summary *s = ce->s;
     scratch *sc = pc->sc;
-    uint64_t sig = frame_sig(s, f);
+    uint64_t cdh = cd_digest(f), sig = frame_sig(s, f, cdh);
     for (uint32_t i = 0; i < sc->nseen; i++)
         if (sc->seen[i] == sig && !sc->seen_creates[i]) {
             /* Frames being recorded that started after it depend on this
@@ -2705,7 +2727,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     sc->seen_creates[me] = 0;
     uint32_t creates0 = sc->ncreates;
     pc->p->frames++;
-    uint64_t mh = fmemo_hash(s, f, tier, pc->env);
+    uint64_t mh = fmemo_hash(s, f, tier, pc->env, cdh);
     int rc = fmemo_lookup(pc, ce, f, tier, mh);
     if (rc != 0)
         return rc < 0 ? rc : 0;
