@@ -293,6 +293,7 @@ int seer_sched_execute(seer_sched_result **out, const seer_prestate *ps, seer_bl
         st->predicted_txs = pst.predicted_txs;
         st->lane_s = pst.lane_s;
         st->suffix_parallelism = pst.suffix_parallelism;
+        st->pipeline_cpu_max_s = pst.pipe_cpu_max_s;
     }
     for (size_t i = 0; i < r->n; i++)
         r->hashes[i] = b->txs[r->order[i]].hash;

@@ -235,6 +235,7 @@ typedef struct seer_par_stats {
     size_t predicted_txs;      /* predicted by the helpers (all in the suffix) */
     double lane_s;             /* the lane executing (wall, part of admit_s and exec_s) */
     double suffix_parallelism; /* the suffix's predicted level speedup at the decision (0: none) */
+    double pipe_cpu_max_s;     /* the busiest pipeline thread's CPU time */
 } seer_par_stats;
 
 void seer_par_stats_clear(seer_par_stats *s);

@@ -221,6 +221,10 @@ typedef struct seer_sched_stats {
     size_t predicted_txs;      /**< predicted during the pipeline */
     double lane_s;             /**< the lane executing (wall) */
     double suffix_parallelism; /**< predicted level speedup of the rest at the decision (0: none) */
+    /** CPU seconds of the busiest pipeline thread: with exec_s and
+     *  commit_s, what the call needs on free cores (a loaded machine's
+     *  wall time says little). */
+    double pipeline_cpu_max_s;
 } seer_sched_stats;
 
 /** Fills the statistics (the modeled speedups are computed here: a list
