@@ -32,7 +32,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MEMCAP         48
+#define MEMCAP         96
 #define SNAPCAP        48
 #define NVISITS        256 /* visit counters per path, hashed by pc */
 #define STACK_MAX      1024
@@ -42,10 +42,34 @@
 #define MAX_REDEPTH    512                /* per path: re-entries of a head at another stack height */
 #define SNAP_BYTES     ((size_t)64 << 20) /* loop-head snapshots per build */
 
+/* A memory entry: the 32-byte word at base + off holding v, or a region
+ * [base + off, base + off + rlen) (rlen a node) that holds unknown bytes
+ * (MEM_RUNK) or a copy of the calldata from v on (MEM_RCD). base 0: off
+ * is absolute; else base is a stable node (see us_get) and off a small
+ * signed displacement from it. */
+enum { MEM_WORD = 0, MEM_RUNK, MEM_RCD };
+
 typedef struct mem_ent {
-    uint32_t off;
+    uint32_t base;
     uint32_t v;
+    int64_t off;
+    uint32_t rlen; /* regions: the length node */
+    uint32_t kind; /* MEM_* */
 } mem_ent;
+
+/* What this path learned about value ranges: node < hi + 1 (from a
+ * condition it took, or a memory access that succeeded: gas bounds
+ * memory, so an offset or length used is below MEM_BOUND). */
+#define NFACTS    24
+#define MEM_BOUND ((u128)1 << 42)
+
+typedef unsigned __int128 u128;
+
+typedef struct fact {
+    uint32_t node;
+    uint32_t pad;
+    u128 lo, hi;
+} fact;
 
 typedef struct astate {
     uint32_t pc;
@@ -69,6 +93,8 @@ typedef struct astate {
         uint32_t slot, val;
     } sw[16];
     mem_ent mem[MEMCAP];
+    uint32_t nfacts;
+    fact facts[NFACTS];
     uint8_t visits[NVISITS];
     struct {
         uint32_t pc, snap;
@@ -126,6 +152,11 @@ typedef struct builder {
      * decides a guard: a stale value would prune the path taken. */
     uint8_t *rd_bits;
     uint32_t rd_cap; /* bits */
+    /* Nodes that do not name one value per frame (a bitmap by node id):
+     * unknowns, loop variables and return data, or built over them. Only
+     * stable nodes carry facts or serve as memory bases. */
+    uint8_t *us_bits;
+    uint32_t us_cap; /* bits */
     bool oom;
     bool incomplete;
 } builder;
@@ -228,6 +259,38 @@ static void rd_note(builder *b, uint32_t id)
     b->rd_bits[id >> 3] |= (uint8_t)(1u << (id & 7));
 }
 
+static bool us_get(const builder *b, uint32_t id)
+{
+    return id < b->us_cap && (b->us_bits[id >> 3] >> (id & 7)) & 1;
+}
+
+static void us_note(builder *b, uint32_t id)
+{
+    const an_node *n = &b->s->nodes[id];
+    bool us = n->kind == AN_RETDATA || n->kind == AN_UNKNOWN || n->kind == AN_LOOPVAR;
+    if (n->kind == AN_KECCAK)
+        for (uint32_t i = 0; i < n->b && !us; i++)
+            us = us_get(b, b->s->args[n->a + i]);
+    else if (n->kind == AN_CALLDATA || n->kind == AN_SLOAD || n->kind == AN_OP)
+        us = us_get(b, n->a) || us_get(b, n->b) || us_get(b, n->c);
+    if (!us)
+        return;
+    if (id >= b->us_cap) {
+        uint32_t nc = b->us_cap ? b->us_cap : 4096;
+        while (nc <= id)
+            nc *= 2;
+        uint8_t *t = realloc(b->us_bits, nc / 8);
+        if (!t) {
+            b->oom = true;
+            return;
+        }
+        memset(t + b->us_cap / 8, 0, (nc - b->us_cap) / 8);
+        b->us_bits = t;
+        b->us_cap = nc;
+    }
+    b->us_bits[id >> 3] |= (uint8_t)(1u << (id & 7));
+}
+
 /* Interns a node; `args` holds the KECCAK words (n->a indexes into it). */
 static uint32_t intern(builder *b, an_node n, const uint32_t *args)
 {
@@ -263,6 +326,7 @@ static uint32_t intern(builder *b, an_node n, const uint32_t *args)
     s->nodes[id] = n;
     b->htab[i] = id;
     rd_note(b, id);
+    us_note(b, id);
     if ((uint64_t)s->nnodes * 2 > b->hcap && !htab_rehash(b, b->hcap * 2))
         b->oom = true;
     return id;
@@ -400,6 +464,63 @@ static uint32_t mk_op(builder *b, unsigned op, uint32_t x, uint32_t y, uint32_t 
             return y;
         if (op == SEER_OP_AND && cy && u256_eq(cy, &U256_MAX))
             return x;
+        /* Sums as add(constant, rest): nested constants fold, so an
+         * offset moved by a symbolic amount keeps one base (memory). */
+        if (op == SEER_OP_SUB && cy) {
+            u256 neg;
+            u256_sub(&neg, &U256_ZERO, cy);
+            return mk_op(b, SEER_OP_ADD, mk_const(b, &neg), x, 0);
+        }
+        if (op == SEER_OP_SUB && !cx) {
+            const an_node *nx = &b->s->nodes[x], *ny = &b->s->nodes[y];
+            u256 c1 = U256_ZERO, c2 = U256_ZERO, d;
+            uint32_t bx = x, by = y;
+            if (nx->kind == AN_OP && nx->op == SEER_OP_ADD && cval(b, nx->a)) {
+                c1 = *cval(b, nx->a);
+                bx = nx->b;
+            }
+            if (ny->kind == AN_OP && ny->op == SEER_OP_ADD && cval(b, ny->a)) {
+                c2 = *cval(b, ny->a);
+                by = ny->b;
+            }
+            if (bx == by && !us_get(b, bx)) { /* (c1 + X) - (c2 + X) */
+                u256_sub(&d, &c1, &c2);
+                return mk_const(b, &d);
+            }
+            const an_node *nb = &b->s->nodes[bx];
+            if (nb->kind == AN_OP && nb->op == SEER_OP_ADD && !cval(b, nb->a) && !us_get(b, by) &&
+                (nb->a == by || nb->b == by)) { /* (c1 + P + Q) - (c2 + Q) */
+                uint32_t rest = nb->a == by ? nb->b : nb->a;
+                u256_sub(&d, &c1, &c2);
+                return mk_op(b, SEER_OP_ADD, mk_const(b, &d), rest, 0);
+            }
+        }
+        if (op == SEER_OP_ADD && !(cx && cy)) {
+            uint32_t c = cx ? x : cy ? y : 0, o = cx ? y : x;
+            const an_node *no = &b->s->nodes[o];
+            if (c && no->kind == AN_OP && no->op == SEER_OP_ADD && cval(b, no->a)) {
+                u256 t; /* c1 + (c2 + X) */
+                u256_add(&t, cval(b, c), cval(b, no->a));
+                uint32_t rest = no->b;
+                return mk_op(b, SEER_OP_ADD, mk_const(b, &t), rest, 0);
+            }
+            if (!c) {
+                const an_node *nx = &b->s->nodes[x], *ny = &b->s->nodes[y];
+                if (nx->kind == AN_OP && nx->op == SEER_OP_ADD && cval(b, nx->a)) {
+                    uint32_t k = nx->a, rest = mk_op(b, SEER_OP_ADD, nx->b, y, 0);
+                    return mk_op(b, SEER_OP_ADD, k, rest, 0); /* (c + X) + Y */
+                }
+                if (ny->kind == AN_OP && ny->op == SEER_OP_ADD && cval(b, ny->a)) {
+                    uint32_t k = ny->a, rest = mk_op(b, SEER_OP_ADD, x, ny->b, 0);
+                    return mk_op(b, SEER_OP_ADD, k, rest, 0); /* X + (c + Y) */
+                }
+            }
+        }
+        if (op == SEER_OP_ADD && !cx && !cy && x < y) { /* x + y and y + x: one node */
+            uint32_t t = x;
+            x = y;
+            y = t;
+        }
         /* Commutative ops: constants first, so x+1 and 1+x are one node. */
         if ((op == SEER_OP_ADD || op == SEER_OP_MUL || op == SEER_OP_AND || op == SEER_OP_OR ||
              op == SEER_OP_XOR || op == SEER_OP_EQ) &&
@@ -502,47 +623,401 @@ static void mem_clobber(astate *st)
     st->fwd = 0;
 }
 
-/* Memory is a list of 32-byte words in write order; a later word takes
- * precedence where words overlap, so Solidity's unaligned argument
- * encoding (selector at p, arguments from p+4) stays exact. */
-static void mem_store(builder *b, astate *st, uint32_t off, uint32_t v)
+/* ---- value ranges ---- */
+
+#define U128_INF (~(u128)0)
+
+static u128 sat_add(u128 x, u128 y)
 {
-    (void)b;
-    if (st->fwd && off + 32 > st->fwd_off)
+    return x > U128_INF - y ? U128_INF : x + y;
+}
+
+static void range(const builder *b, const astate *st, uint32_t id, u128 *lo, u128 *hi, int depth);
+
+static void fact_add(builder *b, astate *st, uint32_t node, u128 lo, u128 hi)
+{
+    if (!node || cval(b, node) || us_get(b, node))
+        return;
+    u128 clo, chi;
+    range(b, st, node, &clo, &chi, 0);
+    if (lo <= clo && hi >= chi)
+        return; /* nothing new: keep the room for facts that tell */
+    for (uint32_t i = 0; i < st->nfacts; i++)
+        if (st->facts[i].node == node) {
+            if (hi < st->facts[i].hi)
+                st->facts[i].hi = hi;
+            if (lo > st->facts[i].lo)
+                st->facts[i].lo = lo;
+            return;
+        }
+    if (st->nfacts == NFACTS)
+        return; /* not learning it is sound; the set only grows, so loops converge */
+    memset(&st->facts[st->nfacts], 0, sizeof st->facts[0]);
+    st->facts[st->nfacts].node = node;
+    st->facts[st->nfacts].lo = lo;
+    st->facts[st->nfacts].hi = hi;
+    st->nfacts++;
+}
+
+/* Whether node x occurs in expression id (depth-limited). */
+static bool occurs(const builder *b, uint32_t id, uint32_t x, int depth)
+{
+    if (id == x)
+        return true;
+    const an_node *n = &b->s->nodes[id];
+    if (depth > 6 || n->kind != AN_OP)
+        return false;
+    return (n->a && occurs(b, n->a, x, depth + 1)) || (n->b && occurs(b, n->b, x, depth + 1)) ||
+           (n->c && occurs(b, n->c, x, depth + 1));
+}
+
+/* Whether a range of x can tell memory entries apart: x occurs in a
+ * symbolic base or region length. Facts that cannot are not kept, so
+ * paths that differ only in them still merge. */
+static bool fact_useful(const builder *b, const astate *st, uint32_t x)
+{
+    for (uint32_t i = 0; i < st->nmem; i++)
+        if ((st->mem[i].base && occurs(b, st->mem[i].base, x, 0)) ||
+            (st->mem[i].kind != MEM_WORD && occurs(b, st->mem[i].rlen, x, 0)))
+            return true;
+    return false;
+}
+
+/* A fact from a condition the path took (`pol`: its truth). */
+static void fact_cond(builder *b, astate *st, uint32_t cond, bool pol)
+{
+    const an_node *n = &b->s->nodes[cond];
+    for (int i = 0; i < 8 && n->kind == AN_OP && n->op == SEER_OP_ISZERO; i++) {
+        pol = !pol;
+        cond = n->a;
+        n = &b->s->nodes[cond];
+    }
+    if (n->kind != AN_OP || (n->op != SEER_OP_LT && n->op != SEER_OP_GT))
+        return;
+    /* LT: a < b; GT: a > b. As x < y (strict) or x <= y. */
+    bool strict = pol;
+    bool swap = (n->op == SEER_OP_LT) != pol; /* LT false: b <= a; GT true: b < a */
+    uint32_t x = swap ? n->b : n->a, y = swap ? n->a : n->b;
+    if (!fact_useful(b, st, cval(b, y) ? x : y))
+        return;
+    const u256 *c = cval(b, y), *d = cval(b, x);
+    if (c && u256_fits_u64(c) && !(strict && u256_is_zero(c)))
+        fact_add(b, st, x, 0, (u128)c->w[0] - (strict ? 1 : 0));
+    else if (d && u256_fits_u64(d))
+        fact_add(b, st, y, (u128)d->w[0] + (strict ? 1 : 0), U128_INF);
+}
+
+/* [lo, hi] holding the value of a node on this path (hi U128_INF: any). */
+static void range(const builder *b, const astate *st, uint32_t id, u128 *lo, u128 *hi, int depth)
+{
+    const an_node *n = &b->s->nodes[id];
+    *lo = 0;
+    *hi = U128_INF;
+    if (n->kind == AN_CONST) {
+        if (n->k.w[2] == 0 && n->k.w[3] == 0)
+            *lo = *hi = ((u128)n->k.w[1] << 64) | n->k.w[0];
+        else
+            *lo = U128_INF;
+        return;
+    }
+    u128 flo = 0;
+    for (uint32_t i = 0; i < st->nfacts; i++)
+        if (st->facts[i].node == id) {
+            *hi = st->facts[i].hi;
+            flo = st->facts[i].lo;
+        }
+    *lo = flo;
+    if (n->kind != AN_OP || depth > 10)
+        return;
+    u128 al, ah, bl, bh;
+    switch (n->op) {
+    case SEER_OP_ADD:
+        range(b, st, n->a, &al, &ah, depth + 1);
+        range(b, st, n->b, &bl, &bh, depth + 1);
+        if (ah < ((u128)1 << 126) && bh < ((u128)1 << 126)) {
+            *lo = al + bl > flo ? al + bl : flo;
+            if (ah + bh < *hi)
+                *hi = ah + bh;
+        }
+        break;
+    case SEER_OP_MUL:
+        range(b, st, n->a, &al, &ah, depth + 1);
+        range(b, st, n->b, &bl, &bh, depth + 1);
+        if (ah <= UINT64_MAX && bh <= UINT64_MAX) {
+            *lo = al * bl > flo ? al * bl : flo;
+            if (ah * bh < *hi)
+                *hi = ah * bh;
+        }
+        break;
+    case SEER_OP_AND:
+        range(b, st, n->a, &al, &ah, depth + 1);
+        range(b, st, n->b, &bl, &bh, depth + 1);
+        if (ah < *hi)
+            *hi = ah;
+        if (bh < *hi)
+            *hi = bh;
+        break;
+    case SEER_OP_SHR:
+    case SEER_OP_DIV: {
+        /* SHR(shift, x) and DIV(x, d) with a constant shift or divisor */
+        uint32_t xs = n->op == SEER_OP_SHR ? n->b : n->a, ks = n->op == SEER_OP_SHR ? n->a : n->b;
+        const u256 *k = cval(b, ks);
+        if (!k || !u256_fits_u64(k) || (n->op == SEER_OP_SHR && k->w[0] > 127) || k->w[0] == 0)
+            break;
+        range(b, st, xs, &al, &ah, depth + 1);
+        if (ah == U128_INF)
+            break;
+        u128 h = n->op == SEER_OP_SHR ? ah >> k->w[0] : ah / k->w[0];
+        u128 l = n->op == SEER_OP_SHR ? al >> k->w[0] : al / k->w[0];
+        *lo = l > flo ? l : flo;
+        if (h < *hi)
+            *hi = h;
+        break;
+    }
+    case SEER_OP_SHL: {
+        const u256 *k = cval(b, n->a);
+        if (!k || !u256_fits_u64(k) || k->w[0] > 60)
+            break;
+        range(b, st, n->b, &al, &ah, depth + 1);
+        if (ah < ((u128)1 << 64)) {
+            *lo = (al << k->w[0]) > flo ? al << k->w[0] : flo;
+            if ((ah << k->w[0]) < *hi)
+                *hi = ah << k->w[0];
+        }
+        break;
+    }
+    case SEER_OP_LT:
+    case SEER_OP_GT:
+    case SEER_OP_SLT:
+    case SEER_OP_SGT:
+    case SEER_OP_EQ:
+    case SEER_OP_ISZERO:
+        if (*hi > 1)
+            *hi = 1;
+        break;
+    default: break;
+    }
+    if (*lo > *hi)
+        *lo = *hi; /* a contradiction: the path cannot run; any range holds */
+}
+
+/* An address as base + off (see mem_ent). False when neither a small
+ * constant nor a stable node plus a small constant. */
+static bool maddr(const builder *b, uint32_t n, uint32_t *base, int64_t *off)
+{
+    const u256 *c = cval(b, n);
+    if (c) {
+        if (!u256_fits_u64(c) || c->w[0] > UINT32_MAX - 2048)
+            return false;
+        *base = 0;
+        *off = (int64_t)c->w[0];
+        return true;
+    }
+    const an_node *nd = &b->s->nodes[n];
+    *base = n;
+    *off = 0;
+    if (nd->kind == AN_OP && nd->op == SEER_OP_ADD && (c = cval(b, nd->a)) != NULL) {
+        if (c->w[1] == 0 && c->w[2] == 0 && c->w[3] == 0 && c->w[0] < ((uint64_t)1 << 31))
+            *off = (int64_t)c->w[0];
+        else if (c->w[1] == UINT64_MAX && c->w[2] == UINT64_MAX && c->w[3] == UINT64_MAX &&
+                 c->w[0] >= UINT64_MAX - ((uint64_t)1 << 31))
+            *off = -(int64_t)(UINT64_MAX - c->w[0]) - 1;
+        else
+            return false;
+        *base = nd->b;
+    }
+    return !us_get(b, *base);
+}
+
+/* The byte range [lo, hi) an address range may cover: base's range plus
+ * off, `len` bytes long (len U128_INF: to the end). */
+static void addr_range(const builder *b, const astate *st, uint32_t base, int64_t off, u128 len, u128 *lo,
+                       u128 *hi)
+{
+    u128 bl = 0, bh = 0;
+    if (base)
+        range(b, st, base, &bl, &bh, 0);
+    if (bh >= ((u128)1 << 100) || (off < 0 && bl < (u128)(-off))) {
+        *lo = 0;
+        *hi = U128_INF;
+        return;
+    }
+    *lo = off < 0 ? bl - (u128)(-off) : bl + (u128)off;
+    u128 h = off < 0 ? bh - (u128)(-off) : bh + (u128)off;
+    *hi = sat_add(h, len);
+}
+
+static u128 ent_len(const builder *b, const astate *st, const mem_ent *e)
+{
+    if (e->kind == MEM_WORD)
+        return 32;
+    u128 lo, hi;
+    range(b, st, e->rlen, &lo, &hi, 0);
+    return hi;
+}
+
+/* A small signed constant. */
+static bool small_signed(const builder *b, uint32_t id, int64_t *out)
+{
+    const u256 *c = cval(b, id);
+    if (!c)
+        return false;
+    if (c->w[1] == 0 && c->w[2] == 0 && c->w[3] == 0 && c->w[0] < ((uint64_t)1 << 40)) {
+        *out = (int64_t)c->w[0];
+        return true;
+    }
+    if (c->w[1] == UINT64_MAX && c->w[2] == UINT64_MAX && c->w[3] == UINT64_MAX &&
+        c->w[0] >= UINT64_MAX - ((uint64_t)1 << 40)) {
+        *out = -(int64_t)(UINT64_MAX - c->w[0]) - 1;
+        return true;
+    }
+    return false;
+}
+
+static bool bounded(const builder *b, const astate *st, uint32_t id)
+{
+    u128 lo, hi;
+    if (!id)
+        return true;
+    range(b, st, id, &lo, &hi, 0);
+    return hi < ((u128)1 << 100);
+}
+
+/* The least value of a difference of two bounded sums: a small signed
+ * constant, or a bounded range (the sums do not wrap, so the difference
+ * is the integer one). */
+static bool gap_min(const builder *b, const astate *st, uint32_t id, int64_t *out)
+{
+    if (small_signed(b, id, out))
+        return true;
+    u128 lo, hi;
+    range(b, st, id, &lo, &hi, 0);
+    if (hi >= ((u128)1 << 100))
+        return false;
+    *out = lo < ((u128)1 << 40) ? (int64_t)lo : (int64_t)1 << 40;
+    return true;
+}
+
+/* Entry e and the word at base + off are disjoint by their difference:
+ * bases and lengths bounded (so the sums do not wrap) and a constant gap
+ * between the end of one and the start of the other. */
+static bool disjoint_sym(builder *b, const astate *st, const mem_ent *e, uint32_t base, int64_t off)
+{
+    if (!bounded(b, st, base) || !bounded(b, st, e->base) ||
+        (e->kind != MEM_WORD && !bounded(b, st, e->rlen)))
+        return false;
+    uint32_t zero = mk_const64(b, 0);
+    uint32_t rb = base ? base : zero, eb = e->base ? e->base : zero;
+    /* the read starts at or after the entry's end */
+    uint32_t eend = e->kind == MEM_WORD ? eb : mk_op(b, SEER_OP_ADD, eb, e->rlen, 0);
+    int64_t g;
+    if (gap_min(b, st, mk_op(b, SEER_OP_SUB, rb, eend, 0), &g) &&
+        g + off - (e->off + (e->kind == MEM_WORD ? 32 : 0)) >= 0)
+        return true;
+    /* the read ends at or before the entry's start */
+    if (gap_min(b, st, mk_op(b, SEER_OP_SUB, eb, rb, 0), &g) && g + e->off - (off + 32) >= 0)
+        return true;
+    return false;
+}
+
+/* Memory is a list of entries in write order; a later entry takes
+ * precedence where entries overlap, so Solidity's unaligned argument
+ * encoding (selector at p, arguments from p+4) stays exact. */
+static void mem_push(astate *st, const mem_ent *e)
+{
+    if (st->fwd && (e->base || e->off + 32 > (int64_t)st->fwd_off || e->kind != MEM_WORD))
         st->fwd = 0;
     uint32_t o = 0;
     for (uint32_t i = 0; i < st->nmem; i++)
-        if (st->mem[i].off != off)
-            st->mem[o++] = st->mem[i]; /* an equal offset is wholly replaced */
+        if (!(e->kind == MEM_WORD && st->mem[i].kind == MEM_WORD && st->mem[i].base == e->base &&
+              st->mem[i].off == e->off))
+            st->mem[o++] = st->mem[i]; /* an equal word is wholly replaced */
     st->nmem = o;
     if (st->nmem == MEMCAP) {
         mem_clobber(st);
         return;
     }
-    st->mem[st->nmem].off = off;
-    st->mem[st->nmem].v = v;
-    st->nmem++;
+    st->mem[st->nmem++] = *e;
 }
 
-static uint32_t mem_load(builder *b, const astate *st, uint32_t off)
+static void mem_store_at(astate *st, uint32_t base, int64_t off, uint32_t v)
+{
+    mem_ent e;
+    memset(&e, 0, sizeof e);
+    e.base = base;
+    e.off = off;
+    e.v = v;
+    mem_push(st, &e);
+}
+
+/* The word at base + off from the first `top` entries (older ones). */
+static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_t off, uint32_t top,
+                             int depth)
 {
     int owner[32];
+    int nown = 0;
+    for (int k = 0; k < 32; k++)
+        owner[k] = -1;
+    u128 rlo = 0, rhi = 0;
+    bool have_r = false;
+    for (int i = (int)top - 1; i >= 0 && nown < 32; i--) {
+        const mem_ent *e = &st->mem[i];
+        if (e->base == base) {
+            u128 len = ent_len(b, st, e);
+            for (int k = 0; k < 32; k++) {
+                int64_t a = off + k;
+                if (owner[k] < 0 && a >= e->off && (u128)(a - e->off) < len) {
+                    owner[k] = i;
+                    nown++;
+                }
+            }
+            continue;
+        }
+        if (!have_r) {
+            addr_range(b, st, base, off, 32, &rlo, &rhi);
+            have_r = true;
+        }
+        u128 elo, ehi;
+        addr_range(b, st, e->base, e->off, ent_len(b, st, e), &elo, &ehi);
+        if (ehi <= rlo || rhi <= elo || disjoint_sym(b, st, e, base, off))
+            continue; /* disjoint */
+        return b->unk;
+    }
     bool any = false;
     for (int k = 0; k < 32; k++) {
-        owner[k] = -1;
-        for (int i = (int)st->nmem - 1; i >= 0; i--) {
-            uint32_t eo = st->mem[i].off;
-            if (eo <= off + (uint32_t)k && off + (uint32_t)k < eo + 32) {
-                owner[k] = i;
-                any = true;
-                break;
-            }
-        }
         if (owner[k] < 0 && st->clobbered)
             return b->unk;
+        any |= owner[k] >= 0;
     }
     if (!any)
         return mk_const64(b, 0);
+    if (owner[0] >= 0 && st->mem[owner[0]].kind != MEM_WORD) {
+        /* A calldata region: whole, or its end inside this word over
+         * zeros (older memory never written). */
+        const mem_ent *e = &st->mem[owner[0]];
+        bool whole = e->kind == MEM_RCD && depth < 2;
+        for (int k = 1; k < 32 && whole; k++)
+            whole = owner[k] == owner[0];
+        if (!whole)
+            return b->unk;
+        uint32_t older = mem_load_top(b, st, base, off, (uint32_t)owner[0], depth + 1);
+        const u256 *oc = cval(b, older);
+        if (!oc || !u256_is_zero(oc))
+            return b->unk;
+        uint32_t d = mk_const64(b, (uint64_t)(off - e->off));
+        uint32_t w = mk(b, AN_CALLDATA, 0, mk_op(b, SEER_OP_ADD, d, e->v, 0), 0, 0, NULL);
+        const u256 *rl = cval(b, e->rlen);
+        if (rl && u256_fits_u64(rl) && rl->w[0] >= (uint64_t)(off - e->off) + 32)
+            return w;
+        /* rlen > d: the word's first (rlen - d) bytes, else 0 */
+        uint32_t left = mk_op(b, SEER_OP_SUB, e->rlen, d, 0);
+        uint32_t mask = mk_op(b, SEER_OP_NOT,
+                              mk_op(b, SEER_OP_SHR, mk_op(b, SEER_OP_MUL, mk_const64(b, 8), left, 0),
+                                    mk_op(b, SEER_OP_NOT, mk_const64(b, 0), 0, 0), 0),
+                              0, 0);
+        return mk_op(b, SEER_OP_MUL, mk_op(b, SEER_OP_GT, e->rlen, d, 0), mk_op(b, SEER_OP_AND, w, mask, 0),
+                     0);
+    }
     if (owner[0] >= 0 && st->mem[owner[0]].off == off) {
         bool whole = true;
         for (int k = 1; k < 32; k++)
@@ -556,10 +1031,12 @@ static uint32_t mem_load(builder *b, const astate *st, uint32_t off)
         while (k1 + 1 < 32 && owner[k1 + 1] == e)
             k1++;
         if (e >= 0) {
+            if (st->mem[e].kind != MEM_WORD)
+                return b->unk;
             uint32_t v = st->mem[e].v;
             if (v == b->unk || b->s->nodes[v].kind == AN_UNKNOWN)
                 return b->unk;
-            int64_t shift = (int64_t)off - (int64_t)st->mem[e].off; /* bytes */
+            int64_t shift = off - st->mem[e].off; /* bytes */
             uint32_t piece = shift > 0   ? mk_op(b, SEER_OP_SHL, mk_const64(b, (uint64_t)(8 * shift)), v, 0)
                              : shift < 0 ? mk_op(b, SEER_OP_SHR, mk_const64(b, (uint64_t)(-8 * shift)), v, 0)
                                          : v;
@@ -574,35 +1051,80 @@ static uint32_t mem_load(builder *b, const astate *st, uint32_t off)
     return acc;
 }
 
-/* Marks [off, off+len) unknown; symbolic or huge regions clobber all. */
-static void mem_unknown(builder *b, astate *st, uint32_t offn, uint32_t lenn)
+static uint32_t mem_load_at(builder *b, const astate *st, uint32_t base, int64_t off)
 {
-    uint32_t off, len;
-    if (!cval_u32(b, lenn, &len)) {
-        mem_clobber(st);
-        return;
-    }
-    if (len == 0)
-        return;
-    if (!cval_u32(b, offn, &off) || len > 32 * 16 || off > UINT32_MAX - 1024) {
-        mem_clobber(st);
-        return;
-    }
-    for (uint32_t i = 0; i < len; i += 32)
-        mem_store(b, st, off + i, b->unk);
+    return mem_load_top(b, st, base, off, st->nmem, 0);
 }
 
-/* Reads the words of a constant region; false when not derivable. */
+/* Marks [off, off+len) unknown (a region when len is not a small
+ * constant); an offset not derivable clobbers all. */
+static void mem_region(builder *b, astate *st, uint32_t offn, uint32_t lenn, unsigned kind, uint32_t src)
+{
+    uint32_t len, base;
+    int64_t off;
+    if (cval_u32(b, lenn, &len) && len == 0)
+        return;
+    if (!maddr(b, offn, &base, &off)) {
+        mem_clobber(st);
+        return;
+    }
+    if (cval_u32(b, lenn, &len) && len <= 32 * 16) {
+        for (uint32_t i = 0; i < len; i += 32)
+            mem_store_at(st, base, off + i, b->unk);
+        return;
+    }
+    if (cval(b, lenn) && !cval_u32(b, lenn, &len)) {
+        mem_clobber(st); /* no such copy succeeds */
+        return;
+    }
+    /* A length not stable (return data) has no facts: the region then
+     * reaches to the end of memory (ent_len). */
+    mem_ent e;
+    memset(&e, 0, sizeof e);
+    e.base = base;
+    e.off = off;
+    e.rlen = lenn;
+    e.kind = kind;
+    e.v = src;
+    mem_push(st, &e);
+}
+
+static void mem_unknown(builder *b, astate *st, uint32_t offn, uint32_t lenn)
+{
+    mem_region(b, st, offn, lenn, MEM_RUNK, 0);
+}
+
+/* Reads the words of a region of constant length; false when not
+ * derivable. */
 static bool mem_words(builder *b, const astate *st, uint32_t offn, uint32_t lenn, uint32_t *words,
                       uint32_t *n)
 {
-    uint32_t off, len;
-    if (!cval_u32(b, offn, &off) || !cval_u32(b, lenn, &len) || len > 32 * MAX_HASH_WORDS ||
-        off > UINT32_MAX - 2048)
+    uint32_t len, base;
+    int64_t off;
+    if (!maddr(b, offn, &base, &off) || !cval_u32(b, lenn, &len) || len > 32 * MAX_HASH_WORDS)
         return false;
     *n = (len + 31) / 32;
     for (uint32_t i = 0; i < *n; i++)
-        words[i] = mem_load(b, st, off + 32 * i);
+        words[i] = mem_load_at(b, st, base, off + 32 * i);
+    return true;
+}
+
+/* The first words of a region whose length is not a constant (a call's
+ * arguments with a dynamic part): at most MAX_HASH_WORDS, fewer when the
+ * length's range is smaller. Instantiation takes the size from its own
+ * node; where it is larger than the words, the length stays unknown. */
+static bool mem_words_var(builder *b, const astate *st, uint32_t offn, uint32_t lenn, uint32_t *words,
+                          uint32_t *n)
+{
+    uint32_t base;
+    int64_t off;
+    if (cval(b, lenn) || !maddr(b, offn, &base, &off))
+        return false;
+    u128 lo, hi;
+    range(b, st, lenn, &lo, &hi, 0);
+    *n = hi < 32 * MAX_HASH_WORDS ? (uint32_t)(hi + 31) / 32 : MAX_HASH_WORDS;
+    for (uint32_t i = 0; i < *n; i++)
+        words[i] = mem_load_at(b, st, base, off + 32 * i);
     return true;
 }
 
@@ -963,9 +1485,17 @@ static uint64_t state_hash(const astate *st)
         h = mix64(h, st->stack[i]);
     /* Memory as a set: order-independent combination of its entries. */
     uint64_t m = 0;
-    for (uint32_t i = 0; i < st->nmem; i++)
-        m += mix64(st->mem[i].off, st->mem[i].v);
-    return mix64(h, m);
+    for (uint32_t i = 0; i < st->nmem; i++) {
+        const mem_ent *e = &st->mem[i];
+        m += mix64(mix64((uint64_t)e->off, ((uint64_t)e->base << 32) | e->v),
+                   ((uint64_t)e->rlen << 8) | e->kind);
+    }
+    h = mix64(h, m);
+    for (uint32_t i = 0; i < st->nfacts; i++)
+        h = mix64(
+            mix64(mix64(h, st->facts[i].node), (uint64_t)st->facts[i].hi ^ (uint64_t)(st->facts[i].hi >> 64)),
+            (uint64_t)st->facts[i].lo ^ (uint64_t)(st->facts[i].lo >> 64));
+    return h;
 }
 
 static uint32_t *visited_find(builder *b, uint32_t pc, uint64_t key, bool *found)
@@ -1152,25 +1682,37 @@ static bool loop_head(builder *b, astate *st)
     uint32_t nm = 0;
     bool clob = sn->clobbered || st->clobbered;
     for (uint32_t i = 0; i < st->nmem && !clob; i++) {
-        uint32_t other = 0;
+        const mem_ent *e = &st->mem[i];
+        const mem_ent *o = NULL;
         for (uint32_t j = 0; j < sn->nmem; j++)
-            if (sn->mem[j].off == st->mem[i].off)
-                other = sn->mem[j].v;
-        merged[nm].off = st->mem[i].off;
-        merged[nm].v = other == st->mem[i].v ? other : mk(b, AN_LOOPVAR, 1, pc, st->mem[i].off, 0, NULL);
+            if (sn->mem[j].base == e->base && sn->mem[j].off == e->off && sn->mem[j].kind == e->kind &&
+                sn->mem[j].rlen == e->rlen)
+                o = &sn->mem[j];
+        merged[nm] = *e;
+        if (!o || o->v != e->v) {
+            if (e->kind == MEM_WORD)
+                merged[nm].v = mk(b, AN_LOOPVAR, 1, pc, (uint32_t)e->off, e->base, NULL);
+            else
+                merged[nm].kind = MEM_RUNK, merged[nm].v = 0;
+        }
         nm++;
     }
     for (uint32_t j = 0; j < sn->nmem && !clob; j++) {
+        const mem_ent *o = &sn->mem[j];
         bool have = false;
         for (uint32_t i = 0; i < st->nmem; i++)
-            have |= sn->mem[j].off == st->mem[i].off;
+            have |= o->base == st->mem[i].base && o->off == st->mem[i].off && o->kind == st->mem[i].kind &&
+                    o->rlen == st->mem[i].rlen;
         if (!have) {
             if (nm == MEMCAP) {
                 clob = true;
                 break;
             }
-            merged[nm].off = sn->mem[j].off;
-            merged[nm].v = mk(b, AN_LOOPVAR, 1, pc, sn->mem[j].off, 0, NULL);
+            merged[nm] = *o;
+            if (o->kind == MEM_WORD)
+                merged[nm].v = mk(b, AN_LOOPVAR, 1, pc, (uint32_t)o->off, o->base, NULL);
+            else
+                merged[nm].kind = MEM_RUNK, merged[nm].v = 0;
             nm++;
         }
     }
@@ -1181,6 +1723,11 @@ static bool loop_head(builder *b, astate *st)
             memcpy(st->mem, merged, nm * sizeof *merged);
         st->nmem = nm;
     }
+    /* Values this path stored that may change per iteration (a counter
+     * in storage): unknown from here, so the state repeats. */
+    for (uint32_t i = 0; i < st->nsw; i++)
+        if (!cval(b, st->sw[i].val))
+            st->sw[i].val = mk_unknown(b, ((uint64_t)SEER_OP_SSTORE << 32) | pc);
     b->s->widened++;
     *cnt = (uint8_t)unroll; /* the widened state is the new reference */
     snap_save(b, st, si, false);
@@ -1340,14 +1887,15 @@ static uint32_t call_record(builder *b, const an_call *c, const uint32_t *words,
  * on: whole words become AN_RETDATA nodes, a partial one is unknown. */
 static void mem_retdata(builder *b, astate *st, uint32_t c, uint32_t offn, uint32_t srcn, uint32_t lenn)
 {
-    uint32_t off, src, len;
-    if (!cval_u32(b, offn, &off) || !cval_u32(b, srcn, &src) || !cval_u32(b, lenn, &len) || len > 32 * 16 ||
-        off > UINT32_MAX - 1024 || src > UINT32_MAX - 1024) {
+    uint32_t base, src, len;
+    int64_t off;
+    if (!maddr(b, offn, &base, &off) || !cval_u32(b, srcn, &src) || !cval_u32(b, lenn, &len) ||
+        len > 32 * 16 || src > UINT32_MAX - 1024) {
         mem_unknown(b, st, offn, lenn);
         return;
     }
     for (uint32_t i = 0; i < len; i += 32)
-        mem_store(b, st, off + i, len - i >= 32 ? mk(b, AN_RETDATA, 0, c, src + i, 0, NULL) : b->unk);
+        mem_store_at(st, base, off + i, len - i >= 32 ? mk(b, AN_RETDATA, 0, c, src + i, 0, NULL) : b->unk);
 }
 
 /* Runs one path until it ends or forks. Frees st when it ends. */
@@ -1460,6 +2008,7 @@ static void run_path(builder *b, astate *st)
         case SEER_OP_NOT: r = mk_op(b, op, a0, 0, 0); break;
         case SEER_OP_KECCAK256: {
             uint32_t words[MAX_HASH_WORDS], n = 0, len;
+            fact_add(b, st, a1, 0, MEM_BOUND);
             if (cval_u32(b, a1, &len) && mem_words(b, st, a0, a1, words, &n))
                 r = mk_keccak(b, words, n, len);
             else
@@ -1542,32 +2091,30 @@ static void run_path(builder *b, astate *st)
         case SEER_OP_LOG3:
         case SEER_OP_LOG4: break;
         case SEER_OP_MLOAD: {
-            uint32_t off;
-            r = cval_u32(b, a0, &off) && off <= UINT32_MAX - 64 ? mem_load(b, st, off) : b->unk;
+            uint32_t base;
+            int64_t off;
+            r = maddr(b, a0, &base, &off) ? mem_load_at(b, st, base, off) : b->unk;
+            fact_add(b, st, a0, 0, MEM_BOUND);
             break;
         }
-        case SEER_OP_MSTORE: {
-            uint32_t off;
-            if (cval_u32(b, a0, &off) && off <= UINT32_MAX - 64)
-                mem_store(b, st, off, a1);
-            else
-                mem_clobber(st);
-            break;
-        }
+        case SEER_OP_MSTORE:
         case SEER_OP_MSTORE8: {
-            uint32_t off;
-            if (cval_u32(b, a0, &off) && off <= UINT32_MAX - 64)
-                mem_store(b, st, off, b->unk);
+            uint32_t base;
+            int64_t off;
+            if (maddr(b, a0, &base, &off))
+                mem_store_at(st, base, off, op == SEER_OP_MSTORE ? a1 : b->unk);
             else
                 mem_clobber(st);
+            fact_add(b, st, a0, 0, MEM_BOUND);
             break;
         }
         case SEER_OP_CALLDATACOPY:
         case SEER_OP_CODECOPY: {
-            uint32_t dst, len;
-            if (!cval_u32(b, a0, &dst) || !cval_u32(b, a2, &len) || len > 32 * 16 ||
-                dst > UINT32_MAX - 1024) {
-                mem_unknown(b, st, a0, a2);
+            uint32_t dst, len, dbase;
+            int64_t doff;
+            fact_add(b, st, a2, 0, MEM_BOUND);
+            if (!maddr(b, a0, &dbase, &doff) || !cval_u32(b, a2, &len) || len > 32 * 16) {
+                mem_region(b, st, a0, a2, op == SEER_OP_CALLDATACOPY ? MEM_RCD : MEM_RUNK, a1);
                 const u256 *src0 = cval(b, a1);
                 if (op == SEER_OP_CALLDATACOPY && cval_u32(b, a0, &dst) && src0 && u256_is_zero(src0) &&
                     b->s->nodes[a2].kind == AN_CDSIZE) {
@@ -1598,11 +2145,12 @@ static void run_path(builder *b, astate *st)
                     u256_from_be32(&cv, w);
                     v = mk_const(b, &cv);
                 }
-                mem_store(b, st, dst + i, v);
+                mem_store_at(st, dbase, doff + i, v);
             }
             break;
         }
         case SEER_OP_RETURNDATACOPY:
+            fact_add(b, st, a2, 0, MEM_BOUND);
             if (st->rdcall == 0 || st->rdcall == UINT32_MAX)
                 mem_unknown(b, st, a0, a2);
             else
@@ -1624,10 +2172,13 @@ static void run_path(builder *b, astate *st)
             c.value = value;
             c.argsize = insz;
             uint32_t words[MAX_HASH_WORDS], n = 0, fo;
+            fact_add(b, st, insz, 0, MEM_BOUND);
+            fact_add(b, st, outsz, 0, MEM_BOUND);
             if (st->fwd && cval_u32(b, inoff, &fo) && fo == st->fwd_off &&
                 b->s->nodes[insz].kind == AN_CDSIZE) {
                 c.args = AN_ARGS_FORWARD;
-            } else if (mem_words(b, st, inoff, insz, words, &n)) {
+            } else if (mem_words(b, st, inoff, insz, words, &n) ||
+                       mem_words_var(b, st, inoff, insz, words, &n)) {
                 c.args = 0; /* call_record places the words */
             } else {
                 c.args = AN_ARGS_UNKNOWN;
@@ -1736,6 +2287,8 @@ static void run_path(builder *b, astate *st)
                 }
                 tk->guard = new_guard(b, gc, 1, g);
                 tk->pc = (uint32_t)t->w[0];
+                if (gc == a1)
+                    fact_cond(b, tk, a1, true);
                 uint32_t sel;
                 if (cond_selector(b, a1, &sel))
                     tk->bucket = selector_bucket(b, sel);
@@ -1747,6 +2300,8 @@ static void run_path(builder *b, astate *st)
                     state_free(b, tk);
             }
             st->guard = new_guard(b, gc, 0, g);
+            if (gc == a1)
+                fact_cond(b, st, a1, false);
             st->pc = next;
             continue;
         }
@@ -1950,6 +2505,7 @@ cleanup:
     free(b.block_seen);
     free(b.sk_none);
     free(b.rd_bits);
+    free(b.us_bits);
     seer_code_free(sc);
     an_summary_free(s);
     return rc;

@@ -1129,6 +1129,61 @@ START_TEST(test_retdata_in_call_args)
 }
 END_TEST
 
+/* Memory moved by a symbolic amount: a copy of calldata of calldata length
+ * at 0xa0 and the free-memory pointer after it (0xa0 + n). The words
+ * stored at that pointer still hash (mapping key), 0x40 survives the
+ * stores above it (their range starts at 0xa0, since a copy that succeeded
+ * is shorter than memory can be), and the copied word, read before those
+ * stores (at n = 0 the first one lands on it), is the calldata, only its
+ * first n bytes when n < 32. */
+START_TEST(test_symbolic_memory)
+{
+    world_fx fx;
+    fx_init(&fx);
+    enum { A_SYM = 0x40 };
+    const char *src = "PUSH1 0x04 CALLDATALOAD\n"
+                      "DUP1 PUSH1 0x24 PUSH1 0xa0 CALLDATACOPY\n"
+                      "PUSH1 0xa0 MLOAD SLOAD POP\n"
+                      "DUP1 PUSH1 0xa0 ADD PUSH1 0x40 MSTORE\n"
+                      "PUSH1 0x40 MLOAD CALLER DUP2 MSTORE PUSH1 0x01 DUP2 PUSH1 0x20 ADD MSTORE\n"
+                      "PUSH1 0x40 DUP2 SHA3 SLOAD POP\n"
+                      "PUSH1 0x40 MLOAD SLOAD POP STOP\n";
+    char *d = describe(&fx, src);
+    ck_assert_msg(strstr(d, "sload storage[keccak(caller, 0x1)]"), "%s", d);
+    ck_assert_msg(strstr(d, "sload storage[add(0xa0, calldata[0x4])]"), "%s", d);
+    ck_assert_msg(!strstr(d, "unknown"), "%s", d);
+    free(d);
+    put_contract(&fx, A_SYM, src);
+    seer_address alice = addr(A_ALICE);
+    u256 aw = word_of(&alice), one = U256_ONE, key = map_slot(&aw, &one);
+    for (int round = 0; round < 2; round++) {
+        /* n = 0x40: the whole word; n = 0x10: its first 16 bytes */
+        u256 w[3], word = {.w = {0x5678, 0, 0x1234, 0}}, want, end;
+        w[0] = u256_from_u64(round == 0 ? 0x40 : 0x10);
+        w[1] = word;
+        w[2] = u256_from_u64(5);
+        want = round == 0 ? word : (u256){.w = {0, 0, 0x1234, 0}};
+        end = u256_from_u64(round == 0 ? 0xe0 : 0xb0);
+        uint8_t cd[4 + 32 * 3];
+        seer_tx tx;
+        mk_tx(&tx, A_ALICE, A_SYM, cd, calldata(cd, 0x55555555, w, 3), (uint64_t)round);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        ck_assert_uint_eq(p.nall_slots, 0);
+        ck_assert(has(&p, A_SYM, SEER_KEY_STORAGE, &key, false));
+        ck_assert(has(&p, A_SYM, SEER_KEY_STORAGE, &end, false));
+        ck_assert(has(&p, A_SYM, SEER_KEY_STORAGE, &want, false));
+        bool resolved;
+        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
+        ck_assert(resolved);
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+    }
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer");
@@ -1166,6 +1221,7 @@ int main(void)
     suite_add_tcase(s, t);
     t = tcase_create("retdata");
     tcase_add_test(t, test_retdata_in_call_args);
+    tcase_add_test(t, test_symbolic_memory);
     suite_add_tcase(s, t);
     t = tcase_create("hostile");
     tcase_set_timeout(t, 60);
