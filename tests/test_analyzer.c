@@ -1184,6 +1184,43 @@ START_TEST(test_symbolic_memory)
 }
 END_TEST
 
+/* A call whose argument size is not a constant (a word, then n bytes of
+ * calldata): its first words are passed, the callee's calldata length is
+ * the size evaluated, and the callee's key derives from the word. */
+START_TEST(test_call_args_dynamic_size)
+{
+    world_fx fx;
+    fx_init(&fx);
+    enum { A_DYNC = 0x41, A_DYNR = 0x42 };
+    put_contract(&fx, A_DYNR, "PUSH1 0x00 CALLDATALOAD SLOAD POP CALLDATASIZE SLOAD POP STOP\n");
+    put_contract(&fx, A_DYNC,
+                 "PUSH1 0x24 CALLDATALOAD PUSH1 0xa0 MSTORE\n"
+                 "PUSH1 0x04 CALLDATALOAD DUP1 PUSH1 0x44 PUSH1 0xc0 CALLDATACOPY\n"
+                 "PUSH1 0x00 PUSH1 0x00 DUP3 PUSH1 0x20 ADD PUSH1 0xa0 PUSH1 0x00\n"
+                 "  PUSH20 0xaa00000000000000000000000000000000000042 GAS CALL POP STOP\n");
+    for (int round = 0; round < 2; round++) {
+        u256 w[4] = {u256_from_u64(round ? 0x30 : 0x05), u256_from_u64(0x777), u256_from_u64(1),
+                     u256_from_u64(2)};
+        u256 x = u256_from_u64(0x777), size = u256_from_u64(round ? 0x50 : 0x25);
+        uint8_t cd[4 + 32 * 4];
+        seer_tx tx;
+        mk_tx(&tx, A_ALICE, A_DYNC, cd, calldata(cd, 0x66666666, w, 4), (uint64_t)round);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        ck_assert_uint_eq(p.nall_slots, 0);
+        ck_assert(has(&p, A_DYNR, SEER_KEY_STORAGE, &x, false));
+        ck_assert(has(&p, A_DYNR, SEER_KEY_STORAGE, &size, false));
+        bool resolved;
+        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
+        ck_assert(resolved);
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+    }
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer");
@@ -1222,6 +1259,7 @@ int main(void)
     t = tcase_create("retdata");
     tcase_add_test(t, test_retdata_in_call_args);
     tcase_add_test(t, test_symbolic_memory);
+    tcase_add_test(t, test_call_args_dynamic_size);
     suite_add_tcase(s, t);
     t = tcase_create("hostile");
     tcase_set_timeout(t, 60);
