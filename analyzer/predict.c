@@ -112,8 +112,9 @@ struct seer_analyzer {
     pthread_rwlock_t mlock;
     struct fmemo **mb;
     size_t mcount, mbytes;
-    uint32_t gen;   /* bumped when a summary leaves the cache (atomic) */
-    uint64_t *hint; /* FMEMO_HINTS keys of frames walked (low 2 bits: walks; atomic) */
+    uint32_t gen;      /* bumped when a summary leaves the cache (atomic) */
+    uint64_t *hint;    /* FMEMO_HINTS keys of frames walked (low 2 bits: walks; atomic) */
+    bool stop_unknown; /* an_set_stop_at_unknown */
 };
 
 static void pool_free(struct scratch *sc);
@@ -1185,6 +1186,7 @@ typedef struct pctx {
     uint32_t ret_walks;            /* return-data walks so far (eval_args) */
     const seer_state_reader *base; /* the caller's reader */
     seer_state_reader wr;          /* base, logging reads for the frame memo */
+    bool stop;                     /* stop once the prediction is "unknown" */
     an_rctx *ext;                  /* an_retdata_eval: summaries from its callback */
     cache_ent **shells;            /* an_retdata_eval: entries wrapping them */
     uint32_t nshells, shells_cap;
@@ -1440,6 +1442,12 @@ static bool guard_may_hold(evalctx *e, uint32_t c)
     u256 v;
     bool t2 = false;
     return !(eval(e, gd->cond, &v, &t2) && (!u256_is_zero(&v)) != (gd->polarity != 0));
+}
+
+/* Whether the rest of the prediction's work can go (an_set_stop_at_unknown). */
+static inline bool cut(const pctx *pc)
+{
+    return pc->stop && pc->p->unknown;
 }
 
 static seer_pred_tier tier_of(const evalctx *e, bool t2)
@@ -2633,7 +2641,8 @@ static int guard_templates(evalctx *e, uint32_t g)
     const frame_in *f = e->f;
     seer_prediction *p = pc->p;
     int rc = 0;
-    for (uint32_t ti = s->gtpl_start[g]; ti < s->gtpl_start[g + 1] && rc == 0 && pc->err == 0; ti++) {
+    for (uint32_t ti = s->gtpl_start[g]; ti < s->gtpl_start[g + 1] && rc == 0 && pc->err == 0 && !cut(pc);
+         ti++) {
         const an_template *t = &s->tpl[s->gtpl[ti]];
         u256 v;
         bool t2 = false;
@@ -2702,6 +2711,8 @@ static int guard_templates(evalctx *e, uint32_t g)
  * replaced by their precomputed lists. */
 static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_tier tier)
 {
+    if (cut(pc))
+        return 0;
     const an_summary *s = ce->s;
     scratch *sc = pc->sc;
     uint64_t cdh = cd_digest(f), sig = frame_sig(s, f, cdh);
@@ -2768,7 +2779,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
         /* Marks: a key guard when entered, any other when its templates
          * were instantiated (the two sets are apart but for the key
          * itself, first in its own list). */
-        while (qh < qt && rc == 0 && pc->err == 0) {
+        while (qh < qt && rc == 0 && pc->err == 0 && !cut(pc)) {
             uint32_t k = queue[qh++];
             for (uint32_t j = ce->kt_start[k]; j < ce->kt_start[k + 1] && rc == 0; j++) {
                 uint32_t g = ce->kt[j];
@@ -2788,7 +2799,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
             }
         }
     } else {
-        while (qh < qt && rc == 0 && pc->err == 0) {
+        while (qh < qt && rc == 0 && pc->err == 0 && !cut(pc)) {
             uint32_t g = queue[qh++];
             rc = guard_templates(&e, g);
             for (uint32_t i = s->gchild_start[g]; i < s->gchild_start[g + 1] && rc == 0 && pc->err == 0;
@@ -2811,6 +2822,16 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     return rc;
 }
 
+void an_set_stop_at_unknown(seer_analyzer *a, bool on)
+{
+    if (!a || a->stop_unknown == on)
+        return;
+    a->stop_unknown = on;
+    /* Frames recorded in one mode would replay differently in the other. */
+    __atomic_add_fetch(&a->gen, 1, __ATOMIC_RELAXED);
+    fmemo_clear(a);
+}
+
 int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_tx *tx,
                              const seer_block_env *env, const seer_state_reader *reader)
 {
@@ -2830,6 +2851,7 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     pc->r = &pc->wr;
     pc->ret_budget = RET_BUDGET;
     pc->max_depth = a->opts.max_call_depth;
+    pc->stop = a->stop_unknown;
     pc->sc = scratch_get(a);
     if (!pc->sc)
         return seer_err(SEER_ENOMEM, "prediction scratch");
@@ -2888,7 +2910,7 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
         if (rc == 0)
             rc = an_instantiate(pc, ce, &f, SEER_PRED_STATIC);
     }
-    if (rc == 0)
+    if (rc == 0 && !cut(pc))
         rc = finish_creates(pc);
     scratch_put(a, pc->sc);
     if (rc < 0) {
