@@ -1221,6 +1221,67 @@ START_TEST(test_call_args_dynamic_size)
 }
 END_TEST
 
+/* an_set_stop_at_unknown: a prediction that ends "unknown" keeps its
+ * first reason and a subset of its keys (UNKCALL calls UNKC, which jumps
+ * to a stored target, then TOKEN.transfer: that call's keys are not
+ * derived); one that does not is unchanged. */
+START_TEST(test_stop_at_unknown)
+{
+    world_fx fx;
+    fx_init(&fx);
+    enum { A_UNKC = 0x22, A_UNKCALL = 0x23 };
+    put_contract(&fx, A_UNKC, "PUSH1 0x01 PUSH1 0x01 SSTORE PUSH1 0x05 SLOAD JUMP\n");
+    put_contract(
+        &fx, A_UNKCALL,
+        "PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00\n"
+        "  PUSH20 0xaa00000000000000000000000000000000000022 GAS STATICCALL POP\n"
+        "PUSH4 0xa9059cbb PUSH1 0xe0 SHL PUSH1 0x00 MSTORE\n"
+        "PUSH20 0xaa00000000000000000000000000000000000011 PUSH1 0x04 MSTORE PUSH1 0x01 PUSH1 0x24 MSTORE\n"
+        "PUSH1 0x00 PUSH1 0x00 PUSH1 0x44 PUSH1 0x00 PUSH1 0x00\n"
+        "  PUSH20 0xaa00000000000000000000000000000000000001 GAS CALL POP STOP\n");
+    seer_analyzer *stop;
+    ck_assert_int_eq(seer_analyzer_new(&stop, NULL), 0);
+    an_set_stop_at_unknown(stop, true);
+    seer_address bob = addr(A_BOB), uc = addr(A_UNKCALL);
+    u256 w[2] = {word_of(&bob), u256_from_u64(7)}, one = U256_ONE, zero = U256_ZERO, ucw = word_of(&uc),
+         from_bal = map_slot(&ucw, &zero);
+    uint8_t cd[4 + 64];
+    size_t tlen = calldata(cd, 0xa9059cbb, w, 2);
+    for (int round = 0; round < 4; round++) { /* walks, then the frame memo's replays */
+        for (int k = 0; k < 2; k++) {
+            seer_tx tx;
+            mk_tx(&tx, A_ALICE, k == 0 ? A_UNKCALL : A_TOKEN, cd, k == 0 ? 4 : tlen, (uint64_t)round);
+            seer_prediction p, q;
+            predict(&fx, &p, &tx);
+            ck_assert_int_eq(seer_analyzer_predict_tx(stop, &q, &tx, &fx.env, &fx.reader), 0);
+            ck_assert_int_eq(p.unknown, k == 0);
+            ck_assert_int_eq(q.unknown, p.unknown);
+            if (p.unknown) {
+                ck_assert_str_eq(q.unknown_why, p.unknown_why);
+                for (size_t i = 0; i < q.nkeys; i++) {
+                    bool in = false;
+                    for (size_t j = 0; j < p.nkeys && !in; j++)
+                        in = !memcmp(&p.keys[j].key, &q.keys[i].key, sizeof(seer_key)) &&
+                             p.keys[j].write == q.keys[i].write;
+                    ck_assert_msg(in, "key %zu of the stopped prediction not in the full one", i);
+                }
+                ck_assert(has(&q, A_UNKC, SEER_KEY_STORAGE, &one, true));
+                ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &from_bal, false));
+                ck_assert(!has(&q, A_TOKEN, SEER_KEY_STORAGE, &from_bal, false));
+                ck_assert_uint_lt(q.nkeys, p.nkeys);
+            } else {
+                assert_same_prediction(&p, &q, round);
+            }
+            seer_prediction_clear(&p);
+            seer_prediction_clear(&q);
+            seer_tx_clear(&tx);
+        }
+    }
+    seer_analyzer_free(stop);
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer");
@@ -1260,6 +1321,9 @@ int main(void)
     tcase_add_test(t, test_retdata_in_call_args);
     tcase_add_test(t, test_symbolic_memory);
     tcase_add_test(t, test_call_args_dynamic_size);
+    suite_add_tcase(s, t);
+    t = tcase_create("stop");
+    tcase_add_test(t, test_stop_at_unknown);
     suite_add_tcase(s, t);
     t = tcase_create("hostile");
     tcase_set_timeout(t, 60);
