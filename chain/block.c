@@ -700,6 +700,31 @@ fail:
     return rc;
 }
 
+int seer_block_admit_tx(const seer_block *b, size_t i, seer_fork fork, uint64_t chain_id,
+                        const char **exception)
+{
+    const char *ex = NULL;
+    seer_tx *tx = &b->txs[i];
+    int rc = 0;
+    if (!seer_tx_type_allowed(tx->type, fork)) {
+        ex = seer_txex_type_not_supported;
+        rc = seer_err(SEER_ETX, "transaction %zu: type %u not allowed under %s", i, tx->type,
+                      seer_fork_name(fork));
+    } else if ((rc = seer_tx_check_chain_id(tx, chain_id, &ex)) < 0 ||
+               (rc = seer_tx_recover_sender_ex(tx, fork, &ex)) < 0) {
+        seer_err_wrap(rc, "transaction %zu: ", i);
+    } else if (fork >= SEER_FORK_LONDON && u256_lt(&tx->max_fee, &b->header.base_fee)) {
+        /* EIP-1559's fee cap is checked before the intrinsic gas: the
+         * fixtures name it when both fail. */
+        ex = seer_txex_insufficient_max_fee_per_gas;
+        rc = seer_err(SEER_ETX, "transaction %zu: max fee per gas below the block's base fee", i);
+    } else if ((rc = seer_tx_check_static(tx, fork, &ex)) < 0) {
+        seer_err_wrap(rc, "transaction %zu: ", i);
+    }
+    set_ex(exception, rc < 0 ? ex : NULL);
+    return rc;
+}
+
 int seer_block_admit_txs(seer_block *b, seer_fork fork, uint64_t chain_id, size_t *bad,
                          const char **exception)
 {
@@ -707,28 +732,10 @@ int seer_block_admit_txs(seer_block *b, seer_fork fork, uint64_t chain_id, size_
     if (!b)
         return SEER_EINVAL;
     for (size_t i = 0; i < b->ntxs; i++) {
-        const char *ex = NULL;
-        seer_tx *tx = &b->txs[i];
-        int rc = 0;
-        if (!seer_tx_type_allowed(tx->type, fork)) {
-            ex = seer_txex_type_not_supported;
-            rc = seer_err(SEER_ETX, "transaction %zu: type %u not allowed under %s", i, tx->type,
-                          seer_fork_name(fork));
-        } else if ((rc = seer_tx_check_chain_id(tx, chain_id, &ex)) < 0 ||
-                   (rc = seer_tx_recover_sender_ex(tx, fork, &ex)) < 0) {
-            seer_err_wrap(rc, "transaction %zu: ", i);
-        } else if (fork >= SEER_FORK_LONDON && u256_lt(&tx->max_fee, &b->header.base_fee)) {
-            /* EIP-1559's fee cap is checked before the intrinsic gas: the
-             * fixtures name it when both fail. */
-            ex = seer_txex_insufficient_max_fee_per_gas;
-            rc = seer_err(SEER_ETX, "transaction %zu: max fee per gas below the block's base fee", i);
-        } else if ((rc = seer_tx_check_static(tx, fork, &ex)) < 0) {
-            seer_err_wrap(rc, "transaction %zu: ", i);
-        }
+        int rc = seer_block_admit_tx(b, i, fork, chain_id, exception);
         if (rc < 0) {
             if (bad)
                 *bad = i;
-            set_ex(exception, ex);
             return rc;
         }
     }

@@ -136,6 +136,15 @@ int seer_block_decode(seer_block *b, const uint8_t *raw, size_t len, const char 
  *           SEER_ETX, SEER_ENOMEM. */
 int seer_block_from_json(seer_block *b, struct json_object *json_obj, const char *file);
 
+/** Admits transaction `i` of `b` under `fork`: recovers its sender and
+ *  applies the static rules of seer_block_admit_txs (type allowed, chain id,
+ *  signature, fee cap against the block's base fee, intrinsic gas, ...).
+ *  Safe to call for different `i` from several threads at once.
+ *  Returns: 0, or SEER_ETX / SEER_ESIG with *exception the ethereum/tests
+ *           name (NULL on success). */
+int seer_block_admit_tx(const seer_block *b, size_t i, seer_fork fork, uint64_t chain_id,
+                        const char **exception);
+
 /** Recovers every transaction's sender under `fork` and applies the
  *  static admission rules (type allowed, chain id, signature, intrinsic
  *  gas, ...; vm/tx.h's seer_tx_admit).

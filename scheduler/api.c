@@ -467,6 +467,91 @@ static void key_text(char *buf, size_t cap, const seer_key *k)
     }
 }
 
+/* The block's conflict graph for reports: admitted, run serially once for
+ * each transaction's gas (and, with actual, its recorded set), then the
+ * predicted sets unless actual. On success the caller owns sets[0..n),
+ * w, br and g; on failure too (clear them either way). */
+static int report_graph(seer_sched_graph *g, seer_access_set *sets, uint64_t *w, seer_block_result *br,
+                        const seer_prestate *ps, seer_block *b, bool actual, seer_analyzer *an,
+                        uint64_t chain_id)
+{
+    size_t n = b->ntxs;
+    seer_fork fork = seer_mainnet_fork(b->header.number, b->header.timestamp);
+    size_t bad;
+    const char *ex;
+    int rc = seer_sched_admit_txs(b, fork, chain_id, 0, &bad, &ex);
+    if (rc < 0)
+        return rc;
+    seer_overlay *ov = NULL;
+    if ((rc = seer_overlay_new(&ov, ps->reader)) < 0)
+        return rc;
+    seer_exec_target tgt = {seer_overlay_reader(ov), ov_apply, NULL, ov};
+    rc = seer_sched_record_actual(sets, br, &tgt, b, fork, chain_id);
+    seer_overlay_free(ov);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        w[i] = i < br->nreceipts ? br->receipts[i].gas_used : b->txs[i].gas_limit;
+    if (!actual) {
+        seer_block_env env;
+        seer_block_env_from_header(&env, &b->header, fork, chain_id);
+        for (size_t i = 0; i < n; i++)
+            seer_access_set_clear(&sets[i]);
+        if ((rc = seer_sched_predict(sets, b, NULL, n, &env, &ps->reader, an, 0)) < 0)
+            return rc;
+    }
+    return seer_sched_graph_build(g, sets, n, w, NULL);
+}
+
+static void sets_free(seer_access_set *sets, size_t n)
+{
+    if (sets) {
+        for (size_t i = 0; i < n; i++)
+            seer_access_set_clear(&sets[i]);
+        free(sets);
+    }
+}
+
+int seer_sched_model(seer_sched_stats *out, const seer_prestate *ps, seer_block *b,
+                     const seer_sched_options *opts)
+{
+    static const seer_sched_options defaults = SEER_SCHED_OPTIONS_INIT;
+    if (!out || !ps || !b)
+        return SEER_EINVAL;
+    if (!opts)
+        opts = &defaults;
+    memset(out, 0, sizeof *out);
+    size_t n = b->ntxs;
+    seer_access_set *sets = calloc(n ? n : 1, sizeof *sets);
+    uint64_t *w = calloc(n ? n : 1, sizeof *w);
+    seer_block_result br;
+    memset(&br, 0, sizeof br);
+    seer_sched_graph g;
+    memset(&g, 0, sizeof g);
+    int rc = SEER_ENOMEM;
+    if (sets && w &&
+        (rc = report_graph(&g, sets, w, &br, ps, b, false, opts->analyzer, opts->chain_id)) == 0) {
+        static const unsigned tp5[5] = {4, 8, 16, 32, 64};
+        out->mode = SEER_SCHED_REPLAY;
+        out->txs = n;
+        out->gas = g.total_gas;
+        out->levels = g.nlevels;
+        out->critical_gas = g.critical_gas;
+        out->ideal_speedup = g.critical_gas ? (double)g.total_gas / (double)g.critical_gas : 1.0;
+        for (int k = 0; k < 5; k++) {
+            uint64_t ms = seer_sched_graph_list_makespan(&g, w, tp5[k]);
+            out->modeled_speedup[k] = ms ? (double)g.total_gas / (double)ms : 1.0;
+            if (out->modeled_speedup[k] > tp5[k])
+                out->modeled_speedup[k] = tp5[k];
+        }
+    }
+    sets_free(sets, n);
+    free(w);
+    seer_sched_graph_clear(&g);
+    seer_block_result_clear(&br);
+    return rc;
+}
+
 int seer_sched_graph_write(FILE *f, const seer_prestate *ps, seer_block *b,
                            const seer_sched_graph_options *opts)
 {
@@ -476,12 +561,10 @@ int seer_sched_graph_write(FILE *f, const seer_prestate *ps, seer_block *b,
     if (!opts)
         opts = &defaults;
     size_t n = b->ntxs;
-    seer_fork fork = seer_mainnet_fork(b->header.number, b->header.timestamp);
     seer_access_set *sets = calloc(n ? n : 1, sizeof *sets);
     uint64_t *w = calloc(n ? n : 1, sizeof *w);
     size_t *order = malloc((n ? n : 1) * sizeof *order);
     uint32_t *batch = malloc((n ? n : 1) * sizeof *batch);
-    seer_overlay *ov = NULL;
     seer_block_result br;
     memset(&br, 0, sizeof br);
     seer_sched_graph g;
@@ -491,27 +574,7 @@ int seer_sched_graph_write(FILE *f, const seer_prestate *ps, seer_block *b,
     int rc = SEER_ENOMEM;
     if (!sets || !w || !order || !batch)
         goto out;
-    size_t bad;
-    const char *ex;
-    if ((rc = seer_sched_admit_txs(b, fork, opts->chain_id, 0, &bad, &ex)) < 0)
-        goto out;
-    /* a serial run for the real gas (and the actual sets) */
-    if ((rc = seer_overlay_new(&ov, ps->reader)) < 0)
-        goto out;
-    seer_exec_target tgt = {seer_overlay_reader(ov), ov_apply, NULL, ov};
-    if ((rc = seer_sched_record_actual(sets, &br, &tgt, b, fork, opts->chain_id)) < 0)
-        goto out;
-    for (size_t i = 0; i < n; i++)
-        w[i] = i < br.nreceipts ? br.receipts[i].gas_used : b->txs[i].gas_limit;
-    if (!opts->actual) {
-        seer_block_env env;
-        seer_block_env_from_header(&env, &b->header, fork, opts->chain_id);
-        for (size_t i = 0; i < n; i++)
-            seer_access_set_clear(&sets[i]);
-        if ((rc = seer_sched_predict(sets, b, NULL, n, &env, &ps->reader, opts->analyzer, 0)) < 0)
-            goto out;
-    }
-    if ((rc = seer_sched_graph_build(&g, sets, n, w, NULL)) < 0)
+    if ((rc = report_graph(&g, sets, w, &br, ps, b, opts->actual, opts->analyzer, opts->chain_id)) < 0)
         goto out;
     uint32_t nb = 0;
     size_t norder = 0;
@@ -573,17 +636,12 @@ int seer_sched_graph_write(FILE *f, const seer_prestate *ps, seer_block *b,
     }
     rc = ferror(f) ? seer_err(SEER_EIO, "graph: write failed") : 0;
 out:
-    if (sets) {
-        for (size_t i = 0; i < n; i++)
-            seer_access_set_clear(&sets[i]);
-        free(sets);
-    }
+    sets_free(sets, n);
     free(w);
     free(order);
     free(batch);
     free(hot);
     seer_sched_graph_clear(&g);
     seer_block_result_clear(&br);
-    seer_overlay_free(ov);
     return rc;
 }

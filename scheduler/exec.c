@@ -214,21 +214,6 @@ typedef struct admit_job {
     atomic_size_t bad; /* lowest failing index, SIZE_MAX none */
 } admit_job;
 
-static int admit_one(seer_tx *tx, seer_fork fork, uint64_t chain_id, size_t i, const char **ex)
-{
-    int rc = 0;
-    if (!seer_tx_type_allowed(tx->type, fork)) {
-        *ex = seer_txex_type_not_supported;
-        rc = seer_err(SEER_ETX, "transaction %zu: type %u not allowed under %s", i, tx->type,
-                      seer_fork_name(fork));
-    } else if ((rc = seer_tx_check_chain_id(tx, chain_id, ex)) < 0 ||
-               (rc = seer_tx_recover_sender_ex(tx, fork, ex)) < 0 ||
-               (rc = seer_tx_check_static(tx, fork, ex)) < 0) {
-        seer_err_wrap(rc, "transaction %zu: ", i);
-    }
-    return rc;
-}
-
 static void admit_worker(pool *p, unsigned wid, void *arg)
 {
     admit_job *j = arg;
@@ -237,7 +222,7 @@ static void admit_worker(pool *p, unsigned wid, void *arg)
         if (i >= j->b->ntxs)
             break;
         const char *ex = NULL;
-        if (admit_one(&j->b->txs[i], j->fork, j->chain_id, i, &ex) < 0) {
+        if (seer_block_admit_tx(j->b, i, j->fork, j->chain_id, &ex) < 0) {
             size_t cur = atomic_load(&j->bad);
             while (i < cur && !atomic_compare_exchange_weak(&j->bad, &cur, i))
                 ;
@@ -271,7 +256,7 @@ int seer_sched_admit_txs(seer_block *b, seer_fork fork, uint64_t chain_id, unsig
     /* again on this thread, for the detail message and the exception of
      * the lowest failing transaction (what the serial check reports) */
     const char *ex = NULL;
-    rc = admit_one(&b->txs[k], fork, chain_id, k, &ex);
+    rc = seer_block_admit_tx(b, k, fork, chain_id, &ex);
     if (bad)
         *bad = k;
     if (exception)
@@ -311,7 +296,7 @@ static void predict_worker(pool *p, unsigned wid, void *arg)
         size_t pos = j->pick ? j->pick[i] : i;
         if (j->admit) {
             const char *ex = NULL;
-            if (admit_one(&j->b->txs[pos], j->fork, j->chain_id, pos, &ex) < 0) {
+            if (seer_block_admit_tx(j->b, pos, j->fork, j->chain_id, &ex) < 0) {
                 size_t cur = atomic_load(&j->bad);
                 while (pos < cur && !atomic_compare_exchange_weak(&j->bad, &cur, pos))
                     ;
@@ -375,7 +360,7 @@ static int admit_predict_pick(pool *p, unsigned threads, seer_access_set *sets, 
     if (rc < 0 || k == SIZE_MAX)
         return rc;
     const char *ex = NULL;
-    rc = admit_one(&b->txs[k], fork, chain_id, k, &ex);
+    rc = seer_block_admit_tx(b, k, fork, chain_id, &ex);
     return rc < 0 ? rc : seer_err(SEER_EINTERNAL, "transaction %zu: admission not repeatable", k);
 }
 
@@ -1073,7 +1058,7 @@ static void pipe_admit(pipe_job *j, size_t i)
     if (i > atomic_load(&j->bad))
         return;
     const char *ex = NULL;
-    if (admit_one(&j->b->txs[i], j->fork, j->chain_id, i, &ex) < 0) {
+    if (seer_block_admit_tx(j->b, i, j->fork, j->chain_id, &ex) < 0) {
         size_t cur = atomic_load(&j->bad);
         while (i < cur && !atomic_compare_exchange_weak(&j->bad, &cur, i))
             ;
@@ -1473,7 +1458,7 @@ int seer_par_exec_block(seer_block_result *out, seer_par_stats *stats, const see
              * transaction (what the serial check reports); nothing of the
              * lane reaches the target */
             const char *ex = NULL;
-            rc = admit_one(&vb.txs[k], fork, chain_id, k, &ex);
+            rc = seer_block_admit_tx(&vb, k, fork, chain_id, &ex);
             if (rc >= 0)
                 rc = seer_err(SEER_EINTERNAL, "transaction %zu: admission not repeatable", k);
             goto fail;

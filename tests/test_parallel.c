@@ -608,6 +608,38 @@ START_TEST(test_pipeline_invalid)
                 b->txs[refuse[c][k]].s = keep[k];
     }
 
+    /* refused for a fee cap below the block's base fee: serial admission's
+     * rule, which the parallel admission once skipped (the block then ran
+     * with an exception where serial mode refuses it) */
+    ck_assert_int_ge(fork, SEER_FORK_LONDON);
+    ck_assert(!u256_is_zero(&b->header.base_fee));
+    for (int c = 0; c < 2; c++) {
+        seer_tx *tx = &b->txs[c ? n - 1 : n / 2];
+        u256 kf = tx->max_fee, kg = tx->gas_price, kp = tx->max_priority_fee, one = u256_from_u64(1);
+        u256_sub(&tx->max_fee, &b->header.base_fee, &one);
+        tx->gas_price = tx->max_priority_fee = tx->max_fee;
+        size_t bad = SIZE_MAX;
+        const char *ex = NULL;
+        int rs = seer_block_admit_txs(b, fork, 1, &bad, &ex);
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", seer_error_detail());
+        ck_assert_int_lt(rs, 0);
+        ck_assert_uint_eq(bad, c ? n - 1 : n / 2);
+        ck_assert_str_eq(ex, seer_txex_insufficient_max_fee_per_gas);
+        for (size_t k = 0; k < ncfg; k++) {
+            outcome par;
+            run_pipe(&par, ps, b, &cfgs[k], an, NULL);
+            ck_assert_msg(
+                par.rc == rs && strcmp(seer_error_detail(), msg) == 0,
+                "fee cap below base fee at tx %zu: pipeline at %u threads gave %d (%s), serial %d (%s)", bad,
+                cfgs[k].threads, par.rc, seer_error_detail(), rs, msg);
+            outcome_clear(&par);
+        }
+        tx->max_fee = kf;
+        tx->gas_price = kg;
+        tx->max_priority_fee = kp;
+    }
+
     /* invalid on the state: early (the lane meets it) and late */
     const size_t invalid[3] = {2, n / 2, n - 2};
     for (int c = 0; c < 3; c++) {
@@ -641,6 +673,77 @@ START_TEST(test_pipeline_invalid)
     remove(codes);
     remove(blk);
     rmdir(dir);
+}
+END_TEST
+
+/* seer_sched_model: the whole block's predicted DAG. ERC-20 transfers from
+ * fresh recipients are nearly independent (each thread count's list
+ * schedule within its bounds); every transaction on the
+ * hot adversarial key is a chain (one level per transaction, no speedup). */
+static void model_of(seer_sched_stats *st, const char *workload, size_t txs, size_t senders,
+                     double contention)
+{
+    seer_gen_options go = SEER_GEN_OPTIONS_INIT;
+    go.workload = workload;
+    go.txs = txs;
+    go.senders = senders;
+    go.contention = contention;
+    go.seed = 7;
+    seer_gen_block *g = NULL;
+    ck_assert_msg(seer_gen_block_new(&g, &go) == 0, "gen: %s", seer_error_detail());
+    char dir[256], pre[300], codes[300], blk[300];
+    snprintf(dir, sizeof dir, "/tmp/seer_test_parallel_%d_model", (int)getpid());
+    ck_assert_int_eq(seer_gen_block_write(g, dir), 0);
+    snprintf(pre, sizeof pre, "%s/pre_state.json", dir);
+    snprintf(codes, sizeof codes, "%s/bytecodes.json", dir);
+    snprintf(blk, sizeof blk, "%s/block.json", dir);
+    seer_prestate *ps = NULL;
+    seer_block *b = NULL;
+    ck_assert_int_eq(seer_prestate_from_files(&ps, pre, codes, NULL), 0);
+    ck_assert_int_eq(seer_block_from_json_file(&b, blk), 0);
+    seer_analyzer *an = NULL;
+    ck_assert_int_eq(seer_analyzer_new(&an, NULL), 0);
+    seer_sched_options o = SEER_SCHED_OPTIONS_INIT;
+    o.analyzer = an;
+    ck_assert_int_eq(seer_sched_model(st, ps, b, &o), 0);
+    ck_assert_uint_eq(st->txs, txs);
+    ck_assert_uint_gt(st->gas, 0);
+    ck_assert_uint_gt(st->critical_gas, 0);
+    ck_assert(st->ideal_speedup >= 1.0 &&
+              st->ideal_speedup * (double)st->critical_gas <= 1.0001 * (double)st->gas);
+    seer_analyzer_free(an);
+    seer_block_free(b);
+    seer_prestate_free(ps);
+    seer_gen_block_free(g);
+    remove(pre);
+    remove(codes);
+    remove(blk);
+    rmdir(dir);
+}
+
+START_TEST(test_model)
+{
+    static const double tp5[5] = {4, 8, 16, 32, 64};
+    seer_sched_stats st;
+    /* senders are drawn at random, so a few short nonce chains */
+    model_of(&st, "erc20", 256, 256, 0);
+    ck_assert_uint_ge(st.levels, 1);
+    ck_assert_uint_lt(st.levels, 16);
+    for (int k = 0; k < 5; k++) {
+        /* a greedy list schedule is within Graham's bound: makespan at most
+         * work / threads + critical path */
+        double lo = 1.0 / (1.0 / tp5[k] + 1.0 / st.ideal_speedup);
+        double hi = tp5[k] < st.ideal_speedup ? tp5[k] : st.ideal_speedup;
+        ck_assert_msg(st.modeled_speedup[k] >= lo - 1e-6 && st.modeled_speedup[k] <= hi + 1e-6,
+                      "transfers at %g threads: modeled %.2f outside [%.2f, %.2f]", tp5[k],
+                      st.modeled_speedup[k], lo, hi);
+    }
+    ck_assert(st.modeled_speedup[0] > 3.5);
+    model_of(&st, "adversarial-hot-key", 64, 64, 0);
+    ck_assert_uint_eq(st.levels, 64);
+    for (int k = 0; k < 5; k++)
+        ck_assert_msg(st.modeled_speedup[k] < 1.01, "one hot key at %g threads: modeled %.2f", tp5[k],
+                      st.modeled_speedup[k]);
 }
 END_TEST
 
@@ -845,6 +948,7 @@ static Suite *suite(void)
     tc = tcase_create("pipeline");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_pipeline_invalid);
+    tcase_add_test(tc, test_model);
     suite_add_tcase(s, tc);
     tc = tcase_create("blockchain");
     tcase_set_timeout(tc, 3600);

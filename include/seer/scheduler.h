@@ -231,6 +231,20 @@ typedef struct seer_sched_stats {
  *  schedule per thread count). Returns 0 or SEER_EINVAL. */
 SEER_API int seer_sched_result_stats(const seer_sched_result *r, seer_sched_stats *out);
 
+/** Models the replay schedule of the whole block without running it in
+ *  parallel: the senders are recovered, the block runs serially once for
+ *  each transaction's gas, every transaction is predicted with
+ *  opts->analyzer, and the predicted conflict DAG gives levels,
+ *  critical_gas, ideal_speedup and modeled_speedup (a list schedule at 4,
+ *  8, 16, 32 and 64 threads). Replay itself may predict only part of a
+ *  block (its pipeline), so its own statistics can model only that part.
+ *  Returns: 0, SEER_EINVAL, SEER_ENOMEM, an admission or execution error.
+ *  Out:     *out (the fields named; mode REPLAY, txs and gas; the rest 0).
+ *  In:      ps, block (its transactions get their senders), opts (NULL:
+ *           SEER_SCHED_OPTIONS_INIT; analyzer and chain_id are used). */
+SEER_API int seer_sched_model(seer_sched_stats *out, const seer_prestate *ps, seer_block *block,
+                              const seer_sched_options *opts);
+
 /** Output formats of seer_sched_graph_write. */
 typedef enum seer_sched_graph_format {
     SEER_SCHED_GRAPH_DOT = 0,
