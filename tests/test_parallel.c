@@ -57,6 +57,33 @@ static int ov_apply(void *ctx, const seer_changeset *cs)
 }
 
 /* mode: 0 serial, 1 parallel with the analyzer, 2 implied keys only, 3 blind */
+/* A successful run's outcome: receipts, bloom and the post-state root of
+ * the pre-state with the overlay's changes applied (r is cleared). */
+static void outcome_take(outcome *o, seer_block_result *r, const seer_prestate *ps, seer_overlay *ov)
+{
+    o->exception = r->exception;
+    o->gas = r->gas_used;
+    o->nreceipts = r->nreceipts;
+    memcpy(o->bloom, r->bloom, 256);
+    ck_assert_int_eq(seer_receipts_root(&o->receipts_root, r->receipts, r->nreceipts), 0);
+    o->status = calloc(r->nreceipts + 1, 1);
+    o->cum = calloc(r->nreceipts + 1, sizeof *o->cum);
+    o->nlogs = calloc(r->nreceipts + 1, sizeof *o->nlogs);
+    for (size_t i = 0; i < r->nreceipts; i++) {
+        o->status[i] = r->receipts[i].status;
+        o->cum[i] = r->receipts[i].cumulative_gas;
+        o->nlogs[i] = r->receipts[i].nlogs;
+    }
+    seer_memstore *m = NULL;
+    seer_changeset cs;
+    ck_assert_int_eq(seer_memstore_clone(&m, ps->mem), 0);
+    ck_assert_int_eq(seer_overlay_changeset(ov, &cs), 0);
+    ck_assert_int_eq(seer_memstore_apply(m, &cs), 0);
+    ck_assert_int_eq(seer_memstore_state_root(m, &o->state_root), 0);
+    seer_memstore_free(m);
+    seer_block_result_clear(r);
+}
+
 static void run(outcome *o, const seer_prestate *ps, const seer_block *b, int mode, unsigned threads,
                 seer_analyzer *an, seer_par_stats *stats)
 {
@@ -81,27 +108,7 @@ static void run(outcome *o, const seer_prestate *ps, const seer_block *b, int mo
         o->rc = seer_par_exec_block(&r, stats, &t, &eo, b, NULL, b->ntxs, fork, 1, &po, NULL);
     }
     if (o->rc == 0) {
-        o->exception = r.exception;
-        o->gas = r.gas_used;
-        o->nreceipts = r.nreceipts;
-        memcpy(o->bloom, r.bloom, 256);
-        ck_assert_int_eq(seer_receipts_root(&o->receipts_root, r.receipts, r.nreceipts), 0);
-        o->status = calloc(r.nreceipts + 1, 1);
-        o->cum = calloc(r.nreceipts + 1, sizeof *o->cum);
-        o->nlogs = calloc(r.nreceipts + 1, sizeof *o->nlogs);
-        for (size_t i = 0; i < r.nreceipts; i++) {
-            o->status[i] = r.receipts[i].status;
-            o->cum[i] = r.receipts[i].cumulative_gas;
-            o->nlogs[i] = r.receipts[i].nlogs;
-        }
-        seer_memstore *m = NULL;
-        seer_changeset cs;
-        ck_assert_int_eq(seer_memstore_clone(&m, ps->mem), 0);
-        ck_assert_int_eq(seer_overlay_changeset(ov, &cs), 0);
-        ck_assert_int_eq(seer_memstore_apply(m, &cs), 0);
-        ck_assert_int_eq(seer_memstore_state_root(m, &o->state_root), 0);
-        seer_memstore_free(m);
-        seer_block_result_clear(&r);
+        outcome_take(o, &r, ps, ov);
     }
     seer_overlay_free(ov);
 }
@@ -140,27 +147,7 @@ static void run_pipe(outcome *o, const seer_prestate *ps, seer_block *b, const p
     seer_block_result r;
     o->rc = seer_par_exec_block(&r, stats, &t, &eo, b, NULL, b->ntxs, fork, 1, &po, NULL);
     if (o->rc == 0) {
-        o->exception = r.exception;
-        o->gas = r.gas_used;
-        o->nreceipts = r.nreceipts;
-        memcpy(o->bloom, r.bloom, 256);
-        ck_assert_int_eq(seer_receipts_root(&o->receipts_root, r.receipts, r.nreceipts), 0);
-        o->status = calloc(r.nreceipts + 1, 1);
-        o->cum = calloc(r.nreceipts + 1, sizeof *o->cum);
-        o->nlogs = calloc(r.nreceipts + 1, sizeof *o->nlogs);
-        for (size_t i = 0; i < r.nreceipts; i++) {
-            o->status[i] = r.receipts[i].status;
-            o->cum[i] = r.receipts[i].cumulative_gas;
-            o->nlogs[i] = r.receipts[i].nlogs;
-        }
-        seer_memstore *m = NULL;
-        seer_changeset cs;
-        ck_assert_int_eq(seer_memstore_clone(&m, ps->mem), 0);
-        ck_assert_int_eq(seer_overlay_changeset(ov, &cs), 0);
-        ck_assert_int_eq(seer_memstore_apply(m, &cs), 0);
-        ck_assert_int_eq(seer_memstore_state_root(m, &o->state_root), 0);
-        seer_memstore_free(m);
-        seer_block_result_clear(&r);
+        outcome_take(o, &r, ps, ov);
     } else {
         /* nothing of a refused block reaches the target or the result */
         ck_assert_uint_eq(seer_overlay_account_count(ov), 0);
