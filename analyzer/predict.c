@@ -94,6 +94,7 @@ typedef struct cache_ent {
      * AT_UNKNOWN template (ug[0 .. nug)). */
     uint32_t *kr_start, *kr, *kfr_start, *kfr;
     uint32_t *ug, nug;
+    bool writes;                   /* the summary holds an AT_SSTORE template (index_unknown) */
     struct cache_ent *prev, *next; /* LRU: most recent at the head */
 } cache_ent;
 
@@ -551,11 +552,23 @@ done:
     return rc;
 }
 
-/* The guards holding an AT_UNKNOWN template, once each (e->ug). */
+/* Whether a summary may write storage: an AT_SSTORE template anywhere,
+ * whatever its guard (see "re-entrancy" at an_instantiate). */
+static bool summary_writes(const an_summary *s)
+{
+    for (uint32_t i = 0; i < s->ntpl; i++)
+        if (s->tpl[i].kind == AT_SSTORE)
+            return true;
+    return false;
+}
+
+/* The guards holding an AT_UNKNOWN template, once each (e->ug); and
+ * e->writes. */
 static int index_unknown(cache_ent *e)
 {
     const an_summary *s = e->s;
     uint32_t n = 0;
+    e->writes = summary_writes(s);
     for (uint32_t i = 0; i < s->ntpl; i++)
         n += s->tpl[i].kind == AT_UNKNOWN;
     if (n == 0)
@@ -726,6 +739,11 @@ typedef struct level {
     uint32_t gcap;
     uint8_t *cd, *known; /* the calldata of the frame at this depth */
     size_t cdcap;
+    /* The frame running at this depth (an_instantiate, ret_walk): its
+     * storage context, and whether its summary may write storage. The
+     * levels below a frame's depth are its ancestors. */
+    seer_address ctx;
+    bool writes;
 } level;
 
 typedef struct kslot {
@@ -753,7 +771,16 @@ typedef struct pending_create {
     uint8_t *init; /* owned */
     size_t init_len;
     unsigned depth;
+    /* The creator's ancestors and itself (levels 0 .. depth - 1) as they
+     * were at the CREATE: the init code runs at the end (finish_creates),
+     * when the levels hold other frames. Owned. */
+    struct anc_ent *anc;
 } pending_create;
+
+typedef struct anc_ent {
+    seer_address ctx;
+    bool writes;
+} anc_ent;
 
 /* One addition to the prediction, as a replay makes it again. */
 enum { EV_KEY = 1, EV_ALL, EV_UNKNOWN };
@@ -783,8 +810,10 @@ typedef struct frec {
     uint32_t ev0, rd0, seen0;
     uint32_t budget0, origin0, untracked0, creates0;
     uint32_t gen0;
-    bool tainted;    /* depends on frames of the transaction before it */
-    bool caller_dep; /* its caller took part */
+    unsigned depth;
+    bool tainted;      /* depends on frames of the transaction before it */
+    bool caller_dep;   /* its caller took part */
+    uint64_t cmask[4]; /* storage contexts of the frames walked in it (ctx_bit) */
 } frec;
 
 typedef struct scratch {
@@ -923,8 +952,10 @@ static void scratch_put(seer_analyzer *a, scratch *sc)
     for (uint32_t i = 0; i < sc->npins; i++)
         cache_release(a, sc->pins[i]);
     sc->npins = 0;
-    for (uint32_t i = 0; i < sc->ncreates; i++)
+    for (uint32_t i = 0; i < sc->ncreates; i++) {
         free(sc->creates[i].init);
+        free(sc->creates[i].anc);
+    }
     sc->ncreates = 0;
     sc->nseen = 0;
     sc->nev = sc->nrd = 0;
@@ -1201,7 +1232,59 @@ typedef struct evalctx {
     frec *rec;           /* this frame's recording, NULL when not recorded */
     frec *dep;           /* the recording that depends on this frame's caller, if any */
     seer_pred_tier tier; /* of the frame's existence */
+    bool stale;          /* re-entrant: storage reads do not evaluate (frame_enter) */
 } evalctx;
+
+/* ---- re-entrancy ----
+ * A frame whose storage context is that of an ancestor frame whose summary
+ * may write storage (a call back into a contract that wrote before
+ * calling out; a DELEGATECALL/CALLCODE frame below such a one) may read
+ * what the ancestor wrote, not the pre-state value: its storage reads do
+ * not evaluate (a guard over one may hold, a key over one becomes the
+ * context's all-slots wildcard, an address over one is unknown). What an
+ * earlier sibling frame wrote is not followed. For the frame memo, every
+ * frame being recorded collects the contexts of the frames walked in it
+ * (cmask); one whose walk saw a context that an ancestor above it may
+ * write is not recorded, and a record is replayed only where no ancestor
+ * that may write has a context of the record's cmask: then the staleness
+ * of every frame in it comes from the record's own frames alone. */
+
+/* The bit of a storage context in a cmask. */
+static void ctx_bit(uint64_t m[4], const seer_address *a)
+{
+    uint64_t x, y;
+    memcpy(&x, a->bytes, 8);
+    memcpy(&y, a->bytes + 12, 8);
+    uint64_t h = (x ^ (y * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+    m[(h >> 6) & 3] |= (uint64_t)1 << (h & 63);
+}
+
+/* The shallowest ancestor level (below `depth`) that may write storage
+ * context `ctx`, or `depth` when none: the frame is stale when it is
+ * below depth. */
+static unsigned writer_above(const scratch *sc, const seer_address *ctx, unsigned depth)
+{
+    for (unsigned i = 0; i < depth; i++)
+        if (sc->lv[i].writes && !memcmp(&sc->lv[i].ctx, ctx, sizeof *ctx))
+            return i;
+    return depth;
+}
+
+/* A frame at depth `depth` with context `ctx` starts walking: its level
+ * says so for its descendants, and the frames being recorded around it
+ * learn its context (tainted when an ancestor above them may write it).
+ * `w`: the writer_above of the frame. */
+static void frame_enter(scratch *sc, unsigned depth, const seer_address *ctx, bool writes, unsigned w)
+{
+    sc->lv[depth].ctx = *ctx;
+    sc->lv[depth].writes = writes;
+    for (frec *r = sc->rec; r; r = r->up) {
+        ctx_bit(r->cmask, ctx);
+        if (w < r->depth)
+            r->tainted = true;
+    }
+}
 
 static memo_ent *memo_slot(const level *lv, uint32_t id)
 {
@@ -1375,7 +1458,7 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
     }
     case AN_SLOAD: {
         u256 slot;
-        if (!eval(e, n->a, &slot, &mt2))
+        if (e->stale || !eval(e, n->a, &slot, &mt2))
             break;
         int rc = e->pc->r->vt->get_storage(e->pc->r->ctx, &e->f->ctx, &slot, &v);
         if (rc < 0) {
@@ -1679,6 +1762,16 @@ static int inst_create(pctx *pc, evalctx *e, const an_call *c, uint32_t call)
             memcpy(pcr->init, next->cd, len);
             pcr->init_len = len;
             pcr->init_known = true;
+            pcr->anc = malloc(pcr->depth * sizeof *pcr->anc);
+            if (!pcr->anc) {
+                free(pcr->init);
+                pcr->init = NULL;
+                return seer_err(SEER_ENOMEM, "init code");
+            }
+            for (unsigned i = 0; i < pcr->depth; i++) {
+                pcr->anc[i].ctx = sc->lv[i].ctx;
+                pcr->anc[i].writes = sc->lv[i].writes;
+            }
         }
     }
     if (!pcr->init_known) {
@@ -1749,7 +1842,14 @@ static int create_at(pctx *pc, const pending_create *cr, const seer_address *na)
     rc = cache_acquire(pc->a, &ce, &h, -1, cr->init, cr->init_len);
     if (rc == 0)
         rc = pin(pc, ce);
-    return rc < 0 ? rc : an_instantiate(pc, ce, &g, SEER_PRED_STATE);
+    if (rc < 0)
+        return rc;
+    /* Its ancestors (see "re-entrancy"): the creator's frames. */
+    for (unsigned i = 0; i < cr->depth; i++) {
+        pc->sc->lv[i].ctx = cr->anc[i].ctx;
+        pc->sc->lv[i].writes = cr->anc[i].writes;
+    }
+    return an_instantiate(pc, ce, &g, SEER_PRED_STATE);
 }
 
 /* The creations of the transaction, once all are known: a CREATE by A is
@@ -1939,7 +2039,9 @@ static bool ret_walk(pctx *pc, const cache_ent *ce, const frame_in *g, frec *dep
         return false;
     }
     pc->ret_walks++;
-    evalctx ge = {pc, ce, s, g, lv, NULL, dep, SEER_PRED_STATE};
+    unsigned w = writer_above(pc->sc, &g->ctx, g->depth);
+    frame_enter(pc->sc, g->depth, &g->ctx, ce->writes, w);
+    evalctx ge = {pc, ce, s, g, lv, NULL, dep, SEER_PRED_STATE, w < g->depth};
     uint32_t *queue = lv->queue, *mark = lv->gmark, ep = lv->epoch, qh = 0, qt = 0;
     mark[0] = ep;
     queue[qt++] = 0;
@@ -2167,6 +2269,7 @@ typedef struct fmemo {
     frd *rd;
     uint64_t *sub;
     uint8_t *cd, *cdk; /* cdk NULL: every byte known */
+    uint64_t cmask[4]; /* the storage contexts of its frames (frec) */
 } fmemo;
 
 static void ev_log(scratch *sc, uint8_t kind, const seer_address *addr, seer_key_field f, const u256 *slot,
@@ -2361,11 +2464,18 @@ static int fmemo_lookup(pctx *pc, const cache_ent *ce, const frame_in *f, seer_p
     seer_analyzer *a = pc->a;
     scratch *sc = pc->sc;
     uint32_t gen = __atomic_load_n(&a->gen, __ATOMIC_RELAXED);
+    /* The contexts the ancestors may write (see "re-entrancy"). */
+    uint64_t wmask[4] = {0};
+    for (unsigned i = 0; i < f->depth; i++)
+        if (sc->lv[i].writes)
+            ctx_bit(wmask, &sc->lv[i].ctx);
     int res = 0;
     pthread_rwlock_rdlock(&a->mlock);
     for (const fmemo *m = a->mb ? a->mb[h & (FMEMO_BUCKETS - 1)] : NULL; m && res == 0; m = m->next) {
         if (m->h != h || m->gen != gen || pc->ret_budget <= m->ret_used ||
-            sc->nseen + m->nsub >= MAX_FRAMES || !fmemo_match(m, pc, ce, f, tier))
+            sc->nseen + m->nsub >= MAX_FRAMES || !fmemo_match(m, pc, ce, f, tier) ||
+            ((m->cmask[0] & wmask[0]) | (m->cmask[1] & wmask[1]) | (m->cmask[2] & wmask[2]) |
+             (m->cmask[3] & wmask[3])))
             continue;
         bool fresh = true; /* a walk would skip a frame seen already */
         for (uint32_t j = 0; j < m->nsub && fresh; j++)
@@ -2398,6 +2508,9 @@ static int fmemo_lookup(pctx *pc, const cache_ent *ce, const frame_in *f, seer_p
         }
         pc->p->frames += m->nsub;
         pc->ret_budget -= m->ret_used;
+        for (frec *r = sc->rec; r; r = r->up)
+            for (int w = 0; w < 4; w++)
+                r->cmask[w] |= m->cmask[w];
         if (m->origin_dep)
             sc->origin_reads++;
         res = rc < 0 ? rc : 1;
@@ -2596,6 +2709,7 @@ static void fmemo_record(pctx *pc, const cache_ent *ce, const frame_in *f, seer_
     m->value_known = f->value_known;
     m->cd_len_known = f->cd_len_known;
     m->cd_len = f->cd_len;
+    memcpy(m->cmask, rec->cmask, sizeof m->cmask);
     m->ret_used = rec->budget0 - pc->ret_budget;
     m->nsub = nsub;
     m->nev = nev;
@@ -2715,7 +2829,11 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
         return 0;
     const an_summary *s = ce->s;
     scratch *sc = pc->sc;
+    unsigned wa = writer_above(sc, &f->ctx, f->depth);
+    bool stale = wa < f->depth; /* see "re-entrancy" */
     uint64_t cdh = cd_digest(f), sig = frame_sig(s, f, cdh);
+    if (stale)
+        sig = fmix(sig, 0x5eadULL); /* not the frame with pre-state reads */
     for (uint32_t i = 0; i < sc->nseen; i++)
         if (sc->seen[i] == sig && !sc->seen_creates[i]) {
             /* Frames being recorded that started after it depend on this
@@ -2739,16 +2857,17 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     uint32_t creates0 = sc->ncreates;
     pc->p->frames++;
     uint64_t mh = fmemo_hash(s, f, tier, pc->env, cdh);
-    int rc = fmemo_lookup(pc, ce, f, tier, mh);
+    int rc = stale ? 0 : fmemo_lookup(pc, ce, f, tier, mh);
     if (rc != 0)
         return rc < 0 ? rc : 0;
     level *lv = &sc->lv[f->depth];
     if ((rc = level_begin(lv, s->nguards ? s->nguards : 1)) < 0)
         return rc;
+    frame_enter(sc, f->depth, &f->ctx, ce->writes, wa);
     /* Recorded when its key was walked twice before (a hint, racy by
      * design: it only decides whether to record). */
-    bool record = true;
-    if (pc->a->hint) {
+    bool record = !stale; /* a stale frame depends on its ancestors */
+    if (record && pc->a->hint) {
         uint64_t *hs = &pc->a->hint[mh & (FMEMO_HINTS - 1)];
         uint64_t v = __atomic_load_n(hs, __ATOMIC_RELAXED), tag = mh & ~(uint64_t)3;
         uint64_t walks = (v & ~(uint64_t)3) == tag ? v & 3 : 0;
@@ -2769,9 +2888,11 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     rec.untracked0 = sc->untracked;
     rec.creates0 = sc->create_calls;
     rec.gen0 = __atomic_load_n(&pc->a->gen, __ATOMIC_RELAXED);
+    rec.depth = f->depth;
+    ctx_bit(rec.cmask, &f->ctx);
     if (record)
         sc->rec = &rec;
-    evalctx e = {pc, ce, s, f, lv, record ? &rec : NULL, record ? &rec : NULL, tier};
+    evalctx e = {pc, ce, s, f, lv, record ? &rec : NULL, record ? &rec : NULL, tier, stale};
     uint32_t *queue = lv->queue, *mark = lv->gmark, ep = lv->epoch, qh = 0, qt = 0;
     mark[0] = ep;
     queue[qt++] = 0;
@@ -2943,7 +3064,10 @@ bool an_retdata_eval(an_rctx *rc, const an_summary *s, const an_rframe *f, uint3
     bool ok = false;
     int err = pc->sc ? level_begin(&pc->sc->lv[f->depth], 1) : seer_err(SEER_ENOMEM, "return data");
     if (err == 0) {
-        evalctx e = {pc, NULL, s, f, &pc->sc->lv[f->depth], NULL, NULL, SEER_PRED_STATE};
+        /* Its ancestors are not known: none is taken to write. */
+        pc->sc->lv[f->depth].ctx = f->ctx;
+        pc->sc->lv[f->depth].writes = summary_writes(s);
+        evalctx e = {pc, NULL, s, f, &pc->sc->lv[f->depth], NULL, NULL, SEER_PRED_STATE, false};
         ok = retdata_eval(&e, s->nodes[node].a, s->nodes[node].b, out);
         err = pc->err;
     }
