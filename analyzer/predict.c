@@ -94,7 +94,12 @@ typedef struct cache_ent {
      * AT_UNKNOWN template (ug[0 .. nug)). */
     uint32_t *kr_start, *kr, *kfr_start, *kfr;
     uint32_t *ug, nug;
-    bool writes;                   /* the summary holds an AT_SSTORE template (index_unknown) */
+    /* Its stores (index_unknown): writes, an AT_SSTORE template; wany, one
+     * at a slot that is not a constant, else wslots[0 .. nwslots) the
+     * constant slots stored to. */
+    bool writes, wany;
+    u256 *wslots;
+    uint32_t nwslots;
     struct cache_ent *prev, *next; /* LRU: most recent at the head */
 } cache_ent;
 
@@ -167,6 +172,7 @@ static void ent_free_index(cache_ent *e)
     free(e->kfr_start);
     free(e->kfr);
     free(e->ug);
+    free(e->wslots);
 }
 
 static void ent_free(cache_ent *e)
@@ -562,13 +568,40 @@ static bool summary_writes(const an_summary *s)
     return false;
 }
 
-/* The guards holding an AT_UNKNOWN template, once each (e->ug); and
- * e->writes. */
+/* The constant slots stored to, at most this many (more: wany). */
+#define MAX_WSLOTS 16
+
+/* The guards holding an AT_UNKNOWN template, once each (e->ug); and the
+ * stores (e->writes, e->wany, e->wslots). */
 static int index_unknown(cache_ent *e)
 {
     const an_summary *s = e->s;
     uint32_t n = 0;
     e->writes = summary_writes(s);
+    for (uint32_t i = 0; i < s->ntpl && e->writes && !e->wany; i++) {
+        const an_template *t = &s->tpl[i];
+        if (t->kind != AT_SSTORE)
+            continue;
+        if (t->a >= s->nnodes || s->nodes[t->a].kind != AN_CONST || e->nwslots == MAX_WSLOTS) {
+            e->wany = true;
+            break;
+        }
+        const u256 *k = &s->nodes[t->a].k;
+        bool dup = false;
+        for (uint32_t j = 0; j < e->nwslots && !dup; j++)
+            dup = u256_eq(&e->wslots[j], k);
+        if (dup)
+            continue;
+        if (!e->wslots && !(e->wslots = malloc(MAX_WSLOTS * sizeof *e->wslots)))
+            return seer_err(SEER_ENOMEM, "analyzer cache: stored slots");
+        e->wslots[e->nwslots++] = *k;
+    }
+    if (e->wany) {
+        free(e->wslots);
+        e->wslots = NULL;
+        e->nwslots = 0;
+    }
+    e->bytes += e->wslots ? MAX_WSLOTS * sizeof *e->wslots : 0;
     for (uint32_t i = 0; i < s->ntpl; i++)
         n += s->tpl[i].kind == AT_UNKNOWN;
     if (n == 0)
@@ -744,6 +777,7 @@ typedef struct level {
      * levels below a frame's depth are its ancestors. */
     seer_address ctx;
     bool writes;
+    const struct cache_ent *wce; /* its entry (its stores); NULL: any slot */
 } level;
 
 typedef struct kslot {
@@ -780,6 +814,7 @@ typedef struct pending_create {
 typedef struct anc_ent {
     seer_address ctx;
     bool writes;
+    const cache_ent *wce; /* pinned for the prediction */
 } anc_ent;
 
 /* One addition to the prediction, as a replay makes it again. */
@@ -1238,16 +1273,21 @@ typedef struct evalctx {
 /* ---- re-entrancy ----
  * A frame whose storage context is that of an ancestor frame whose summary
  * may write storage (a call back into a contract that wrote before
- * calling out; a DELEGATECALL/CALLCODE frame below such a one) may read
- * what the ancestor wrote, not the pre-state value: its storage reads do
- * not evaluate (a guard over one may hold, a key over one becomes the
- * context's all-slots wildcard, an address over one is unknown). What an
- * earlier sibling frame wrote is not followed. For the frame memo, every
- * frame being recorded collects the contexts of the frames walked in it
- * (cmask); one whose walk saw a context that an ancestor above it may
- * write is not recorded, and a record is replayed only where no ancestor
- * that may write has a context of the record's cmask: then the staleness
- * of every frame in it comes from the record's own frames alone. */
+ * calling out; a DELEGATECALL/CALLCODE frame below such a one) is stale:
+ * it may read what the ancestor wrote, not the pre-state value. Its
+ * storage reads of a slot such an ancestor may store to do not evaluate
+ * (a guard over one may hold, a key over one becomes the context's
+ * all-slots wildcard, an address over one is unknown): any slot when one
+ * of the ancestor's stores is at a slot that is not a constant, else its
+ * constant slots (a proxy's admin slots, a lock). What an earlier sibling
+ * frame wrote is not followed. For the frame memo, every frame being
+ * recorded collects the contexts of the frames walked in it (cmask); one
+ * whose walk saw a context that an ancestor above it may write is not
+ * recorded, and a record is replayed only where no ancestor that may
+ * write has a context of the record's cmask: then the staleness of every
+ * frame in it comes from the record's own frames alone. A stale frame is
+ * neither recorded nor replayed, and its signature (one walk per
+ * transaction) names its writers. */
 
 /* The bit of a storage context in a cmask. */
 static void ctx_bit(uint64_t m[4], const seer_address *a)
@@ -1262,23 +1302,48 @@ static void ctx_bit(uint64_t m[4], const seer_address *a)
 
 /* The shallowest ancestor level (below `depth`) that may write storage
  * context `ctx`, or `depth` when none: the frame is stale when it is
- * below depth. */
-static unsigned writer_above(const scratch *sc, const seer_address *ctx, unsigned depth)
+ * below depth. *wsig: the writers (for the frame's signature: which slots
+ * do not evaluate depends on them). */
+static unsigned writer_above(const scratch *sc, const seer_address *ctx, unsigned depth, uint64_t *wsig)
 {
+    unsigned w = depth;
+    uint64_t h = 0;
     for (unsigned i = 0; i < depth; i++)
-        if (sc->lv[i].writes && !memcmp(&sc->lv[i].ctx, ctx, sizeof *ctx))
-            return i;
-    return depth;
+        if (sc->lv[i].writes && !memcmp(&sc->lv[i].ctx, ctx, sizeof *ctx)) {
+            if (w == depth)
+                w = i;
+            h = fmix(h, (uint64_t)(uintptr_t)sc->lv[i].wce);
+        }
+    *wsig = h;
+    return w;
 }
 
-/* A frame at depth `depth` with context `ctx` starts walking: its level
- * says so for its descendants, and the frames being recorded around it
- * learn its context (tainted when an ancestor above them may write it).
- * `w`: the writer_above of the frame. */
-static void frame_enter(scratch *sc, unsigned depth, const seer_address *ctx, bool writes, unsigned w)
+/* Whether an ancestor (below `depth`) whose context is `ctx` may have
+ * stored to `slot`: a stale frame's read of it does not evaluate. */
+static bool written_above(const scratch *sc, const seer_address *ctx, unsigned depth, const u256 *slot)
+{
+    for (unsigned i = 0; i < depth; i++) {
+        const level *l = &sc->lv[i];
+        if (!l->writes || memcmp(&l->ctx, ctx, sizeof *ctx))
+            continue;
+        if (!l->wce || l->wce->wany)
+            return true;
+        for (uint32_t j = 0; j < l->wce->nwslots; j++)
+            if (u256_eq(&l->wce->wslots[j], slot))
+                return true;
+    }
+    return false;
+}
+
+/* A frame at depth `depth` with context `ctx`, running entry ce, starts
+ * walking: its level says so for its descendants, and the frames being
+ * recorded around it learn its context (tainted when an ancestor above
+ * them may write it). `w`: the writer_above of the frame. */
+static void frame_enter(scratch *sc, unsigned depth, const seer_address *ctx, const cache_ent *ce, unsigned w)
 {
     sc->lv[depth].ctx = *ctx;
-    sc->lv[depth].writes = writes;
+    sc->lv[depth].writes = ce->writes;
+    sc->lv[depth].wce = ce;
     for (frec *r = sc->rec; r; r = r->up) {
         ctx_bit(r->cmask, ctx);
         if (w < r->depth)
@@ -1458,7 +1523,8 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
     }
     case AN_SLOAD: {
         u256 slot;
-        if (e->stale || !eval(e, n->a, &slot, &mt2))
+        if (!eval(e, n->a, &slot, &mt2) ||
+            (e->stale && written_above(e->pc->sc, &e->f->ctx, e->f->depth, &slot)))
             break;
         int rc = e->pc->r->vt->get_storage(e->pc->r->ctx, &e->f->ctx, &slot, &v);
         if (rc < 0) {
@@ -1771,6 +1837,7 @@ static int inst_create(pctx *pc, evalctx *e, const an_call *c, uint32_t call)
             for (unsigned i = 0; i < pcr->depth; i++) {
                 pcr->anc[i].ctx = sc->lv[i].ctx;
                 pcr->anc[i].writes = sc->lv[i].writes;
+                pcr->anc[i].wce = sc->lv[i].wce;
             }
         }
     }
@@ -1848,6 +1915,7 @@ static int create_at(pctx *pc, const pending_create *cr, const seer_address *na)
     for (unsigned i = 0; i < cr->depth; i++) {
         pc->sc->lv[i].ctx = cr->anc[i].ctx;
         pc->sc->lv[i].writes = cr->anc[i].writes;
+        pc->sc->lv[i].wce = cr->anc[i].wce;
     }
     return an_instantiate(pc, ce, &g, SEER_PRED_STATE);
 }
@@ -2039,8 +2107,9 @@ static bool ret_walk(pctx *pc, const cache_ent *ce, const frame_in *g, frec *dep
         return false;
     }
     pc->ret_walks++;
-    unsigned w = writer_above(pc->sc, &g->ctx, g->depth);
-    frame_enter(pc->sc, g->depth, &g->ctx, ce->writes, w);
+    uint64_t wsig;
+    unsigned w = writer_above(pc->sc, &g->ctx, g->depth, &wsig);
+    frame_enter(pc->sc, g->depth, &g->ctx, ce, w);
     evalctx ge = {pc, ce, s, g, lv, NULL, dep, SEER_PRED_STATE, w < g->depth};
     uint32_t *queue = lv->queue, *mark = lv->gmark, ep = lv->epoch, qh = 0, qt = 0;
     mark[0] = ep;
@@ -2829,11 +2898,12 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
         return 0;
     const an_summary *s = ce->s;
     scratch *sc = pc->sc;
-    unsigned wa = writer_above(sc, &f->ctx, f->depth);
+    uint64_t wsig;
+    unsigned wa = writer_above(sc, &f->ctx, f->depth, &wsig);
     bool stale = wa < f->depth; /* see "re-entrancy" */
     uint64_t cdh = cd_digest(f), sig = frame_sig(s, f, cdh);
     if (stale)
-        sig = fmix(sig, 0x5eadULL); /* not the frame with pre-state reads */
+        sig = fmix(sig, wsig ^ 0x5eadULL); /* not the frame with pre-state reads */
     for (uint32_t i = 0; i < sc->nseen; i++)
         if (sc->seen[i] == sig && !sc->seen_creates[i]) {
             /* Frames being recorded that started after it depend on this
@@ -2863,7 +2933,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     level *lv = &sc->lv[f->depth];
     if ((rc = level_begin(lv, s->nguards ? s->nguards : 1)) < 0)
         return rc;
-    frame_enter(sc, f->depth, &f->ctx, ce->writes, wa);
+    frame_enter(sc, f->depth, &f->ctx, ce, wa);
     /* Recorded when its key was walked twice before (a hint, racy by
      * design: it only decides whether to record). */
     bool record = !stale; /* a stale frame depends on its ancestors */
@@ -3067,6 +3137,7 @@ bool an_retdata_eval(an_rctx *rc, const an_summary *s, const an_rframe *f, uint3
         /* Its ancestors are not known: none is taken to write. */
         pc->sc->lv[f->depth].ctx = f->ctx;
         pc->sc->lv[f->depth].writes = summary_writes(s);
+        pc->sc->lv[f->depth].wce = NULL; /* any slot */
         evalctx e = {pc, NULL, s, f, &pc->sc->lv[f->depth], NULL, NULL, SEER_PRED_STATE, false};
         ok = retdata_eval(&e, s->nodes[node].a, s->nodes[node].b, out);
         err = pc->err;
