@@ -1294,16 +1294,28 @@ START_TEST(test_reentrant_reads)
 {
     world_fx fx;
     fx_init(&fx);
-    enum { A_RA = 0x50, A_RB = 0x51, A_RC = 0x52 };
+    enum { A_RA = 0x50, A_RB = 0x51, A_RC = 0x52, A_RD = 0x53 };
     put_contract(&fx, A_RA,
                  "PUSH1 0x00 CALLDATALOAD PUSH1 0xe0 SHR\n"
                  "DUP1 PUSH4 0x00000002 EQ @cb JUMPI\n"
+                 "DUP1 PUSH4 0x00000003 EQ @get JUMPI\n"
+                 "DUP1 PUSH4 0x00000004 EQ @start2 JUMPI\n"
                  "PUSH4 0x00000001 EQ @start JUMPI PUSH1 0x00 DUP1 REVERT\n"
                  "start: PUSH1 0x42 PUSH1 0x01 SSTORE\n"
                  "  PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00\n"
                  "  PUSH20 0xaa00000000000000000000000000000000000051 GAS CALL POP STOP\n"
                  "cb: POP PUSH1 0x01 SLOAD PUSH1 0x42 EQ @ok JUMPI PUSH1 0x00 DUP1 REVERT\n"
-                 "ok: PUSH1 0x01 PUSH1 0x07 SSTORE STOP\n");
+                 "ok: PUSH1 0x01 PUSH1 0x07 SSTORE STOP\n"
+                 "get: POP PUSH1 0x01 SLOAD PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 RETURN\n"
+                 "start2: POP PUSH1 0x42 PUSH1 0x01 SSTORE\n"
+                 "  PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00\n"
+                 "  PUSH20 0xaa00000000000000000000000000000000000053 GAS CALL POP STOP\n");
+    /* RD reads its slot at the word RA.get returns (RA's slot 1). */
+    put_contract(&fx, A_RD,
+                 "PUSH4 0x00000003 PUSH1 0xe0 SHL PUSH1 0x00 MSTORE\n"
+                 "PUSH1 0x20 PUSH1 0x00 PUSH1 0x04 PUSH1 0x00\n"
+                 "  PUSH20 0xaa00000000000000000000000000000000000050 GAS STATICCALL POP\n"
+                 "PUSH1 0x00 MLOAD SLOAD POP STOP\n");
     put_contract(&fx, A_RB,
                  "PUSH4 0x00000002 PUSH1 0xe0 SHL PUSH1 0x00 MSTORE\n"
                  "PUSH1 0x00 PUSH1 0x00 PUSH1 0x04 PUSH1 0x00 PUSH1 0x00\n"
@@ -1339,6 +1351,23 @@ START_TEST(test_reentrant_reads)
         seer_tx_clear(&tx);
         put_slot(&fx, A_RA, &one, &zero); /* slot 1 back to 0 for the next round */
     }
+    /* Return data: RA.start2 writes slot 1 and calls RD, which asks RA.get
+     * for slot 1 (0x42, not the pre-state 0) and reads its own slot
+     * there. The return word must not come from the pre-state. */
+    u256 x42 = u256_from_u64(0x42);
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_RA, cd, calldata(cd, 0x00000004, NULL, 0), 5);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    ck_assert_msg(!p.unknown, "start2: unknown (%s)", p.unknown_why ? p.unknown_why : "");
+    ck_assert(has(&p, A_RA, SEER_KEY_STORAGE, &one, true));
+    ck_assert(!has(&p, A_RD, SEER_KEY_STORAGE, &zero, false) || p.nall_slots > 0);
+    seer_key k42 = key(A_RD, SEER_KEY_STORAGE, &x42);
+    ck_assert(seer_prediction_covers(&p, &k42, false));
+    bool resolved;
+    ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
     fx_free(&fx);
 }
 END_TEST
