@@ -237,10 +237,16 @@ int cmd_demo(int argc, char **argv)
     printf("  %-16s %-24s %-24s %s\n", "logs bloom", "", "", same_bloom ? "same" : "DIFFERENT");
     printf("  %-16s %-24zu %-24zu %s\n", "changed accounts", cs.accounts, cp.accounts,
            same_changes ? "same" : "DIFFERENT");
-    printf("\n  parallel schedule: %u levels, predicted parallelism %.2fx, %zu mispredicted, "
-           "%zu re-executed, analysis %.1f%% of the time\n",
-           tp.levels, tp.ideal_speedup, tp.mispredicted, tp.reexecuted,
-           tp.total_s > 0 ? 100.0 * tp.predict_s / tp.total_s : 0.0);
+    if (tp.pipelined)
+        printf("\n  parallel: %zu txs executed in block order by the calling thread while the other threads "
+               "recovered senders,\n  %zu predicted, %zu run on the predicted schedule (%u levels), %zu "
+               "mispredicted, %zu re-executed\n",
+               tp.lane_txs, tp.predicted_txs, tp.sched_txs, tp.levels, tp.mispredicted, tp.reexecuted);
+    else
+        printf("\n  parallel schedule: %u levels, predicted parallelism %.2fx, %zu mispredicted, "
+               "%zu re-executed, analysis %.1f%% of the time\n",
+               tp.levels, tp.ideal_speedup, tp.mispredicted, tp.reexecuted,
+               tp.total_s > 0 ? 100.0 * tp.predict_s / tp.total_s : 0.0);
     printf("  speedup: %.2fx at %u threads (wall time, analysis included)\n",
            tp.total_s > 0 ? ts.total_s / tp.total_s : 0.0, tp.threads);
     if (!(same_gas && same_root && same_bloom && same_changes && same_count)) {
