@@ -463,6 +463,40 @@ static void check_api(const char *label, const seer_prestate *ps, seer_block *b,
                   rp_rc);
 }
 
+/* A generated block written in the fixtures' formats and read back (the
+ * path every command takes); gen_close removes the files. */
+typedef struct gen_files {
+    seer_gen_block *g;
+    seer_prestate *ps;
+    seer_block *b;
+    char dir[256], pre[300], codes[300], blk[300];
+} gen_files;
+
+static void gen_open(gen_files *f, const seer_gen_options *go, const char *tag)
+{
+    memset(f, 0, sizeof *f);
+    ck_assert_msg(seer_gen_block_new(&f->g, go) == 0, "gen %s: %s", go->workload, seer_error_detail());
+    snprintf(f->dir, sizeof f->dir, "/tmp/seer_test_parallel_%d_%s", (int)getpid(), tag);
+    ck_assert_int_eq(seer_gen_block_write(f->g, f->dir), 0);
+    snprintf(f->pre, sizeof f->pre, "%s/pre_state.json", f->dir);
+    snprintf(f->codes, sizeof f->codes, "%s/bytecodes.json", f->dir);
+    snprintf(f->blk, sizeof f->blk, "%s/block.json", f->dir);
+    ck_assert_msg(seer_prestate_from_files(&f->ps, f->pre, f->codes, NULL) == 0, "%s: %s", f->pre,
+                  seer_error_detail());
+    ck_assert_msg(seer_block_from_json_file(&f->b, f->blk) == 0, "%s: %s", f->blk, seer_error_detail());
+}
+
+static void gen_close(gen_files *f)
+{
+    seer_block_free(f->b);
+    seer_prestate_free(f->ps);
+    seer_gen_block_free(f->g);
+    remove(f->pre);
+    remove(f->codes);
+    remove(f->blk);
+    rmdir(f->dir);
+}
+
 /* Generated blocks: the adversarial workloads and contended ones. */
 static void gen_case(tally *t, seer_analyzer *an, const char *workload, size_t ntx, size_t senders,
                      double cont, uint64_t seed)
@@ -473,30 +507,14 @@ static void gen_case(tally *t, seer_analyzer *an, const char *workload, size_t n
     go.senders = senders;
     go.contention = cont;
     go.seed = seed;
-    seer_gen_block *g = NULL;
-    ck_assert_msg(seer_gen_block_new(&g, &go) == 0, "gen %s: %s", workload, seer_error_detail());
-    char dir[256], pre[300], codes[300], blk[300];
-    snprintf(dir, sizeof dir, "/tmp/seer_test_parallel_%d_%s", (int)getpid(), workload);
-    ck_assert_int_eq(seer_gen_block_write(g, dir), 0);
-    snprintf(pre, sizeof pre, "%s/pre_state.json", dir);
-    snprintf(codes, sizeof codes, "%s/bytecodes.json", dir);
-    snprintf(blk, sizeof blk, "%s/block.json", dir);
-    seer_prestate *ps = NULL;
-    seer_block *b = NULL;
-    ck_assert_msg(seer_prestate_from_files(&ps, pre, codes, NULL) == 0, "%s: %s", pre, seer_error_detail());
-    ck_assert_msg(seer_block_from_json_file(&b, blk) == 0, "%s: %s", blk, seer_error_detail());
+    gen_files f;
+    gen_open(&f, &go, workload);
     char label[128];
     snprintf(label, sizeof label, "gen %s (%zu txs, seed %llu)", workload, ntx, (unsigned long long)seed);
-    check_block(t, label, ps, b, an);
-    check_build(label, ps, b, an);
-    check_api(label, ps, b, an);
-    seer_block_free(b);
-    seer_prestate_free(ps);
-    seer_gen_block_free(g);
-    remove(pre);
-    remove(codes);
-    remove(blk);
-    rmdir(dir);
+    check_block(t, label, f.ps, f.b, an);
+    check_build(label, f.ps, f.b, an);
+    check_api(label, f.ps, f.b, an);
+    gen_close(&f);
 }
 
 START_TEST(test_generated_blocks)
@@ -546,18 +564,10 @@ START_TEST(test_pipeline_invalid)
     go.txs = 150;
     go.senders = 75;
     go.seed = seed;
-    seer_gen_block *g = NULL;
-    ck_assert_msg(seer_gen_block_new(&g, &go) == 0, "gen: %s", seer_error_detail());
-    char dir[256], pre[300], codes[300], blk[300];
-    snprintf(dir, sizeof dir, "/tmp/seer_test_parallel_%d_invalid", (int)getpid());
-    ck_assert_int_eq(seer_gen_block_write(g, dir), 0);
-    snprintf(pre, sizeof pre, "%s/pre_state.json", dir);
-    snprintf(codes, sizeof codes, "%s/bytecodes.json", dir);
-    snprintf(blk, sizeof blk, "%s/block.json", dir);
-    seer_prestate *ps = NULL;
-    seer_block *b = NULL;
-    ck_assert_int_eq(seer_prestate_from_files(&ps, pre, codes, NULL), 0);
-    ck_assert_int_eq(seer_block_from_json_file(&b, blk), 0);
+    gen_files f;
+    gen_open(&f, &go, "invalid");
+    seer_prestate *ps = f.ps;
+    seer_block *b = f.b;
     seer_analyzer *an = NULL;
     ck_assert_int_eq(seer_analyzer_new(&an, NULL), 0);
     size_t n = b->ntxs;
@@ -653,13 +663,7 @@ START_TEST(test_pipeline_invalid)
         tx->nonce = keep;
     }
     seer_analyzer_free(an);
-    seer_block_free(b);
-    seer_prestate_free(ps);
-    seer_gen_block_free(g);
-    remove(pre);
-    remove(codes);
-    remove(blk);
-    rmdir(dir);
+    gen_close(&f);
 }
 END_TEST
 
@@ -676,36 +680,20 @@ static void model_of(seer_sched_stats *st, const char *workload, size_t txs, siz
     go.senders = senders;
     go.contention = contention;
     go.seed = 7;
-    seer_gen_block *g = NULL;
-    ck_assert_msg(seer_gen_block_new(&g, &go) == 0, "gen: %s", seer_error_detail());
-    char dir[256], pre[300], codes[300], blk[300];
-    snprintf(dir, sizeof dir, "/tmp/seer_test_parallel_%d_model", (int)getpid());
-    ck_assert_int_eq(seer_gen_block_write(g, dir), 0);
-    snprintf(pre, sizeof pre, "%s/pre_state.json", dir);
-    snprintf(codes, sizeof codes, "%s/bytecodes.json", dir);
-    snprintf(blk, sizeof blk, "%s/block.json", dir);
-    seer_prestate *ps = NULL;
-    seer_block *b = NULL;
-    ck_assert_int_eq(seer_prestate_from_files(&ps, pre, codes, NULL), 0);
-    ck_assert_int_eq(seer_block_from_json_file(&b, blk), 0);
+    gen_files f;
+    gen_open(&f, &go, "model");
     seer_analyzer *an = NULL;
     ck_assert_int_eq(seer_analyzer_new(&an, NULL), 0);
     seer_sched_options o = SEER_SCHED_OPTIONS_INIT;
     o.analyzer = an;
-    ck_assert_int_eq(seer_sched_model(st, ps, b, &o), 0);
+    ck_assert_int_eq(seer_sched_model(st, f.ps, f.b, &o), 0);
     ck_assert_uint_eq(st->txs, txs);
     ck_assert_uint_gt(st->gas, 0);
     ck_assert_uint_gt(st->critical_gas, 0);
     ck_assert(st->ideal_speedup >= 1.0 &&
               st->ideal_speedup * (double)st->critical_gas <= 1.0001 * (double)st->gas);
     seer_analyzer_free(an);
-    seer_block_free(b);
-    seer_prestate_free(ps);
-    seer_gen_block_free(g);
-    remove(pre);
-    remove(codes);
-    remove(blk);
-    rmdir(dir);
+    gen_close(&f);
 }
 
 START_TEST(test_model)
