@@ -109,9 +109,10 @@ typedef struct astate {
  * memory), in one allocation of its own size. */
 typedef struct snap {
     uint32_t height, nmem, clobbered;
-    mem_ent *mem;     /* nmem entries, after the stack */
+    mem_ent *mem;     /* nmem entries, after the stack (8-byte aligned) */
     uint32_t stack[]; /* height entries */
 } snap;
+_Static_assert(offsetof(snap, stack) % _Alignof(mem_ent) == 0, "snapshot memory entries stay aligned");
 
 typedef struct vent {
     uint64_t key;
@@ -1567,7 +1568,10 @@ static int snap_find(const astate *st, uint32_t pc)
 static bool snap_save(builder *b, astate *st, int slot, bool fn)
 {
     /* Paths save many: only what widening reads, at its size. */
-    size_t sz = sizeof(snap) + st->height * sizeof(uint32_t) + st->nmem * sizeof(mem_ent);
+    /* the memory entries after the stack words, at an even word count:
+     * mem_ent holds 64-bit fields */
+    uint32_t hpad = (st->height + 1) & ~1u;
+    size_t sz = sizeof(snap) + hpad * sizeof(uint32_t) + st->nmem * sizeof(mem_ent);
     if (b->snap_bytes + sz > SNAP_BYTES)
         return false; /* no new reference: the loop unrolls on, to the step budget */
     b->snap_bytes += sz;
@@ -1577,7 +1581,7 @@ static bool snap_save(builder *b, astate *st, int slot, bool fn)
         c->nmem = st->nmem;
         c->clobbered = st->clobbered;
         memcpy(c->stack, st->stack, st->height * sizeof(uint32_t));
-        c->mem = (mem_ent *)(void *)(c->stack + st->height);
+        c->mem = (mem_ent *)(void *)(c->stack + hpad);
         memcpy(c->mem, st->mem, st->nmem * sizeof(mem_ent));
     }
     if (!c || !grow((void **)&b->snaps, &b->snaps_cap, b->nsnaps + 1, sizeof *b->snaps)) {
