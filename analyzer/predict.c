@@ -2634,22 +2634,29 @@ static bool dh_reset(scratch *sc, uint32_t n)
     return true;
 }
 
+/* Room for n elements of `size` in *buf (at least doubling), its old
+ * contents dropped: the compactions rebuild it from scratch. */
+static bool buf_reserve(void **buf, uint32_t *cap, uint32_t n, size_t size)
+{
+    if (n <= *cap)
+        return true;
+    uint32_t nc = n < 2 * *cap ? 2 * *cap : n;
+    void *q = malloc((size_t)nc * size);
+    if (!q)
+        return false;
+    free(*buf);
+    *buf = q;
+    *cap = nc;
+    return true;
+}
+
 /* The additions of ev[0..n) with the same effect on any prediction: a key
  * once, at its first place, with the lowest tier it was added with (the
  * key set keeps the lowest); a wildcard once; the first "unknown" reason
  * only (the later ones are not kept). Into sc->evc; the count, or -1. */
 static int64_t ev_compact(scratch *sc, const fev *ev, uint32_t n)
 {
-    if (n > sc->evccap) {
-        uint32_t nc = n < 2 * sc->evccap ? 2 * sc->evccap : n;
-        fev *q = malloc((size_t)nc * sizeof *q); /* rebuilt below: nothing to copy */
-        if (!q)
-            return -1;
-        free(sc->evc);
-        sc->evc = q;
-        sc->evccap = nc;
-    }
-    if (!dh_reset(sc, n))
+    if (!buf_reserve((void **)&sc->evc, &sc->evccap, n, sizeof *sc->evc) || !dh_reset(sc, n))
         return -1;
     uint32_t m = 0, mask = sc->dhcap - 1;
     bool unk = false;
@@ -2693,16 +2700,7 @@ static int64_t ev_compact(scratch *sc, const fev *ev, uint32_t n)
  * value) into sc->rdc; the count, or -1. */
 static int64_t rd_compact(scratch *sc, const frd *rd, uint32_t n)
 {
-    if (n > sc->rdccap) {
-        uint32_t nc = n < 2 * sc->rdccap ? 2 * sc->rdccap : n;
-        frd *q = malloc((size_t)nc * sizeof *q); /* rebuilt below: nothing to copy */
-        if (!q)
-            return -1;
-        free(sc->rdc);
-        sc->rdc = q;
-        sc->rdccap = nc;
-    }
-    if (!dh_reset(sc, n))
+    if (!buf_reserve((void **)&sc->rdc, &sc->rdccap, n, sizeof *sc->rdc) || !dh_reset(sc, n))
         return -1;
     uint32_t m = 0, mask = sc->dhcap - 1;
     for (uint32_t i = 0; i < n; i++) {
