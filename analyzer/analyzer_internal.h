@@ -248,17 +248,6 @@ void seer_prediction_clear(seer_prediction *p);
 int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_tx *tx,
                              const seer_block_env *env, const seer_state_reader *reader);
 
-/** Stops a prediction's work once it holds "unknown": its explicit keys
- *  then stop growing, which changes no coverage (an unknown prediction
- *  covers every key) and saves most of the warm cost on the costliest
- *  mainnet blocks. For callers that do not use the keys of an unknown
- *  prediction (the scheduler); off by default (report.c's precision and
- *  recall count them). The summaries a prediction uses depend on the ones
- *  earlier predictions built, and with it on fewer are built, so a later
- *  prediction may differ as one made alone would. Not to be changed while
- *  predictions run; empties the frame memo. */
-void an_set_stop_at_unknown(seer_analyzer *a, bool on);
-
 /** Looks up or builds the summary of a code (the cache owns it). */
 int seer_analyzer_summary(seer_analyzer *a, const an_summary **out, const seer_bytes32 *code_hash,
                           const uint8_t *code, size_t len);

@@ -120,7 +120,7 @@ struct seer_analyzer {
     size_t mcount, mbytes;
     uint32_t gen;      /* bumped when a summary leaves the cache (atomic) */
     uint64_t *hint;    /* FMEMO_HINTS keys of frames walked (low 2 bits: walks; atomic) */
-    bool stop_unknown; /* an_set_stop_at_unknown */
+    bool stop_unknown; /* seer_analyzer_set_stop_at_unknown */
 };
 
 static void pool_free(struct scratch *sc);
@@ -151,6 +151,7 @@ int seer_analyzer_new(seer_analyzer **out, const seer_analyzer_options *opts)
         a->opts.max_call_depth = 64;
     a->max_entries = CACHE_MAX_ENTRIES;
     a->max_bytes = CACHE_MAX_BYTES;
+    a->stop_unknown = true;
     pthread_mutex_init(&a->lock, NULL);
     pthread_rwlock_init(&a->mlock, NULL);
     a->hint = calloc(FMEMO_HINTS, sizeof *a->hint); /* NULL: every frame is recorded */
@@ -1593,7 +1594,7 @@ static bool guard_may_hold(evalctx *e, uint32_t c)
     return !(eval(e, gd->cond, &v, &t2) && (!u256_is_zero(&v)) != (gd->polarity != 0));
 }
 
-/* Whether the rest of the prediction's work can go (an_set_stop_at_unknown). */
+/* Whether the rest of the prediction's work can go (seer_analyzer_set_stop_at_unknown). */
 static inline bool cut(const pctx *pc)
 {
     return pc->stop && pc->p->unknown;
@@ -3011,7 +3012,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     return rc;
 }
 
-void an_set_stop_at_unknown(seer_analyzer *a, bool on)
+void seer_analyzer_set_stop_at_unknown(seer_analyzer *a, bool on)
 {
     if (!a || a->stop_unknown == on)
         return;

@@ -1221,8 +1221,9 @@ START_TEST(test_call_args_dynamic_size)
 }
 END_TEST
 
-/* an_set_stop_at_unknown: a prediction that ends "unknown" keeps its
- * first reason and a subset of its keys (UNKCALL calls UNKC, which jumps
+/* seer_analyzer_set_stop_at_unknown, on by default: a prediction that
+ * ends "unknown" keeps its first reason and a subset of the keys it has
+ * with the setting off (UNKCALL calls UNKC, which jumps
  * to a stored target, then TOKEN.transfer: that call's keys are not
  * derived); one that does not is unchanged. */
 START_TEST(test_stop_at_unknown)
@@ -1239,9 +1240,9 @@ START_TEST(test_stop_at_unknown)
         "PUSH20 0xaa00000000000000000000000000000000000011 PUSH1 0x04 MSTORE PUSH1 0x01 PUSH1 0x24 MSTORE\n"
         "PUSH1 0x00 PUSH1 0x00 PUSH1 0x44 PUSH1 0x00 PUSH1 0x00\n"
         "  PUSH20 0xaa00000000000000000000000000000000000001 GAS CALL POP STOP\n");
-    seer_analyzer *stop;
+    seer_analyzer *stop; /* the default */
     ck_assert_int_eq(seer_analyzer_new(&stop, NULL), 0);
-    an_set_stop_at_unknown(stop, true);
+    seer_analyzer_set_stop_at_unknown(fx.an, false);
     seer_address bob = addr(A_BOB), uc = addr(A_UNKCALL);
     u256 w[2] = {word_of(&bob), u256_from_u64(7)}, one = U256_ONE, zero = U256_ZERO, ucw = word_of(&uc),
          from_bal = map_slot(&ucw, &zero);

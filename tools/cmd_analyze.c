@@ -15,9 +15,11 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: seer analyze --code HEX_OR_FILE [--json]\n"
                "       seer analyze BLOCK [--db DIR | --pre FILE --codes FILE] [--hashes FILE] [--compare] "
-               "[--json] [--quiet]\n"
+               "[--json] [--quiet] [--all-keys]\n"
                "  BLOCK is a fixture block folder (block.json, pre_state.json) or a block.json file;\n"
-               "  --codes defaults to bytecodes.json two folders up (the fixtures' layout).\n");
+               "  --codes defaults to bytecodes.json two folders up (the fixtures' layout).\n"
+               "  --all-keys: a prediction that holds \"unknown\" still lists every key the analyzer\n"
+               "  derives (by default it stops there, as the scheduler's predictions do).\n");
 }
 
 static int hexval(int c)
@@ -100,14 +102,20 @@ static bool exists(const char *p)
 int cmd_analyze(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"code", required_argument, NULL, 'c'},  {"pre", required_argument, NULL, 'p'},
-        {"codes", required_argument, NULL, 'b'}, {"hashes", required_argument, NULL, 'H'},
-        {"db", required_argument, NULL, 'd'},    {"compare", no_argument, NULL, 'C'},
-        {"json", no_argument, NULL, 'j'},        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"code", required_argument, NULL, 'c'},
+        {"pre", required_argument, NULL, 'p'},
+        {"codes", required_argument, NULL, 'b'},
+        {"hashes", required_argument, NULL, 'H'},
+        {"db", required_argument, NULL, 'd'},
+        {"compare", no_argument, NULL, 'C'},
+        {"json", no_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"all-keys", no_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *code_arg = NULL, *pre = NULL, *codes = NULL, *hashes = NULL, *db = NULL;
-    bool compare = false, json = false, quiet = false;
+    bool compare = false, json = false, quiet = false, all_keys = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -120,6 +128,7 @@ int cmd_analyze(int argc, char **argv)
         case 'C': compare = true; break;
         case 'j': json = true; break;
         case 'q': quiet = true; break;
+        case 'A': all_keys = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -130,6 +139,8 @@ int cmd_analyze(int argc, char **argv)
         cli_error("analyzer", rc);
         return 3;
     }
+    if (all_keys)
+        seer_analyzer_set_stop_at_unknown(a, false);
     int ret = 0;
     if (code_arg) {
         char *text = exists(code_arg) ? read_file(code_arg) : NULL;

@@ -18,6 +18,7 @@
 
 #include "seer/common.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -57,6 +58,18 @@ SEER_API size_t seer_analyzer_cache_count(const seer_analyzer *a);
 
 /** Drops every cached summary (e.g. to measure a cold cache). */
 SEER_API void seer_analyzer_cache_clear(seer_analyzer *a);
+
+/** Whether a prediction stops its remaining work once it holds "unknown"
+ *  (on by default). The scheduler treats an unknown transaction as
+ *  conflicting with every other, so the explicit keys of an unknown
+ *  prediction are never used there, and on the 39 mainnet fixture blocks
+ *  those transactions were most of the warm cost. Turn it off to list every
+ *  key the analyzer can still derive for them (`seer analyze --all-keys`);
+ *  coverage is the same either way (unknown covers every key). The
+ *  summaries built depend on the predictions made, so a later prediction
+ *  may differ as one made alone would. Not to be changed while predictions
+ *  run; empties the frame memo. a: NULL is a no-op. */
+SEER_API void seer_analyzer_set_stop_at_unknown(seer_analyzer *a, bool on);
 
 /** Output formats of the reports. */
 typedef enum seer_analyzer_format {
@@ -113,6 +126,8 @@ typedef struct seer_analyzer_block_stats {
     double analysis_cold_s;      /**< predicting every tx, empty cache */
     double analysis_warm_s;      /**< the same again, cache filled */
     double execution_s;          /**< serial execution (compare only) */
+    double admission_s;          /**< admitting the block's transactions: sender recovery,
+                                      nonce and fee checks (the first part of a serial block) */
 } seer_analyzer_block_stats;
 
 /** Predicts every transaction of a block; with compare, executes it
