@@ -158,6 +158,14 @@ typedef struct builder {
      * stable nodes carry facts or serve as memory bases. */
     uint8_t *us_bits;
     uint32_t us_cap; /* bits */
+    /* Select nodes made at diamonds (see "diamonds"): their nesting, by
+     * node id (0: not a select). */
+    uint8_t *ite_lv;
+    uint32_t ite_cap;
+    /* Nodes that never evaluate (a bitmap by node id): unknowns and loop
+     * variables, or built over them (predict.c's never_evaluates). */
+    uint8_t *nv_bits;
+    uint32_t nv_cap; /* bits */
     bool oom;
     bool incomplete;
 } builder;
@@ -292,6 +300,38 @@ static void us_note(builder *b, uint32_t id)
     b->us_bits[id >> 3] |= (uint8_t)(1u << (id & 7));
 }
 
+static bool nv_get(const builder *b, uint32_t id)
+{
+    return id < b->nv_cap && (b->nv_bits[id >> 3] >> (id & 7)) & 1;
+}
+
+static void nv_note(builder *b, uint32_t id)
+{
+    const an_node *n = &b->s->nodes[id];
+    bool nv = n->kind == AN_UNKNOWN || n->kind == AN_LOOPVAR;
+    if (n->kind == AN_KECCAK)
+        for (uint32_t i = 0; i < n->b && !nv; i++)
+            nv = nv_get(b, b->s->args[n->a + i]);
+    else if (n->kind == AN_CALLDATA || n->kind == AN_SLOAD || n->kind == AN_OP)
+        nv = nv_get(b, n->a) || nv_get(b, n->b) || nv_get(b, n->c);
+    if (!nv)
+        return;
+    if (id >= b->nv_cap) {
+        uint32_t nc = b->nv_cap ? b->nv_cap : 4096;
+        while (nc <= id)
+            nc *= 2;
+        uint8_t *t = realloc(b->nv_bits, nc / 8);
+        if (!t) {
+            b->oom = true;
+            return;
+        }
+        memset(t + b->nv_cap / 8, 0, (nc - b->nv_cap) / 8);
+        b->nv_bits = t;
+        b->nv_cap = nc;
+    }
+    b->nv_bits[id >> 3] |= (uint8_t)(1u << (id & 7));
+}
+
 /* Interns a node; `args` holds the KECCAK words (n->a indexes into it). */
 static uint32_t intern(builder *b, an_node n, const uint32_t *args)
 {
@@ -328,6 +368,7 @@ static uint32_t intern(builder *b, an_node n, const uint32_t *args)
     b->htab[i] = id;
     rd_note(b, id);
     us_note(b, id);
+    nv_note(b, id);
     if ((uint64_t)s->nnodes * 2 > b->hcap && !htab_rehash(b, b->hcap * 2))
         b->oom = true;
     return id;
@@ -1195,6 +1236,38 @@ static uint32_t selector_bucket(builder *b, uint32_t sel)
     return ++s->nselectors;
 }
 
+/* After a whole-contract build that a budget cut, the dispatcher's
+ * comparisons not reached yet: each `PUSH4 c [DUPn] EQ PUSHn JUMPI` in
+ * the code (Solidity's dispatcher) names an entry point. The cache serves
+ * a selector that a whole-contract summary does not list with that
+ * summary (the dispatcher would not know it), so a cut list would hand a
+ * later frame a summary that holds "unknown" where its own entry point's
+ * build may fit the budget. Listing too many only costs builds. */
+static void selectors_scan(builder *b)
+{
+    const uint8_t *code = b->code->code;
+    size_t n = b->code->size;
+    for (size_t pc = 0; pc < n && !b->oom;) {
+        unsigned op = code[pc];
+        size_t next = pc + 1 + seer_opcode_immediate(op);
+        if (op == SEER_OP_PUSH4 && next + 3 <= n) {
+            size_t q = next;
+            if (code[q] >= SEER_OP_DUP1 && code[q] <= SEER_OP_DUP16)
+                q++;
+            if (q + 2 < n && code[q] == SEER_OP_EQ && code[q + 1] >= SEER_OP_PUSH1 &&
+                code[q + 1] <= SEER_OP_PUSH4) {
+                size_t j = q + 2 + seer_opcode_immediate(code[q + 1]);
+                if (j < n && code[j] == SEER_OP_JUMPI) {
+                    uint32_t sel = (uint32_t)code[pc + 1] << 24 | (uint32_t)code[pc + 2] << 16 |
+                                   (uint32_t)code[pc + 3] << 8 | code[pc + 4];
+                    selector_bucket(b, sel);
+                }
+            }
+        }
+        pc = next;
+    }
+}
+
 int64_t an_guard_selector(const an_summary *s, uint32_t guard)
 {
     builder b;
@@ -1902,6 +1975,283 @@ static void mem_retdata(builder *b, astate *st, uint32_t c, uint32_t offn, uint3
         mem_store_at(st, base, off + i, len - i >= 32 ? mk(b, AN_RETDATA, 0, c, src + i, 0, NULL) : b->unk);
 }
 
+/* ---- diamonds ----
+ *
+ * A conditional jump whose two arms only move values around and meet
+ * again a few instructions later (`c ? (a, b) : (b, a)`, as in Uniswap's
+ * sortTokens) would otherwise fork two paths that never merge again:
+ * they differ in the values the arms chose, so each later fork doubles
+ * them (every iteration of a loop over pairs). Both arms are run ahead
+ * (pure instructions only, no template, fork or end of path); when they
+ * reach one JUMPDEST with states that differ in at most ITE_DIFF stack or
+ * memory words, the path goes on from there once, under the fork's own
+ * guard, with each differing word the select ite(c, taken, fallthrough),
+ * as an arithmetic node (y ^ (c' * (x ^ y)), c' the condition as 0 or 1)
+ * that evaluates exactly where c and both values do. Sound because the
+ * merged state is reached whenever the jump is, and c names one value per
+ * frame (a stable condition: no unknown, loop variable or return data),
+ * so it picks the word the path took. A select is never a jump
+ * destination (a differing return address fails the merge), and selects
+ * nest at most ITE_NEST deep. */
+#define ARM_STEPS 64
+#define ARM_MARKS 16
+#define ITE_DIFF  4
+#define ITE_NEST  3
+
+/* One instruction of an arm: false when the arm stops here (st is then a
+ * scratch copy left as it is). */
+static bool arm_step(builder *b, astate *st)
+{
+    uint32_t pc = st->pc;
+    if (pc >= b->code->size)
+        return false;
+    unsigned op = b->code->code[pc];
+    uint32_t in = op_in(op);
+    if (in == UINT32_MAX || st->height < in || st->height - in + op_out(op) > STACK_MAX)
+        return false;
+    uint32_t *sp = st->stack + st->height;
+    if (op == SEER_OP_PUSH0 || (op >= SEER_OP_PUSH1 && op <= SEER_OP_PUSH32)) {
+        unsigned n = seer_opcode_immediate(op);
+        u256 v;
+        u256_from_be(&v, b->code->code + pc + 1, n);
+        st->stack[st->height++] = mk_const(b, &v);
+        st->pc = pc + 1 + n;
+        return true;
+    }
+    if (op >= SEER_OP_DUP1 && op <= SEER_OP_DUP16) {
+        st->stack[st->height++] = sp[-(int)(op - SEER_OP_DUP1 + 1)];
+        st->pc = pc + 1;
+        return true;
+    }
+    if (op >= SEER_OP_SWAP1 && op <= SEER_OP_SWAP16) {
+        int n = (int)(op - SEER_OP_SWAP1 + 1);
+        uint32_t t = sp[-1];
+        sp[-1] = sp[-1 - n];
+        sp[-1 - n] = t;
+        st->pc = pc + 1;
+        return true;
+    }
+    uint32_t a0 = in > 0 ? sp[-1] : 0, a1 = in > 1 ? sp[-2] : 0, a2 = in > 2 ? sp[-3] : 0;
+    uint32_t r = 0, base;
+    int64_t off;
+    switch (op) {
+    case SEER_OP_ADD:
+    case SEER_OP_MUL:
+    case SEER_OP_SUB:
+    case SEER_OP_DIV:
+    case SEER_OP_SDIV:
+    case SEER_OP_MOD:
+    case SEER_OP_SMOD:
+    case SEER_OP_EXP:
+    case SEER_OP_SIGNEXTEND:
+    case SEER_OP_LT:
+    case SEER_OP_GT:
+    case SEER_OP_SLT:
+    case SEER_OP_SGT:
+    case SEER_OP_EQ:
+    case SEER_OP_AND:
+    case SEER_OP_OR:
+    case SEER_OP_XOR:
+    case SEER_OP_BYTE:
+    case SEER_OP_SHL:
+    case SEER_OP_SHR:
+    case SEER_OP_SAR: r = mk_op(b, op, a0, a1, 0); break;
+    case SEER_OP_ADDMOD:
+    case SEER_OP_MULMOD: r = mk_op(b, op, a0, a1, a2); break;
+    case SEER_OP_ISZERO:
+    case SEER_OP_NOT: r = mk_op(b, op, a0, 0, 0); break;
+    case SEER_OP_ADDRESS: r = mk(b, AN_SELF, 0, 0, 0, 0, NULL); break;
+    case SEER_OP_CALLER: r = mk(b, AN_CALLER, 0, 0, 0, 0, NULL); break;
+    case SEER_OP_CALLVALUE: r = mk(b, AN_CALLVALUE, 0, 0, 0, 0, NULL); break;
+    case SEER_OP_CALLDATASIZE: r = mk(b, AN_CDSIZE, 0, 0, 0, 0, NULL); break;
+    case SEER_OP_CALLDATALOAD: r = mk(b, AN_CALLDATA, 0, a0, 0, 0, NULL); break;
+    case SEER_OP_POP:
+    case SEER_OP_JUMPDEST: break;
+    case SEER_OP_MLOAD:
+        if (!maddr(b, a0, &base, &off))
+            return false;
+        r = mem_load_at(b, st, base, off);
+        break;
+    case SEER_OP_MSTORE:
+        if (!maddr(b, a0, &base, &off))
+            return false;
+        break;
+    case SEER_OP_JUMP: {
+        const u256 *t = cval(b, a0);
+        if (!t || !u256_fits_u64(t) || !seer_code_is_jumpdest(b->code, t->w[0]))
+            return false;
+        st->height -= in;
+        st->pc = (uint32_t)t->w[0];
+        return true;
+    }
+    default: return false;
+    }
+    st->height -= in;
+    if (op == SEER_OP_MSTORE)
+        mem_store_at(st, base, off, a1);
+    if (op_out(op))
+        st->stack[st->height++] = r ? r : b->unk;
+    st->pc = pc + 1;
+    return true;
+}
+
+/* Runs an arm until it stands on a JUMPDEST listed in `pcs` (returns its
+ * index, *steps the instructions run) or stops (-1). With `note`, every
+ * JUMPDEST it stands on is appended to pcs/at instead (up to ARM_MARKS),
+ * and the result is -1. */
+static int arm_run(builder *b, astate *st, uint32_t *pcs, uint32_t *at, uint32_t *npcs, bool note,
+                   uint32_t max_steps, uint32_t *steps)
+{
+    for (uint32_t k = 0;; k++) {
+        if (seer_code_is_jumpdest(b->code, st->pc)) {
+            if (note) {
+                bool dup = false;
+                for (uint32_t i = 0; i < *npcs && !dup; i++)
+                    dup = pcs[i] == st->pc;
+                if (!dup && *npcs < ARM_MARKS) {
+                    pcs[*npcs] = st->pc;
+                    at[(*npcs)++] = k;
+                }
+            } else {
+                for (uint32_t i = 0; i < *npcs; i++)
+                    if (pcs[i] == st->pc) {
+                        *steps = k;
+                        return (int)i;
+                    }
+            }
+        }
+        if (k >= max_steps || b->oom || !arm_step(b, st)) {
+            *steps = k;
+            return -1;
+        }
+    }
+}
+
+static uint8_t ite_get(const builder *b, uint32_t id)
+{
+    return id < b->ite_cap ? b->ite_lv[id] : 0;
+}
+
+/* The select nesting of a value: its own, or that of a select it masks or
+ * shifts (Solidity cleans addresses with AND). */
+static uint8_t ite_level(const builder *b, uint32_t id)
+{
+    uint8_t l = ite_get(b, id);
+    const an_node *n = &b->s->nodes[id];
+    if (!l && n->kind == AN_OP) {
+        uint8_t x = ite_get(b, n->a), y = n->b ? ite_get(b, n->b) : 0;
+        l = x > y ? x : y;
+    }
+    return l;
+}
+
+/* ite(cond, x, y): x where cond != 0, else y. UINT32_MAX when the nesting
+ * bound is reached or on OOM. */
+static uint32_t mk_ite(builder *b, uint32_t cond, uint32_t x, uint32_t y)
+{
+    uint8_t lx = ite_level(b, x), ly = ite_level(b, y), lv = (uint8_t)((lx > ly ? lx : ly) + 1);
+    if (lv > ITE_NEST)
+        return UINT32_MAX;
+    const an_node *c = &b->s->nodes[cond];
+    bool boolean =
+        c->kind == AN_OP && (c->op == SEER_OP_LT || c->op == SEER_OP_GT || c->op == SEER_OP_SLT ||
+                             c->op == SEER_OP_SGT || c->op == SEER_OP_EQ || c->op == SEER_OP_ISZERO);
+    uint32_t bit = boolean ? cond : mk_op(b, SEER_OP_ISZERO, mk_op(b, SEER_OP_ISZERO, cond, 0, 0), 0, 0);
+    uint32_t r = mk_op(b, SEER_OP_XOR, y, mk_op(b, SEER_OP_MUL, bit, mk_op(b, SEER_OP_XOR, x, y, 0), 0), 0);
+    if (r == b->unk || b->oom)
+        return UINT32_MAX;
+    if (r >= b->ite_cap) {
+        uint32_t nc = b->ite_cap ? b->ite_cap : 4096;
+        while (nc <= r)
+            nc *= 2;
+        uint8_t *t = realloc(b->ite_lv, nc);
+        if (!t) {
+            b->oom = true;
+            return UINT32_MAX;
+        }
+        memset(t + b->ite_cap, 0, nc - b->ite_cap);
+        b->ite_lv = t;
+        b->ite_cap = nc;
+    }
+    if (b->ite_lv[r] < lv)
+        b->ite_lv[r] = lv;
+    return r;
+}
+
+/* Whether two values may be selected between: not jump destinations,
+ * and under a condition that is not stable only values that never
+ * evaluate (so the select loses nothing and is never evaluated). */
+static bool ite_ok(const builder *b, bool stable, uint32_t x, uint32_t y)
+{
+    const u256 *cx = cval(b, x), *cy = cval(b, y);
+    if (!stable && !(nv_get(b, x) && nv_get(b, y)))
+        return false;
+    return !(cx && u256_fits_u64(cx) && seer_code_is_jumpdest(b->code, cx->w[0])) &&
+           !(cy && u256_fits_u64(cy) && seer_code_is_jumpdest(b->code, cy->w[0]));
+}
+
+/* Tries the diamond at a conditional jump of st (at the JUMPI, operands
+ * popped) to `target` on stable condition `cond`. True when st now stands
+ * at the meeting JUMPDEST with the merged state (steps counted); false
+ * leaves st as it was. */
+static bool diamond(builder *b, astate *st, uint32_t target, uint32_t cond, bool stable)
+{
+    uint32_t pcs[ARM_MARKS], at[ARM_MARKS], n = 0, sa = 0, sb = 0;
+    uint64_t *bs = &b->bucket_steps[st->bucket];
+    uint64_t cap = st->bucket && b->sel == -1 ? b->o->max_entry_steps : b->o->max_steps;
+    if (b->s->steps + 2 * ARM_STEPS >= b->o->max_steps || *bs + 2 * ARM_STEPS >= cap)
+        return false;
+    astate *fa = state_copy(b, st), *tb = state_copy(b, st);
+    bool ok = false;
+    if (!fa || !tb) {
+        b->oom = true;
+        goto done;
+    }
+    fa->pc = st->pc + 1;
+    arm_run(b, fa, pcs, at, &n, true, ARM_STEPS, &sa);
+    tb->pc = target;
+    int hit = n ? arm_run(b, tb, pcs, at, &n, false, ARM_STEPS, &sb) : -1;
+    if (hit < 0)
+        goto done;
+    /* the fallthrough arm again, to the meeting point */
+    memcpy(fa, st, offsetof(astate, stack) + st->height * sizeof(uint32_t));
+    fa->pc = st->pc + 1;
+    for (uint32_t k = 0; k < at[hit]; k++)
+        if (!arm_step(b, fa))
+            goto done; /* cannot happen: the same steps again */
+    sa = at[hit];
+    if (fa->pc != tb->pc || fa->height != tb->height || fa->nmem != tb->nmem ||
+        fa->clobbered != tb->clobbered || fa->fwd != tb->fwd || fa->fwd_off != tb->fwd_off)
+        goto done;
+    uint32_t ndiff = 0;
+    for (uint32_t i = 0; i < fa->height; i++)
+        if (fa->stack[i] != tb->stack[i] &&
+            (++ndiff > ITE_DIFF || !ite_ok(b, stable, tb->stack[i], fa->stack[i])))
+            goto done;
+    for (uint32_t i = 0; i < fa->nmem; i++) {
+        const mem_ent *x = &tb->mem[i], *y = &fa->mem[i];
+        if (x->base != y->base || x->off != y->off || x->kind != y->kind || x->rlen != y->rlen ||
+            (x->v != y->v && (x->kind != MEM_WORD || ++ndiff > ITE_DIFF || !ite_ok(b, stable, x->v, y->v))))
+            goto done;
+    }
+    for (uint32_t i = 0; i < fa->height; i++)
+        if (fa->stack[i] != tb->stack[i] &&
+            (fa->stack[i] = mk_ite(b, cond, tb->stack[i], fa->stack[i])) == UINT32_MAX)
+            goto done;
+    for (uint32_t i = 0; i < fa->nmem; i++)
+        if (fa->mem[i].v != tb->mem[i].v &&
+            (fa->mem[i].v = mk_ite(b, cond, tb->mem[i].v, fa->mem[i].v)) == UINT32_MAX)
+            goto done;
+    memcpy(st, fa, offsetof(astate, stack) + fa->height * sizeof(uint32_t));
+    b->s->steps += sa + sb;
+    *bs += sa + sb;
+    ok = true;
+done:
+    state_free(b, fa);
+    state_free(b, tb);
+    return ok;
+}
+
 /* Runs one path until it ends or forks. Frees st when it ends. */
 static void run_path(builder *b, astate *st)
 {
@@ -2282,6 +2632,16 @@ static void run_path(builder *b, astate *st)
             if (!t) {
                 emit(b, AT_UNKNOWN, AN_UNK_JUMP, pc, new_guard(b, gc, 1, g));
                 s->truncated++;
+            } else if (can_jump && !cond_selector(b, a1, &(uint32_t){0}) &&
+                       diamond(b, st, (uint32_t)t->w[0], gc, gc == a1 && !us_get(b, a1))) {
+                /* one path on, under g: the arms' values are selects */
+                s->nedges++;
+                mark_block(b, st->pc);
+                if (!loop_head(b, st) || !visit(b, st)) {
+                    state_free(b, st);
+                    return;
+                }
+                continue;
             } else if (can_jump) {
                 astate *tk = state_copy(b, st);
                 if (!tk) {
@@ -2477,6 +2837,8 @@ static int build(an_summary **out, const uint8_t *code, size_t len, const seer_a
     }
     while (b.nwork) /* after an OOM */
         state_free(&b, b.work[--b.nwork]);
+    if (s->budget_hit && b.sel == -1)
+        selectors_scan(&b);
     if (b.incomplete)
         emit(&b, AT_UNKNOWN, AN_UNK_LIMIT, 0, 0); /* a bound dropped something: unknown under the root */
     if (b.incomplete && s->ntpl >= MAX_TEMPLATES) {
@@ -2510,6 +2872,8 @@ cleanup:
     free(b.sk_none);
     free(b.rd_bits);
     free(b.us_bits);
+    free(b.ite_lv);
+    free(b.nv_bits);
     seer_code_free(sc);
     an_summary_free(s);
     return rc;
