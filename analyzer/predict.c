@@ -3003,8 +3003,8 @@ static void fmemo_record(pctx *pc, const cache_ent *ce, const frame_in *f, seer_
         pc->ret_budget == 0 || sc->nseen >= MAX_FRAMES ||
         __atomic_load_n(&a->gen, __ATOMIC_RELAXED) != rec->gen0)
         return;
-    int64_t cev = ev_compact(sc, sc->ev + rec->ev0, sc->nev - rec->ev0);
-    int64_t crd = cev < 0 ? -1 : rd_compact(sc, sc->rd + rec->rd0, sc->nrd - rec->rd0);
+    int64_t cev = ev_compact(sc, sc->ev ? sc->ev + rec->ev0 : NULL, sc->nev - rec->ev0);
+    int64_t crd = cev < 0 ? -1 : rd_compact(sc, sc->rd ? sc->rd + rec->rd0 : NULL, sc->nrd - rec->rd0);
     if (crd < 0)
         return;
     uint32_t nev = (uint32_t)cev, nrd = (uint32_t)crd, nsub = sc->nseen - rec->seen0 - 1;

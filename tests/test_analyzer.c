@@ -1325,7 +1325,8 @@ START_TEST(test_sibling_writes)
     for (int round = 0; round < 12; round++) {
         int k = round % 3;
         seer_tx tx;
-        mk_tx(&tx, A_ALICE, to[k], NULL, 0, (uint64_t)round);
+        uint8_t none[1] = {0};
+        mk_tx(&tx, A_ALICE, to[k], none, 0, (uint64_t)round);
         seer_prediction p;
         predict(&fx, &p, &tx);
         ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
