@@ -844,6 +844,7 @@ typedef struct frd {
 typedef struct frec {
     struct frec *up;
     uint32_t ev0, rd0, seen0;
+    uint32_t tr0, tw0; /* the storage logs (see "earlier writes") */
     uint32_t budget0, origin0, untracked0, creates0;
     uint32_t gen0;
     unsigned depth;
@@ -883,6 +884,20 @@ typedef struct scratch {
     uint32_t dhalloc;  /* entries allocated (dhcap: the mask in use + 1) */
     struct kc_ent *kc; /* keccak_cached: KC_SIZE entries, NULL until used */
     uint32_t dhcap;
+    /* The storage the transaction's frames read and write, by unit, and
+     * the slots whose reads do not evaluate (see "earlier writes"). */
+    struct tacc *tr, *tw, *taint;
+    uint32_t ntr, trcap, ntw, twcap, ntaint, taintcap;
+    uint32_t *tab; /* tacc_conflicts: open addressing, index + 1 into tw */
+    uint32_t tabcap;
+    uint32_t unit, nunits; /* the unit walking or replaying; units so far */
+    uint32_t *uparent;     /* per unit: the unit that called it (0: the transaction) */
+    uint64_t *usig;        /* per unit: its frame's signature */
+    uint32_t ucap;
+    uint32_t seen_unit[MAX_FRAMES];
+    uint32_t *rep; /* units a frame repeated (skipped as seen) */
+    uint32_t nrep, repcap;
+    bool tfail; /* a log could not grow: every read counts as a conflict */
 } scratch;
 
 /* The hashes of short inputs (mapping keys: a key word and a slot word)
@@ -943,6 +958,13 @@ static void scratch_free(scratch *sc)
     free(sc->rdc);
     free(sc->dh);
     free(sc->kc);
+    free(sc->tr);
+    free(sc->tw);
+    free(sc->taint);
+    free(sc->tab);
+    free(sc->rep);
+    free(sc->uparent);
+    free(sc->usig);
     free(sc);
 }
 
@@ -983,11 +1005,9 @@ static scratch *scratch_get(seer_analyzer *a)
     return sc;
 }
 
-static void scratch_put(seer_analyzer *a, scratch *sc)
+/* A transaction's state but its pins and taint: before another pass. */
+static void scratch_reset_pass(scratch *sc)
 {
-    for (uint32_t i = 0; i < sc->npins; i++)
-        cache_release(a, sc->pins[i]);
-    sc->npins = 0;
     for (uint32_t i = 0; i < sc->ncreates; i++) {
         free(sc->creates[i].init);
         free(sc->creates[i].anc);
@@ -996,6 +1016,19 @@ static void scratch_put(seer_analyzer *a, scratch *sc)
     sc->nseen = 0;
     sc->nev = sc->nrd = 0;
     sc->rec = NULL;
+    sc->ntr = sc->ntw = 0;
+    sc->unit = sc->nunits = 0;
+    sc->nrep = 0;
+    sc->tfail = false;
+}
+
+static void scratch_put(seer_analyzer *a, scratch *sc)
+{
+    for (uint32_t i = 0; i < sc->npins; i++)
+        cache_release(a, sc->pins[i]);
+    sc->npins = 0;
+    scratch_reset_pass(sc);
+    sc->ntaint = 0;
     pthread_mutex_lock(&a->lock);
     sc->next = a->pool;
     a->pool = sc;
@@ -1096,6 +1129,213 @@ static int kset_grow(scratch *sc, const seer_prediction *p)
     return 0;
 }
 
+/* ---- earlier writes ----
+ * A storage read evaluates to the pre-state value, which is what the
+ * frame reads only when no other frame of the transaction wrote the slot
+ * before it: an earlier sibling (B.set then B.get), a caller (see also
+ * "re-entrancy"), or the same frame repeated (skipped as seen). The walk
+ * is breadth first over guards, not in execution order, so the rule is
+ * order-free: every evaluated read and every predicted write of storage
+ * is logged with its unit (a walked frame, or a replayed record as a
+ * whole), and a read of a slot that another unit may write (or its own
+ * unit, when that frame repeats) is a conflict. A prediction with a
+ * conflict is made again with those slots tainted: their reads do not
+ * evaluate, as a stale frame's, and a record that read one is not
+ * replayed. The new paths may write more, so this repeats until no
+ * conflict is left (at most TAINT_PASSES passes, then "unknown"). A frame
+ * with a conflict inside it is not recorded, so a replay (one unit) hides
+ * none. */
+#define TAINT_PASSES 4
+
+typedef struct tacc {
+    seer_address addr;
+    uint8_t any; /* every slot of addr (an all-slots wildcard) */
+    uint32_t unit;
+    u256 slot;
+} tacc;
+
+static void tacc_log(scratch *sc, bool write, const seer_address *addr, const u256 *slot)
+{
+    tacc **v = write ? &sc->tw : &sc->tr;
+    uint32_t *n = write ? &sc->ntw : &sc->ntr, *cap = write ? &sc->twcap : &sc->trcap;
+    if (*n == *cap) {
+        uint32_t nc = *cap ? *cap * 2 : 64;
+        tacc *q = realloc(*v, (size_t)nc * sizeof *q);
+        if (!q) {
+            sc->tfail = true;
+            return;
+        }
+        *v = q;
+        *cap = nc;
+    }
+    tacc *t = &(*v)[(*n)++];
+    t->addr = *addr;
+    t->any = slot == NULL;
+    t->unit = sc->unit;
+    t->slot = slot ? *slot : U256_ZERO;
+}
+
+static uint64_t tacc_hash(const seer_address *a, const u256 *slot, bool any)
+{
+    uint64_t x, y;
+    memcpy(&x, a->bytes, 8);
+    memcpy(&y, a->bytes + 12, 8);
+    uint64_t h = fmix(x, y ^ any);
+    if (!any)
+        for (int i = 0; i < 4; i++)
+            h = fmix(h, slot->w[i]);
+    return h;
+}
+
+static bool tacc_is(const tacc *t, const seer_address *a, const u256 *slot, bool any)
+{
+    return t->any == any && !memcmp(&t->addr, a, sizeof *a) && (any || u256_eq(&t->slot, slot));
+}
+
+/* Whether a read of (a, slot) does not evaluate: tainted by a conflict. */
+static bool tainted(const scratch *sc, const seer_address *a, const u256 *slot)
+{
+    for (uint32_t i = 0; i < sc->ntaint; i++)
+        if (!memcmp(&sc->taint[i].addr, a, sizeof *a) &&
+            (sc->taint[i].any || u256_eq(&sc->taint[i].slot, slot)))
+            return true;
+    return false;
+}
+
+static bool unit_repeated(const scratch *sc, uint32_t u)
+{
+    for (uint32_t i = 0; i < sc->nrep; i++)
+        if (sc->rep[i] == u)
+            return true;
+    return false;
+}
+
+static void unit_repeat(scratch *sc, uint32_t u)
+{
+    if (unit_repeated(sc, u))
+        return;
+    if (sc->nrep == sc->repcap) {
+        uint32_t nc = sc->repcap ? sc->repcap * 2 : 8;
+        uint32_t *q = realloc(sc->rep, (size_t)nc * sizeof *q);
+        if (!q) {
+            sc->tfail = true;
+            return;
+        }
+        sc->rep = q;
+        sc->repcap = nc;
+    }
+    sc->rep[sc->nrep++] = u;
+}
+
+/* The unit of a frame with signature sig called by the current unit: the
+ * same as a walk of its return data (or the frame itself) had, else a new
+ * one. */
+static uint32_t unit_enter(scratch *sc, uint64_t sig)
+{
+    for (uint32_t u = 1; u <= sc->nunits; u++)
+        if (sc->usig[u] == sig && sc->uparent[u] == sc->unit)
+            return u;
+    if (sc->nunits + 1 >= sc->ucap) {
+        uint32_t nc = sc->ucap ? sc->ucap * 2 : 64;
+        uint32_t *q = realloc(sc->uparent, (size_t)nc * sizeof *q);
+        if (q)
+            sc->uparent = q;
+        uint64_t *g = q ? realloc(sc->usig, (size_t)nc * sizeof *g) : NULL;
+        if (!g) {
+            sc->tfail = true;
+            return sc->unit;
+        }
+        sc->usig = g;
+        sc->ucap = nc;
+    }
+    uint32_t u = ++sc->nunits;
+    sc->usig[u] = sig;
+    sc->uparent[u] = sc->unit;
+    return u;
+}
+
+/* Whether unit d runs inside a call that unit a made. */
+static bool unit_below(const scratch *sc, uint32_t a, uint32_t d)
+{
+    while (d != 0) {
+        d = sc->uparent[d];
+        if (d == a)
+            return true;
+    }
+    return false;
+}
+
+/* Whether a read logged from r0 on meets a write logged from w0 on by a
+ * unit that may run before the read: another unit, but for one inside a
+ * call the reader made (a frame's reads that evaluate come before its
+ * calls: after one they are unknown), or the reader's own when that frame
+ * repeats. With taint, the read's slot (every slot of its address, for an
+ * all-slots write) joins the taint. 1: a conflict, 0: none, or
+ * SEER_ENOMEM. */
+static int tacc_conflicts(scratch *sc, uint32_t r0, uint32_t w0, bool taint)
+{
+    if (sc->tfail)
+        return 1;
+    uint32_t nw = sc->ntw - w0;
+    if (nw == 0 || sc->ntr == r0)
+        return 0;
+    uint32_t cap = 16;
+    while (cap < 2 * nw)
+        cap *= 2;
+    if (cap > sc->tabcap) {
+        uint32_t *q = realloc(sc->tab, (size_t)cap * sizeof *q);
+        if (!q)
+            return seer_err(SEER_ENOMEM, "prediction: storage log");
+        sc->tab = q;
+        sc->tabcap = cap;
+    }
+    memset(sc->tab, 0, (size_t)cap * sizeof *sc->tab);
+    for (uint32_t i = w0; i < sc->ntw; i++) {
+        const tacc *w = &sc->tw[i];
+        uint32_t j = (uint32_t)tacc_hash(&w->addr, &w->slot, w->any) & (cap - 1);
+        while (sc->tab[j])
+            j = (j + 1) & (cap - 1);
+        sc->tab[j] = i + 1;
+    }
+    int found = 0;
+    for (uint32_t i = r0; i < sc->ntr; i++) {
+        const tacc *r = &sc->tr[i];
+        for (int any = 0; any < 2; any++) {
+            bool hit = false;
+            for (uint32_t j = (uint32_t)tacc_hash(&r->addr, &r->slot, any) & (cap - 1); sc->tab[j] && !hit;
+                 j = (j + 1) & (cap - 1)) {
+                const tacc *w = &sc->tw[sc->tab[j] - 1];
+                hit = tacc_is(w, &r->addr, &r->slot, any) &&
+                      (w->unit == r->unit ? unit_repeated(sc, r->unit) : !unit_below(sc, r->unit, w->unit));
+            }
+            if (!hit)
+                continue;
+            found = 1;
+            if (!taint)
+                return 1;
+            bool have = false;
+            for (uint32_t k = 0; k < sc->ntaint && !have; k++)
+                have = !memcmp(&sc->taint[k].addr, &r->addr, sizeof r->addr) &&
+                       (sc->taint[k].any || (!any && u256_eq(&sc->taint[k].slot, &r->slot)));
+            if (have)
+                break;
+            if (sc->ntaint == sc->taintcap) {
+                uint32_t nc = sc->taintcap ? sc->taintcap * 2 : 16;
+                tacc *q = realloc(sc->taint, (size_t)nc * sizeof *q);
+                if (!q)
+                    return seer_err(SEER_ENOMEM, "prediction: storage log");
+                sc->taint = q;
+                sc->taintcap = nc;
+            }
+            tacc *x = &sc->taint[sc->ntaint++];
+            *x = *r;
+            x->any = (uint8_t)any;
+            break;
+        }
+    }
+    return found;
+}
+
 /* Adds a key once: a duplicate keeps the lower tier. */
 static void ev_log(scratch *sc, uint8_t kind, const seer_address *addr, seer_key_field f, const u256 *slot,
                    bool write, seer_pred_tier tier, const char *why);
@@ -1105,6 +1345,8 @@ static int pred_add(scratch *sc, seer_prediction *p, const seer_address *addr, s
 {
     if (sc->rec)
         ev_log(sc, EV_KEY, addr, f, slot, write, tier, NULL);
+    if (write && f == SEER_KEY_STORAGE)
+        tacc_log(sc, true, addr, slot);
     seer_key key;
     memset(&key, 0, sizeof key);
     memcpy(key.addr, addr->bytes, 20);
@@ -1147,10 +1389,13 @@ static int pred_rw(scratch *sc, seer_prediction *p, const seer_address *addr, se
     return rc;
 }
 
-static int pred_all_slots(scratch *sc, seer_prediction *p, const seer_address *addr)
+/* "Every slot of addr"; write: as a write (see "earlier writes"). */
+static int pred_all_slots(scratch *sc, seer_prediction *p, const seer_address *addr, bool write)
 {
     if (sc->rec)
-        ev_log(sc, EV_ALL, addr, SEER_KEY_STORAGE, NULL, false, SEER_PRED_TX, NULL);
+        ev_log(sc, EV_ALL, addr, SEER_KEY_STORAGE, NULL, write, SEER_PRED_TX, NULL);
+    if (write)
+        tacc_log(sc, true, addr, NULL);
     for (size_t i = 0; i < p->nall_slots; i++)
         if (!memcmp(&p->all_slots[i], addr, sizeof *addr))
             return 0;
@@ -1281,7 +1526,7 @@ typedef struct evalctx {
  * all-slots wildcard, an address over one is unknown): any slot when one
  * of the ancestor's stores is at a slot that is not a constant, else its
  * constant slots (a proxy's admin slots, a lock). What an earlier sibling
- * frame wrote is not followed. For the frame memo, every frame being
+ * frame wrote: see "earlier writes". For the frame memo, every frame being
  * recorded collects the contexts of the frames walked in it (cmask); one
  * whose walk saw a context that an ancestor above it may write is not
  * recorded, and a record is replayed only where no ancestor that may
@@ -1527,6 +1772,11 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
         if (!eval(e, n->a, &slot, &mt2) ||
             (e->stale && written_above(e->pc->sc, &e->f->ctx, e->f->depth, &slot)))
             break;
+        if (e->pc->sc->ntaint && tainted(e->pc->sc, &e->f->ctx, &slot)) {
+            if (e->pc->sc->rec)
+                e->pc->sc->untracked++; /* a replay elsewhere would evaluate it */
+            break;
+        }
         int rc = e->pc->r->vt->get_storage(e->pc->r->ctx, &e->f->ctx, &slot, &v);
         if (rc < 0) {
             e->pc->err = rc;
@@ -2178,6 +2428,9 @@ static bool ret_walk(pctx *pc, const cache_ent *ce, const frame_in *g, frec *dep
     return true;
 }
 
+static uint64_t cd_digest(const frame_in *f);
+static uint64_t frame_sig(const an_summary *s, const frame_in *f, uint64_t cdh);
+
 /* AN_RETDATA: word `off` of the return data of call `call` of e's frame
  * (see "return data" above). */
 static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out)
@@ -2214,7 +2467,15 @@ static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out)
     /* No code: the call succeeds with no data; the caller's memory keeps
      * what it held. A DELEGATECALL's callee runs with this frame's
      * caller. */
-    return ce && ret_walk(pc, ce, &g, c->op == SEER_OP_DELEGATECALL ? e->dep : NULL, off, out);
+    if (!ce)
+        return false;
+    /* Its reads are the callee frame's (see "earlier writes"). */
+    scratch *sc = pc->sc;
+    uint32_t unit0 = sc->unit;
+    sc->unit = unit_enter(sc, frame_sig(ce->s, &g, cd_digest(&g)));
+    bool ok = ret_walk(pc, ce, &g, c->op == SEER_OP_DELEGATECALL ? e->dep : NULL, off, out);
+    sc->unit = unit0;
+    return ok;
 }
 
 /* Instantiates the summary of f->code_addr's code. */
@@ -2409,6 +2670,8 @@ static int wr_storage(void *ctx, const seer_address *addr, const u256 *key, u256
 {
     pctx *pc = ctx;
     int rc = pc->base->vt->get_storage(pc->base->ctx, addr, key, out);
+    if (rc == 0)
+        tacc_log(pc->sc, false, addr, key); /* see "earlier writes" */
     frd *r;
     if (rc == 0 && pc->sc->rec && (r = rd_log(pc->sc))) {
         r->kind = RD_STORAGE;
@@ -2510,6 +2773,8 @@ static int fmemo_reads_hold(pctx *pc, const fmemo *m, bool *hold)
         int rc;
         if (r->kind == RD_STORAGE) {
             u256 v;
+            if (pc->sc->ntaint && tainted(pc->sc, &r->addr, &r->key))
+                return 0; /* a walk would not evaluate it */
             if ((rc = pc->r->vt->get_storage(pc->r->ctx, &r->addr, &r->key, &v)) < 0)
                 return rc;
             if (u256_cmp(&v, &r->value) != 0)
@@ -2568,11 +2833,12 @@ static int fmemo_lookup(pctx *pc, const cache_ent *ce, const frame_in *f, seer_p
                 rc = pred_add(sc, pc->p, &v->addr, (seer_key_field)v->field, v->has_slot ? &v->slot : NULL,
                               v->write, (seer_pred_tier)v->tier);
                 break;
-            case EV_ALL: rc = pred_all_slots(sc, pc->p, &v->addr); break;
+            case EV_ALL: rc = pred_all_slots(sc, pc->p, &v->addr, v->write); break;
             default: pred_unknown(sc, pc->p, v->why); break;
             }
         }
         for (uint32_t j = 0; j < m->nsub; j++) {
+            sc->seen_unit[sc->nseen] = sc->unit;
             sc->seen[sc->nseen] = m->sub[j];
             sc->seen_creates[sc->nseen++] = 0;
         }
@@ -2737,8 +3003,8 @@ static void fmemo_record(pctx *pc, const cache_ent *ce, const frame_in *f, seer_
         pc->ret_budget == 0 || sc->nseen >= MAX_FRAMES ||
         __atomic_load_n(&a->gen, __ATOMIC_RELAXED) != rec->gen0)
         return;
-    int64_t cev = ev_compact(sc, sc->ev + rec->ev0, sc->nev - rec->ev0);
-    int64_t crd = cev < 0 ? -1 : rd_compact(sc, sc->rd + rec->rd0, sc->nrd - rec->rd0);
+    int64_t cev = ev_compact(sc, sc->ev ? sc->ev + rec->ev0 : NULL, sc->nev - rec->ev0);
+    int64_t crd = cev < 0 ? -1 : rd_compact(sc, sc->rd ? sc->rd + rec->rd0 : NULL, sc->nrd - rec->rd0);
     if (crd < 0)
         return;
     uint32_t nev = (uint32_t)cev, nrd = (uint32_t)crd, nsub = sc->nseen - rec->seen0 - 1;
@@ -2835,7 +3101,7 @@ static int guard_templates(evalctx *e, uint32_t g)
             if (eval(e, t->a, &v, &t2))
                 rc = PRW(&f->ctx, SEER_KEY_STORAGE, &v, t->kind == AT_SSTORE, tier_of(e, t2));
             else
-                rc = pred_all_slots(pc->sc, p, &f->ctx);
+                rc = pred_all_slots(pc->sc, p, &f->ctx, t->kind == AT_SSTORE);
             break;
         case AT_BALANCE:
         case AT_CODE:
@@ -2868,7 +3134,7 @@ static int guard_templates(evalctx *e, uint32_t g)
             if (rc == 0)
                 rc = PADD(&addr, SEER_KEY_BALANCE, NULL, true, tier_of(e, t2));
             if (rc == 0)
-                rc = pred_all_slots(pc->sc, p, &f->ctx); /* pre-Cancun: the storage goes */
+                rc = pred_all_slots(pc->sc, p, &f->ctx, true); /* pre-Cancun: the storage goes */
             if (rc == 0)
                 rc = PRW(&f->ctx, SEER_KEY_NONCE, NULL, true, tier_of(e, t2));
             if (rc == 0)
@@ -2914,7 +3180,8 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
                 else if (r->seen0 == i)
                     r->caller_dep = true;
             }
-            return 0; /* the same keys again (a creation must be counted again) */
+            unit_repeat(sc, sc->seen_unit[i]); /* it may read what it wrote */
+            return 0;                          /* the same keys again (a creation must be counted again) */
         }
     if (sc->nseen == MAX_FRAMES) {
         pred_unknown(pc->sc, pc->p, "frame budget per transaction");
@@ -2923,15 +3190,18 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     uint32_t me = sc->nseen++;
     sc->seen[me] = sig;
     sc->seen_creates[me] = 0;
-    uint32_t creates0 = sc->ncreates;
+    uint32_t creates0 = sc->ncreates, unit0 = sc->unit;
+    sc->unit = sc->seen_unit[me] = unit_enter(sc, sig); /* see "earlier writes" */
     pc->p->frames++;
     uint64_t mh = fmemo_hash(s, f, tier, pc->env, cdh);
     int rc = stale ? 0 : fmemo_lookup(pc, ce, f, tier, mh);
-    if (rc != 0)
-        return rc < 0 ? rc : 0;
     level *lv = &sc->lv[f->depth];
-    if ((rc = level_begin(lv, s->nguards ? s->nguards : 1)) < 0)
-        return rc;
+    if (rc == 0)
+        rc = level_begin(lv, s->nguards ? s->nguards : 1);
+    if (rc != 0) {
+        sc->unit = unit0;
+        return rc < 0 ? rc : 0;
+    }
     frame_enter(sc, f->depth, &f->ctx, ce, wa);
     /* Recorded when its key was walked twice before (a hint, racy by
      * design: it only decides whether to record). */
@@ -2955,6 +3225,8 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     rec.budget0 = pc->ret_budget;
     rec.origin0 = sc->origin_reads;
     rec.untracked0 = sc->untracked;
+    rec.tr0 = sc->ntr;
+    rec.tw0 = sc->ntw;
     rec.creates0 = sc->create_calls;
     rec.gen0 = __atomic_load_n(&pc->a->gen, __ATOMIC_RELAXED);
     rec.depth = f->depth;
@@ -3007,8 +3279,9 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
         sc->seen_creates[me] = 1;
     if (rc == 0 && pc->err)
         rc = pc->err;
-    if (rc == 0 && record)
+    if (rc == 0 && record && tacc_conflicts(sc, rec.tr0, rec.tw0, false) == 0)
         fmemo_record(pc, ce, f, tier, mh, &rec);
+    sc->unit = unit0;
     return rc;
 }
 
@@ -3022,29 +3295,12 @@ void seer_analyzer_set_stop_at_unknown(seer_analyzer *a, bool on)
     fmemo_clear(a);
 }
 
-int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_tx *tx,
-                             const seer_block_env *env, const seer_state_reader *reader)
+/* One pass of a prediction (see "earlier writes"): the transaction's own
+ * keys, then its frames. */
+static int predict_pass(pctx *pc)
 {
-    if (!a || !out || !tx || !env || !reader || !tx->has_sender)
-        return SEER_EINVAL;
-    memset(out, 0, sizeof *out);
-    pctx pcx;
-    memset(&pcx, 0, sizeof pcx);
-    pctx *pc = &pcx;
-    pc->a = a;
-    pc->p = out;
-    pc->tx = tx;
-    pc->env = env;
-    pc->base = reader;
-    pc->wr.vt = &wr_vt;
-    pc->wr.ctx = pc;
-    pc->r = &pc->wr;
-    pc->ret_budget = RET_BUDGET;
-    pc->max_depth = a->opts.max_call_depth;
-    pc->stop = a->stop_unknown;
-    pc->sc = scratch_get(a);
-    if (!pc->sc)
-        return seer_err(SEER_ENOMEM, "prediction scratch");
+    seer_analyzer *a = pc->a;
+    const seer_tx *tx = pc->tx;
     int rc = kset_begin(pc->sc);
     const seer_address *from = &tx->sender;
     if (rc == 0)
@@ -3102,6 +3358,52 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     }
     if (rc == 0 && !cut(pc))
         rc = finish_creates(pc);
+    return rc;
+}
+
+int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_tx *tx,
+                             const seer_block_env *env, const seer_state_reader *reader)
+{
+    if (!a || !out || !tx || !env || !reader || !tx->has_sender)
+        return SEER_EINVAL;
+    memset(out, 0, sizeof *out);
+    pctx pcx;
+    memset(&pcx, 0, sizeof pcx);
+    pctx *pc = &pcx;
+    pc->a = a;
+    pc->p = out;
+    pc->tx = tx;
+    pc->env = env;
+    pc->base = reader;
+    pc->wr.vt = &wr_vt;
+    pc->wr.ctx = pc;
+    pc->r = &pc->wr;
+    pc->ret_budget = RET_BUDGET;
+    pc->max_depth = a->opts.max_call_depth;
+    pc->stop = a->stop_unknown;
+    pc->sc = scratch_get(a);
+    if (!pc->sc)
+        return seer_err(SEER_ENOMEM, "prediction scratch");
+    int rc = 0;
+    for (unsigned pass = 1;; pass++) {
+        if ((rc = predict_pass(pc)) < 0 || out->unknown)
+            break;
+        scratch *sc = pc->sc;
+        if (sc->nunits <= 1 && !sc->nrep && !sc->tfail)
+            break; /* one frame: nothing it reads was written before it */
+        if ((rc = tacc_conflicts(sc, 0, 0, true)) <= 0)
+            break;
+        rc = 0;
+        if (pass == TAINT_PASSES) {
+            pred_unknown(sc, out, "storage written earlier in the transaction");
+            break;
+        }
+        seer_prediction_clear(out);
+        scratch_reset_pass(sc);
+        pc->err = 0;
+        pc->ret_budget = RET_BUDGET;
+        pc->ret_walks = 0;
+    }
     scratch_put(a, pc->sc);
     if (rc < 0) {
         seer_prediction_clear(out);

@@ -1283,6 +1283,76 @@ START_TEST(test_stop_at_unknown)
 }
 END_TEST
 
+/* Storage an earlier frame of the same transaction wrote (see "earlier
+ * writes" in predict.c). SB.set writes SB's slot 1 (0x42); SB.get writes
+ * slot 7 when slot 1 is 0x42; SB.ret returns slot 1; SB.inc writes slot 8
+ * when slot 2 is 1, then sets slot 2 to 1. SA calls SB.set then SB.get
+ * (a sibling wrote what get reads); SR calls SB.set, then reads its own
+ * slot at the word SB.ret returns (0x42, not the pre-state 0); SP calls
+ * SB.inc twice (the second, the same frame repeated, writes slot 8). The
+ * pre-state value (0) would rule each write out, with no wildcard: every
+ * one must be predicted. Rounds walk, record and replay the frames. */
+START_TEST(test_sibling_writes)
+{
+    world_fx fx;
+    fx_init(&fx);
+    enum { A_SB = 0x54, A_SA = 0x55, A_SR = 0x56, A_SP = 0x57 };
+    put_contract(&fx, A_SB,
+                 "PUSH1 0x00 CALLDATALOAD PUSH1 0xe0 SHR\n"
+                 "DUP1 PUSH4 0x00000011 EQ @set JUMPI\n"
+                 "DUP1 PUSH4 0x00000012 EQ @get JUMPI\n"
+                 "DUP1 PUSH4 0x00000013 EQ @ret JUMPI\n"
+                 "PUSH4 0x00000014 EQ @inc JUMPI PUSH1 0x00 DUP1 REVERT\n"
+                 "set: PUSH1 0x42 PUSH1 0x01 SSTORE STOP\n"
+                 "get: PUSH1 0x01 SLOAD PUSH1 0x42 EQ @seven JUMPI STOP\n"
+                 "seven: PUSH1 0x01 PUSH1 0x07 SSTORE STOP\n"
+                 "ret: PUSH1 0x01 SLOAD PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 RETURN\n"
+                 "inc: PUSH1 0x02 SLOAD PUSH1 0x01 EQ @eight JUMPI PUSH1 0x01 PUSH1 0x02 SSTORE STOP\n"
+                 "eight: PUSH1 0x01 PUSH1 0x08 SSTORE PUSH1 0x01 PUSH1 0x02 SSTORE STOP\n");
+#define SB_CALL(sel, op)                                                                                     \
+    "PUSH4 " sel " PUSH1 0xe0 SHL PUSH1 0x00 MSTORE\n"                                                       \
+    "PUSH1 0x20 PUSH1 0x00 PUSH1 0x04 PUSH1 0x00 PUSH1 0x00\n"                                               \
+    "  PUSH20 0xaa00000000000000000000000000000000000054 GAS " op " POP\n"
+    put_contract(&fx, A_SA, SB_CALL("0x00000011", "CALL") SB_CALL("0x00000012", "CALL") "STOP\n");
+    put_contract(&fx, A_SR,
+                 SB_CALL("0x00000011", "CALL")
+                     SB_CALL("0x00000013", "CALL") "PUSH1 0x00 MLOAD SLOAD POP STOP\n");
+    put_contract(&fx, A_SP, SB_CALL("0x00000014", "CALL") SB_CALL("0x00000014", "CALL") "STOP\n");
+#undef SB_CALL
+    u256 zero = U256_ZERO, one = U256_ONE, two = u256_from_u64(2), seven = u256_from_u64(7),
+         eight = u256_from_u64(8), x42 = u256_from_u64(0x42);
+    const int to[3] = {A_SA, A_SR, A_SP};
+    for (int round = 0; round < 12; round++) {
+        int k = round % 3;
+        seer_tx tx;
+        uint8_t none[1] = {0};
+        mk_tx(&tx, A_ALICE, to[k], none, 0, (uint64_t)round);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        if (k == 0)
+            ck_assert_msg(has(&p, A_SB, SEER_KEY_STORAGE, &seven, true), "round %d: SB.get's write", round);
+        if (k == 1) {
+            seer_key kx = key(A_SR, SEER_KEY_STORAGE, &x42);
+            ck_assert_msg(seer_prediction_covers(&p, &kx, false), "round %d: SR's read at SB.ret's word",
+                          round);
+        }
+        if (k == 2)
+            ck_assert_msg(has(&p, A_SB, SEER_KEY_STORAGE, &eight, true), "round %d: the second SB.inc",
+                          round);
+        bool resolved;
+        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+        put_slot(&fx, A_SB, &one, &zero); /* back to the pre-state for the next round */
+        put_slot(&fx, A_SB, &two, &zero);
+        put_slot(&fx, A_SB, &seven, &zero);
+        put_slot(&fx, A_SB, &eight, &zero);
+    }
+    fx_free(&fx);
+}
+END_TEST
+
 /* Re-entrancy: RA.start writes its slot 1 (0x42) and calls RB, which
  * calls back RA.cb; cb requires slot 1 == 0x42 (what start wrote, not the
  * pre-state 0) and then writes slot 7. The call back must not evaluate
@@ -1478,6 +1548,7 @@ int main(void)
     suite_add_tcase(s, t);
     t = tcase_create("reentrancy");
     tcase_add_test(t, test_reentrant_reads);
+    tcase_add_test(t, test_sibling_writes);
     suite_add_tcase(s, t);
     t = tcase_create("select");
     tcase_add_test(t, test_sort_pair_select);
