@@ -1998,6 +1998,47 @@ static void mem_retdata(builder *b, astate *st, uint32_t c, uint32_t offn, uint3
 #define ITE_DIFF  4
 #define ITE_NEST  3
 
+/* The node of an instruction that only reads its stack operands and the
+ * frame's inputs (arithmetic, comparisons, bit operations, ADDRESS,
+ * CALLER, CALLVALUE, CALLDATASIZE, CALLDATALOAD): the interpreter's and
+ * a diamond arm's. False when op is not one. */
+static bool pure_node(builder *b, unsigned op, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t *r)
+{
+    switch (op) {
+    case SEER_OP_ADD:
+    case SEER_OP_MUL:
+    case SEER_OP_SUB:
+    case SEER_OP_DIV:
+    case SEER_OP_SDIV:
+    case SEER_OP_MOD:
+    case SEER_OP_SMOD:
+    case SEER_OP_EXP:
+    case SEER_OP_SIGNEXTEND:
+    case SEER_OP_LT:
+    case SEER_OP_GT:
+    case SEER_OP_SLT:
+    case SEER_OP_SGT:
+    case SEER_OP_EQ:
+    case SEER_OP_AND:
+    case SEER_OP_OR:
+    case SEER_OP_XOR:
+    case SEER_OP_BYTE:
+    case SEER_OP_SHL:
+    case SEER_OP_SHR:
+    case SEER_OP_SAR: *r = mk_op(b, op, a0, a1, 0); return true;
+    case SEER_OP_ADDMOD:
+    case SEER_OP_MULMOD: *r = mk_op(b, op, a0, a1, a2); return true;
+    case SEER_OP_ISZERO:
+    case SEER_OP_NOT: *r = mk_op(b, op, a0, 0, 0); return true;
+    case SEER_OP_ADDRESS: *r = mk(b, AN_SELF, 0, 0, 0, 0, NULL); return true;
+    case SEER_OP_CALLER: *r = mk(b, AN_CALLER, 0, 0, 0, 0, NULL); return true;
+    case SEER_OP_CALLVALUE: *r = mk(b, AN_CALLVALUE, 0, 0, 0, 0, NULL); return true;
+    case SEER_OP_CALLDATASIZE: *r = mk(b, AN_CDSIZE, 0, 0, 0, 0, NULL); return true;
+    case SEER_OP_CALLDATALOAD: *r = mk(b, AN_CALLDATA, 0, a0, 0, 0, NULL); return true;
+    default: return false;
+    }
+}
+
 /* One instruction of an arm: false when the arm stops here (st is then a
  * scratch copy left as it is). */
 static bool arm_step(builder *b, astate *st)
@@ -2035,36 +2076,6 @@ static bool arm_step(builder *b, astate *st)
     uint32_t r = 0, base;
     int64_t off;
     switch (op) {
-    case SEER_OP_ADD:
-    case SEER_OP_MUL:
-    case SEER_OP_SUB:
-    case SEER_OP_DIV:
-    case SEER_OP_SDIV:
-    case SEER_OP_MOD:
-    case SEER_OP_SMOD:
-    case SEER_OP_EXP:
-    case SEER_OP_SIGNEXTEND:
-    case SEER_OP_LT:
-    case SEER_OP_GT:
-    case SEER_OP_SLT:
-    case SEER_OP_SGT:
-    case SEER_OP_EQ:
-    case SEER_OP_AND:
-    case SEER_OP_OR:
-    case SEER_OP_XOR:
-    case SEER_OP_BYTE:
-    case SEER_OP_SHL:
-    case SEER_OP_SHR:
-    case SEER_OP_SAR: r = mk_op(b, op, a0, a1, 0); break;
-    case SEER_OP_ADDMOD:
-    case SEER_OP_MULMOD: r = mk_op(b, op, a0, a1, a2); break;
-    case SEER_OP_ISZERO:
-    case SEER_OP_NOT: r = mk_op(b, op, a0, 0, 0); break;
-    case SEER_OP_ADDRESS: r = mk(b, AN_SELF, 0, 0, 0, 0, NULL); break;
-    case SEER_OP_CALLER: r = mk(b, AN_CALLER, 0, 0, 0, 0, NULL); break;
-    case SEER_OP_CALLVALUE: r = mk(b, AN_CALLVALUE, 0, 0, 0, 0, NULL); break;
-    case SEER_OP_CALLDATASIZE: r = mk(b, AN_CDSIZE, 0, 0, 0, 0, NULL); break;
-    case SEER_OP_CALLDATALOAD: r = mk(b, AN_CALLDATA, 0, a0, 0, 0, NULL); break;
     case SEER_OP_POP:
     case SEER_OP_JUMPDEST: break;
     case SEER_OP_MLOAD:
@@ -2084,7 +2095,10 @@ static bool arm_step(builder *b, astate *st)
         st->pc = (uint32_t)t->w[0];
         return true;
     }
-    default: return false;
+    default:
+        if (!pure_node(b, op, a0, a1, a2, &r))
+            return false;
+        break;
     }
     st->height -= in;
     if (op == SEER_OP_MSTORE)
@@ -2335,31 +2349,6 @@ static void run_path(builder *b, astate *st)
             emit(b, AT_SELFDESTRUCT, a0, 0, st->guard);
             state_free(b, st);
             return;
-        case SEER_OP_ADD:
-        case SEER_OP_MUL:
-        case SEER_OP_SUB:
-        case SEER_OP_DIV:
-        case SEER_OP_SDIV:
-        case SEER_OP_MOD:
-        case SEER_OP_SMOD:
-        case SEER_OP_EXP:
-        case SEER_OP_SIGNEXTEND:
-        case SEER_OP_LT:
-        case SEER_OP_GT:
-        case SEER_OP_SLT:
-        case SEER_OP_SGT:
-        case SEER_OP_EQ:
-        case SEER_OP_AND:
-        case SEER_OP_OR:
-        case SEER_OP_XOR:
-        case SEER_OP_BYTE:
-        case SEER_OP_SHL:
-        case SEER_OP_SHR:
-        case SEER_OP_SAR: r = mk_op(b, op, a0, a1, 0); break;
-        case SEER_OP_ADDMOD:
-        case SEER_OP_MULMOD: r = mk_op(b, op, a0, a1, a2); break;
-        case SEER_OP_ISZERO:
-        case SEER_OP_NOT: r = mk_op(b, op, a0, 0, 0); break;
         case SEER_OP_KECCAK256: {
             uint32_t words[MAX_HASH_WORDS], n = 0, len;
             fact_add(b, st, a1, 0, MEM_BOUND);
@@ -2369,12 +2358,7 @@ static void run_path(builder *b, astate *st)
                 r = mk_unknown(b, pc);
             break;
         }
-        case SEER_OP_ADDRESS: r = mk(b, AN_SELF, 0, 0, 0, 0, NULL); break;
-        case SEER_OP_CALLER: r = mk(b, AN_CALLER, 0, 0, 0, 0, NULL); break;
         case SEER_OP_ORIGIN: r = mk(b, AN_ORIGIN, 0, 0, 0, 0, NULL); break;
-        case SEER_OP_CALLVALUE: r = mk(b, AN_CALLVALUE, 0, 0, 0, 0, NULL); break;
-        case SEER_OP_CALLDATASIZE: r = mk(b, AN_CDSIZE, 0, 0, 0, 0, NULL); break;
-        case SEER_OP_CALLDATALOAD: r = mk(b, AN_CALLDATA, 0, a0, 0, 0, NULL); break;
         case SEER_OP_CODESIZE: r = mk_const64(b, b->code->size); break;
         case SEER_OP_PC: r = mk_const64(b, pc); break;
         case SEER_OP_GASPRICE:
@@ -2670,8 +2654,11 @@ static void run_path(builder *b, astate *st)
             continue;
         }
         default:
-            /* Every opcode of vm/opcodes.h is handled above; a new one
-             * lands here and is treated as unknown, soundly. */
+            if (pure_node(b, op, a0, a1, a2, &r))
+                break;
+            /* Every opcode of vm/opcodes.h is handled above or by
+             * pure_node; a new one lands here and is treated as unknown,
+             * soundly. */
             emit(b, AT_UNKNOWN, AN_UNK_OPCODE, pc, st->guard);
             s->truncated++;
             state_free(b, st);
