@@ -1351,7 +1351,7 @@ static void frame_enter(scratch *sc, unsigned depth, const seer_address *ctx, co
     }
 }
 
-static memo_ent *memo_slot(const level *lv, uint32_t id)
+static inline memo_ent *memo_slot(const level *lv, uint32_t id)
 {
     uint32_t i = (id * 2654435761u) & (lv->mcap - 1);
     while (lv->memo[i].stamp == lv->epoch && lv->memo[i].id != id)
@@ -1446,14 +1446,82 @@ static u256 addr_word(const seer_address *a)
 
 static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out);
 
+static bool eval_node(evalctx *e, uint32_t id, memo_ent *m, u256 *out, bool *t2);
+
 /* Evaluates node id. Returns false when it does not evaluate; *t2 is set
  * when a stored value took part. Depth is bounded by the builder. Each
- * node is evaluated once per frame (the level's memo). */
-static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
+ * node is evaluated once per frame (the level's memo). Inline: constants
+ * and memo hits (most operands) cost no call. */
+static inline bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
+{
+    const an_node *n = &e->s->nodes[id];
+    if (n->kind == AN_CONST) {
+        *out = n->k;
+        return true;
+    }
+    memo_ent *m = memo_slot(e->lv, id);
+    if (m->stamp == e->lv->epoch) {
+        *out = m->v;
+        *t2 |= m->t2;
+        return m->ok;
+    }
+    return eval_node(e, id, m, out, t2);
+}
+
+/* AN_CALLDATA: the 32-byte word at `off` of the frame's calldata. */
+static bool eval_calldata(const frame_in *f, const u256 *off, u256 *v)
+{
+    uint8_t w[32] = {0};
+    bool ok = true;
+    if (u256_fits_u64(off) && off->w[0] <= f->cd_len && f->cd_len - off->w[0] >= 32 &&
+        (!f->cd_known || !memchr(f->cd_known + off->w[0], 0, 32))) {
+        be32_get(v, f->cd + off->w[0]); /* the whole word is there and known */
+        return true;
+    }
+    if (!u256_fits_u64(off) || off->w[0] > ((uint64_t)1 << 40)) {
+        ok = f->cd_len_known; /* far beyond: zeros */
+    } else {
+        for (uint64_t i = 0; i < 32 && ok; i++) {
+            uint64_t pos = off->w[0] + i;
+            if (pos < f->cd_len) {
+                if (f->cd_known && !f->cd_known[pos])
+                    ok = false;
+                else
+                    w[i] = f->cd[pos];
+            } else if (!f->cd_len_known) {
+                ok = false;
+            }
+        }
+    }
+    if (ok)
+        be32_get(v, w);
+    return ok;
+}
+
+/* AN_KECCAK (its buffer kept off eval_node's frame). */
+static bool eval_keccak(evalctx *e, const an_node *n, u256 *v, bool *mt2)
+{
+    uint8_t buf[32 * 32];
+    bool ok = n->b <= 32;
+    for (uint32_t i = 0; i < n->b && ok; i++) {
+        u256 w;
+        ok = eval(e, e->s->args[n->a + i], &w, mt2);
+        if (ok)
+            be32_put(buf + 32 * i, &w);
+    }
+    if (ok) {
+        uint8_t h[32];
+        keccak_cached(e->pc->sc, h, buf, n->c <= 32 * (size_t)n->b ? n->c : 32 * (size_t)n->b);
+        be32_get(v, h);
+    }
+    return ok;
+}
+
+/* eval past its fast paths: m is id's memo slot as eval found it (free). */
+static bool eval_node(evalctx *e, uint32_t id, memo_ent *m, u256 *out, bool *t2)
 {
     const an_node *n = &e->s->nodes[id];
     switch (n->kind) {
-    case AN_CONST: *out = n->k; return true;
     case AN_SELF: *out = addr_word(&e->f->ctx); return true;
     case AN_CALLER:
         if (e->dep)
@@ -1481,44 +1549,14 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
     default: break;
     }
     level *lv = e->lv;
-    memo_ent *m = memo_slot(lv, id);
-    if (m->stamp == lv->epoch) {
-        *out = m->v;
-        *t2 |= m->t2;
-        return m->ok;
-    }
+    uint32_t mcap0 = lv->mcap; /* memo_grow doubles it */
     bool ok = false, mt2 = false;
     u256 v = U256_ZERO;
     switch (n->kind) {
     case AN_CALLDATA: {
         u256 off;
-        if (!eval(e, n->a, &off, &mt2))
-            break;
-        const frame_in *f = e->f;
-        uint8_t w[32] = {0};
-        ok = true;
-        if (u256_fits_u64(&off) && off.w[0] <= f->cd_len && f->cd_len - off.w[0] >= 32 &&
-            (!f->cd_known || !memchr(f->cd_known + off.w[0], 0, 32))) {
-            be32_get(&v, f->cd + off.w[0]); /* the whole word is there and known */
-            break;
-        }
-        if (!u256_fits_u64(&off) || off.w[0] > ((uint64_t)1 << 40)) {
-            ok = f->cd_len_known; /* far beyond: zeros */
-        } else {
-            for (uint64_t i = 0; i < 32 && ok; i++) {
-                uint64_t pos = off.w[0] + i;
-                if (pos < f->cd_len) {
-                    if (f->cd_known && !f->cd_known[pos])
-                        ok = false;
-                    else
-                        w[i] = f->cd[pos];
-                } else if (!f->cd_len_known) {
-                    ok = false;
-                }
-            }
-        }
-        if (ok)
-            be32_get(&v, w);
+        if (eval(e, n->a, &off, &mt2))
+            ok = eval_calldata(e->f, &off, &v);
         break;
     }
     case AN_SLOAD: {
@@ -1536,40 +1574,30 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
         break;
     }
     case AN_OP: {
-        u256 x = U256_ZERO, y = U256_ZERO, z = U256_ZERO;
+        u256 x, y = U256_ZERO, z = U256_ZERO;
         ok = eval(e, n->a, &x, &mt2) && (!n->b || eval(e, n->b, &y, &mt2)) &&
              (!n->c || eval(e, n->c, &z, &mt2));
         if (ok)
             ok = an_apply_op(&v, n->op, &x, &y, &z);
         break;
     }
-    case AN_KECCAK: {
-        uint8_t buf[32 * 32];
-        ok = n->b <= 32;
-        for (uint32_t i = 0; i < n->b && ok; i++) {
-            u256 w;
-            ok = eval(e, e->s->args[n->a + i], &w, &mt2);
-            if (ok)
-                be32_put(buf + 32 * i, &w);
-        }
-        if (ok) {
-            uint8_t h[32];
-            keccak_cached(e->pc->sc, h, buf, n->c <= 32 * (size_t)n->b ? n->c : 32 * (size_t)n->b);
-            be32_get(&v, h);
-        }
-        break;
-    }
+    case AN_KECCAK: ok = eval_keccak(e, n, &v, &mt2); break;
     case AN_RETDATA:
         ok = retdata_eval(e, n->a, n->b, &v);
         mt2 = true; /* it reads the callee's storage */
         break;
     default: break;
     }
-    if (!memo_grow(lv)) {
-        e->pc->err = SEER_ENOMEM;
-        return false;
+    /* m is still id's place unless the evaluations above moved the table
+     * or took it (entries are only added, so a free m still ends id's
+     * probe sequence). */
+    if (lv->mcap != mcap0 || m->stamp == lv->epoch || (lv->mcount + 1) * 2 > lv->mcap) {
+        if (!memo_grow(lv)) {
+            e->pc->err = SEER_ENOMEM;
+            return false;
+        }
+        m = memo_slot(lv, id);
     }
-    m = memo_slot(lv, id);
     m->stamp = lv->epoch;
     m->id = id;
     m->ok = ok;
