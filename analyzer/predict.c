@@ -780,10 +780,13 @@ typedef struct level {
     const struct cache_ent *wce; /* its entry (its stores); NULL: any slot */
 } level;
 
+/* One key of the prediction being built, its read and its write: one
+ * probe serves both (most keys are added as a read and a write). */
 typedef struct kslot {
-    uint32_t stamp; /* == kepoch: used */
-    uint32_t idx;   /* into the prediction's keys */
-    uint32_t hash;  /* key_hash of the key */
+    uint32_t stamp;  /* == kepoch: used */
+    uint32_t hash;   /* key_hash of the key */
+    uint32_t ri, wi; /* 1 + index into the prediction's keys of the read,
+                        the write; 0: not added */
 } kslot;
 
 /* Frames per transaction: calls fan out, so without a bound the walk is
@@ -1021,27 +1024,30 @@ static uint64_t fmix(uint64_t h, uint64_t v)
 
 /* One multiply per word, the high half folded in (the table takes the low
  * bits). */
-static uint32_t key_hash(const seer_key *k, bool write)
+static inline uint32_t key_hash(const seer_key *k)
 {
+    const uint64_t m = 0xff51afd7ed558ccdULL;
     uint64_t w[7];
     memcpy(w, k, sizeof w);
-    uint64_t h = write ? 0x9e3779b97f4a7c15ULL : 0;
-    for (int i = 0; i < 7; i++)
-        h = (h ^ w[i]) * 0xff51afd7ed558ccdULL;
+    uint64_t h = w[0] * m;
+    h = (h ^ w[1]) * m;
+    h = (h ^ w[2]) * m;
+    h = (h ^ w[3]) * m;
+    h = (h ^ w[4]) * m;
+    h = (h ^ w[5]) * m;
+    h = (h ^ w[6]) * m;
     h ^= h >> 29;
     h *= 0xc4ceb9fe1a85ec53ULL;
     return (uint32_t)(h ^ (h >> 32));
 }
 
-static bool key_eq(const seer_key *a, const seer_key *b)
+static inline bool key_eq(const seer_key *a, const seer_key *b)
 {
     uint64_t x[7], y[7];
     memcpy(x, a, sizeof x);
     memcpy(y, b, sizeof y);
-    uint64_t d = 0;
-    for (int i = 0; i < 7; i++)
-        d |= x[i] ^ y[i];
-    return d == 0;
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4]) | (x[5] ^ y[5]) |
+            (x[6] ^ y[6])) == 0;
 }
 _Static_assert(sizeof(seer_key) == 56, "key_hash reads 7 words");
 
@@ -1061,21 +1067,22 @@ static int kset_begin(scratch *sc)
     return 0;
 }
 
-/* The slot of (k, write): in use when its stamp is the epoch, else where
- * to put it (its hash set). */
-static kslot *kset_slot(scratch *sc, const seer_prediction *p, const seer_key *k, bool write)
+/* The slot of key k: in use when its stamp is the epoch, else a free one
+ * (stamped, nothing added) where it goes. */
+static kslot *kset_slot(scratch *sc, const seer_prediction *p, const seer_key *k)
 {
-    uint32_t h = key_hash(k, write), i = h & (sc->kcap - 1);
+    uint32_t h = key_hash(k), i = h & (sc->kcap - 1);
     while (sc->kset[i].stamp == sc->kepoch) {
-        if (sc->kset[i].hash == h) {
-            const seer_pred_key *q = &p->keys[sc->kset[i].idx];
-            if (q->write == write && key_eq(&q->key, k))
-                return &sc->kset[i];
-        }
+        const kslot *ks = &sc->kset[i];
+        if (ks->hash == h && key_eq(&p->keys[(ks->ri ? ks->ri : ks->wi) - 1].key, k))
+            return &sc->kset[i];
         i = (i + 1) & (sc->kcap - 1);
     }
-    sc->kset[i].hash = h;
-    return &sc->kset[i];
+    kslot *ks = &sc->kset[i];
+    ks->stamp = sc->kepoch;
+    ks->hash = h;
+    ks->ri = ks->wi = 0;
+    return ks;
 }
 
 static int kset_grow(scratch *sc, const seer_prediction *p)
@@ -1088,10 +1095,48 @@ static int kset_grow(scratch *sc, const seer_prediction *p)
     sc->kset = n;
     sc->kcap = nc;
     for (size_t j = 0; j < p->nkeys; j++) {
-        kslot *ks = kset_slot(sc, p, &p->keys[j].key, p->keys[j].write);
-        ks->stamp = sc->kepoch;
-        ks->idx = (uint32_t)j;
+        kslot *ks = kset_slot(sc, p, &p->keys[j].key);
+        if (p->keys[j].write)
+            ks->wi = (uint32_t)j + 1;
+        else
+            ks->ri = (uint32_t)j + 1;
     }
+    return 0;
+}
+
+/* Adds key to the prediction, once each as a read (rd) and a write (wr)
+ * as asked: a key added again keeps the lower tier. */
+static int kset_put(scratch *sc, seer_prediction *p, const seer_key *key, bool rd, bool wr,
+                    seer_pred_tier tier)
+{
+    kslot *ks = kset_slot(sc, p, key);
+    for (int w = 0; w < 2; w++) {
+        if (!(w ? wr : rd))
+            continue;
+        uint32_t *ix = w ? &ks->wi : &ks->ri;
+        if (*ix) {
+            seer_pred_key *q = &p->keys[*ix - 1];
+            if (tier < q->tier)
+                q->tier = (uint8_t)tier;
+            continue;
+        }
+        if (p->nkeys == p->keys_cap) {
+            size_t nc = p->keys_cap ? p->keys_cap * 2 : 32;
+            seer_pred_key *k = realloc(p->keys, nc * sizeof *k);
+            if (!k)
+                return seer_err(SEER_ENOMEM, "prediction keys");
+            p->keys = k;
+            p->keys_cap = nc;
+        }
+        seer_pred_key *k = &p->keys[p->nkeys];
+        memset(k, 0, sizeof *k);
+        k->key = *key;
+        k->write = (uint8_t)w;
+        k->tier = (uint8_t)tier;
+        *ix = (uint32_t)++p->nkeys;
+    }
+    if ((p->nkeys + 1) * 2 > sc->kcap)
+        return kset_grow(sc, p);
     return 0;
 }
 
@@ -1099,51 +1144,37 @@ static int kset_grow(scratch *sc, const seer_prediction *p)
 static void ev_log(scratch *sc, uint8_t kind, const seer_address *addr, seer_key_field f, const u256 *slot,
                    bool write, seer_pred_tier tier, const char *why);
 
+static inline void key_make(seer_key *key, const seer_address *addr, seer_key_field f, const u256 *slot)
+{
+    memset(key, 0, sizeof *key);
+    memcpy(key->addr, addr->bytes, 20);
+    key->field = (uint8_t)f;
+    if (slot)
+        be32_put(key->slot, slot);
+}
+
 static int pred_add(scratch *sc, seer_prediction *p, const seer_address *addr, seer_key_field f,
                     const u256 *slot, bool write, seer_pred_tier tier)
 {
     if (sc->rec)
         ev_log(sc, EV_KEY, addr, f, slot, write, tier, NULL);
     seer_key key;
-    memset(&key, 0, sizeof key);
-    memcpy(key.addr, addr->bytes, 20);
-    key.field = (uint8_t)f;
-    if (slot)
-        be32_put(key.slot, slot);
-    kslot *ks = kset_slot(sc, p, &key, write);
-    if (ks->stamp == sc->kepoch) {
-        seer_pred_key *q = &p->keys[ks->idx];
-        if (tier < q->tier)
-            q->tier = (uint8_t)tier;
-        return 0;
-    }
-    if (p->nkeys == p->keys_cap) {
-        size_t nc = p->keys_cap ? p->keys_cap * 2 : 32;
-        seer_pred_key *k = realloc(p->keys, nc * sizeof *k);
-        if (!k)
-            return seer_err(SEER_ENOMEM, "prediction keys");
-        p->keys = k;
-        p->keys_cap = nc;
-    }
-    seer_pred_key *k = &p->keys[p->nkeys];
-    memset(k, 0, sizeof *k);
-    k->key = key;
-    k->write = write;
-    k->tier = (uint8_t)tier;
-    ks->stamp = sc->kepoch;
-    ks->idx = (uint32_t)p->nkeys++;
-    if ((p->nkeys + 1) * 2 > sc->kcap)
-        return kset_grow(sc, p);
-    return 0;
+    key_make(&key, addr, f, slot);
+    return kset_put(sc, p, &key, !write, write, tier);
 }
 
+/* A read of the key and, when `write`, a write: one probe. */
 static int pred_rw(scratch *sc, seer_prediction *p, const seer_address *addr, seer_key_field f,
                    const u256 *slot, bool write, seer_pred_tier tier)
 {
-    int rc = pred_add(sc, p, addr, f, slot, false, tier);
-    if (rc == 0 && write)
-        rc = pred_add(sc, p, addr, f, slot, true, tier);
-    return rc;
+    if (sc->rec) {
+        ev_log(sc, EV_KEY, addr, f, slot, false, tier, NULL);
+        if (write)
+            ev_log(sc, EV_KEY, addr, f, slot, true, tier, NULL);
+    }
+    seer_key key;
+    key_make(&key, addr, f, slot);
+    return kset_put(sc, p, &key, true, write, tier);
 }
 
 static int pred_all_slots(scratch *sc, seer_prediction *p, const seer_address *addr)
