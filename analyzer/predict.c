@@ -1069,7 +1069,8 @@ static int kset_begin(scratch *sc)
 
 /* The slot of key k: in use when its stamp is the epoch, else a free one
  * (stamped, nothing added) where it goes. */
-static kslot *kset_slot(scratch *sc, const seer_prediction *p, const seer_key *k)
+static inline __attribute__((always_inline)) kslot *kset_slot(scratch *sc, const seer_prediction *p,
+                                                              const seer_key *k)
 {
     uint32_t h = key_hash(k), i = h & (sc->kcap - 1);
     while (sc->kset[i].stamp == sc->kepoch) {
@@ -1106,8 +1107,8 @@ static int kset_grow(scratch *sc, const seer_prediction *p)
 
 /* Adds key to the prediction, once each as a read (rd) and a write (wr)
  * as asked: a key added again keeps the lower tier. */
-static int kset_put(scratch *sc, seer_prediction *p, const seer_key *key, bool rd, bool wr,
-                    seer_pred_tier tier)
+static inline __attribute__((always_inline)) int
+kset_put(scratch *sc, seer_prediction *p, const seer_key *key, bool rd, bool wr, seer_pred_tier tier)
 {
     kslot *ks = kset_slot(sc, p, key);
     for (int w = 0; w < 2; w++) {
@@ -1205,14 +1206,20 @@ static void pred_unknown(scratch *sc, seer_prediction *p, const char *why)
     p->unknown = true;
 }
 
-/* memcmp of the keys, then the write flag, by big-endian words. */
-static int pkey_order(const seer_pred_key *a, const seer_pred_key *b)
+/* memcmp of the keys, then the write flag, by big-endian words (only the
+ * first word that differs is converted). */
+static inline int pkey_order(const seer_pred_key *a, const seer_pred_key *b)
 {
     const uint8_t *x = (const uint8_t *)&a->key, *y = (const uint8_t *)&b->key;
     for (int i = 0; i < 7; i++) {
-        uint64_t u = be64_load(x + 8 * i), v = be64_load(y + 8 * i);
-        if (u != v)
+        uint64_t u, v;
+        memcpy(&u, x + 8 * i, 8);
+        memcpy(&v, y + 8 * i, 8);
+        if (u != v) {
+            u = be64_load(x + 8 * i);
+            v = be64_load(y + 8 * i);
             return u < v ? -1 : 1;
+        }
     }
     return (int)a->write - (int)b->write;
 }
@@ -1672,32 +1679,24 @@ static bool is_precompile(const seer_address *a)
     return v >= 1 && v <= 0x11;
 }
 
-static int frame(pctx *pc, const frame_in *f, seer_pred_tier tier);
+static int frame(pctx *pc, const frame_in *f, seer_pred_tier tier, const seer_account *acct);
 static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_tier tier);
-
-static int account_exists(pctx *pc, const seer_address *a, bool *exists)
-{
-    seer_account acct;
-    int rc = pc->r->vt->get_account(pc->r->ctx, a, &acct);
-    if (rc < 0)
-        return rc;
-    *exists = acct.exists;
-    return 0;
-}
 
 #define PADD(addr, f, slot, w, tier) pred_add(pc->sc, pc->p, addr, f, slot, w, tier)
 #define PRW(addr, f, slot, w, tier)  pred_rw(pc->sc, pc->p, addr, f, slot, w, tier)
 
-/* The keys of a value transfer from `from` to `to` (value may be unknown). */
-static int transfer(pctx *pc, const seer_address *from, const seer_address *to, seer_pred_tier tier)
+/* The keys of a value transfer from `from` to `to` (value may be unknown);
+ * *to_acct: `to`'s account, read for its existence (the call's frame
+ * reads it again for its code). */
+static int transfer(pctx *pc, const seer_address *from, const seer_address *to, seer_pred_tier tier,
+                    seer_account *to_acct)
 {
     int rc = PRW(from, SEER_KEY_BALANCE, NULL, true, tier);
     if (rc == 0)
         rc = PADD(to, SEER_KEY_BALANCE, NULL, true, tier);
-    bool ex = true;
     if (rc == 0)
-        rc = account_exists(pc, to, &ex);
-    if (rc == 0 && !ex)
+        rc = pc->r->vt->get_account(pc->r->ctx, to, to_acct);
+    if (rc == 0 && !to_acct->exists)
         rc = PADD(to, SEER_KEY_EXISTS, NULL, true, tier);
     return rc;
 }
@@ -1805,12 +1804,16 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     bool has_value =
         (c->op == SEER_OP_CALL || c->op == SEER_OP_CALLCODE) && (!value_known || !u256_is_zero(&value));
     int rc = 0;
+    seer_account tacct; /* the target's, when read already */
+    bool have_acct = false;
     if (c->op == SEER_OP_CALL || c->op == SEER_OP_STATICCALL) {
         /* STATICCALL is a CALL with the static flag (EVMC): the world
          * checks the target's existence for both. */
         rc = PADD(&target, SEER_KEY_EXISTS, NULL, false, tier);
-        if (rc == 0 && has_value)
-            rc = transfer(pc, &f->ctx, &target, tier);
+        if (rc == 0 && has_value) {
+            rc = transfer(pc, &f->ctx, &target, tier, &tacct);
+            have_acct = true;
+        }
     } else if (c->op == SEER_OP_CALLCODE && has_value) {
         rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, false, tier);
     }
@@ -1829,7 +1832,7 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     frame_in g;
     if ((rc = callee_frame(e, c, &target, &value, value_known, &g)) < 0)
         return rc;
-    return frame(pc, &g, tier);
+    return frame(pc, &g, tier, have_acct ? &tacct : NULL);
 }
 
 /* A CREATE/CREATE2 in a running frame: its creator's nonce and balance now;
@@ -2275,17 +2278,21 @@ static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out)
     return ce && ret_walk(pc, ce, &g, c->op == SEER_OP_DELEGATECALL ? e->dep : NULL, off, out);
 }
 
-/* Instantiates the summary of f->code_addr's code. */
-static int frame(pctx *pc, const frame_in *f, seer_pred_tier tier)
+/* Instantiates the summary of f->code_addr's code; `acct`: its account
+ * when read already, else NULL. An account with no code costs no more. */
+static int frame(pctx *pc, const frame_in *f, seer_pred_tier tier, const seer_account *acct)
 {
-    seer_account acct;
-    int rc = pc->r->vt->get_account(pc->r->ctx, &f->code_addr, &acct);
-    if (rc < 0)
-        return rc;
-    if (!acct.exists || !memcmp(&acct.code_hash, &SEER_EMPTY_CODE_HASH, 32))
+    seer_account a;
+    int rc;
+    if (!acct) {
+        if ((rc = pc->r->vt->get_account(pc->r->ctx, &f->code_addr, &a)) < 0)
+            return rc;
+        acct = &a;
+    }
+    if (!acct->exists || !memcmp(&acct->code_hash, &SEER_EMPTY_CODE_HASH, 32))
         return 0;
     cache_ent *ce;
-    rc = frame_summary(pc, &ce, &acct.code_hash, frame_selector(f));
+    rc = frame_summary(pc, &ce, &acct->code_hash, frame_selector(f));
     if (rc < 0)
         return rc;
     return an_instantiate(pc, ce, f, tier);
@@ -3125,16 +3132,18 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
         rc = PADD(&tx->to, SEER_KEY_EXISTS, NULL, false, SEER_PRED_TX);
         if (rc == 0)
             rc = PADD(&tx->to, SEER_KEY_CODE, NULL, false, SEER_PRED_TX);
+        /* One read of the recipient: its existence and its code. */
+        seer_account acct;
+        bool pre = is_precompile(&tx->to);
+        if (rc == 0 && (has_value || !pre))
+            rc = pc->r->vt->get_account(pc->r->ctx, &tx->to, &acct);
         if (rc == 0 && has_value) {
-            bool ex = true;
             rc = PADD(&tx->to, SEER_KEY_BALANCE, NULL, true, SEER_PRED_TX);
-            if (rc == 0)
-                rc = account_exists(pc, &tx->to, &ex);
-            if (rc == 0 && !ex)
+            if (rc == 0 && !acct.exists)
                 rc = PADD(&tx->to, SEER_KEY_EXISTS, NULL, true, SEER_PRED_TX);
         }
-        if (rc == 0 && !is_precompile(&tx->to))
-            rc = frame(pc, &f, SEER_PRED_STATIC);
+        if (rc == 0 && !pre)
+            rc = frame(pc, &f, SEER_PRED_STATIC, &acct);
     } else if (rc == 0) {
         /* Creation: the address is the sender's and the tx nonce's; the
          * init code is the data, run with empty calldata. */
