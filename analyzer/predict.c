@@ -121,6 +121,7 @@ struct seer_analyzer {
     uint32_t gen;      /* bumped when a summary leaves the cache (atomic) */
     uint64_t *hint;    /* FMEMO_HINTS keys of frames walked (low 2 bits: walks; atomic) */
     bool stop_unknown; /* an_set_stop_at_unknown */
+    uint64_t tabver;   /* bumped (under lock) whenever cache_find's answers may change */
 };
 
 static void pool_free(struct scratch *sc);
@@ -197,6 +198,7 @@ static void ent_unlink(seer_analyzer *a, cache_ent *e)
         a->lru_tail = e->prev;
     e->prev = e->next = NULL;
     e->linked = false;
+    a->tabver++;
     /* Memoized frames may have used it: they no longer hold. */
     __atomic_add_fetch(&a->gen, 1, __ATOMIC_RELAXED);
     a->count--;
@@ -693,7 +695,10 @@ static int cache_acquire(seer_analyzer *a, cache_ent **out, const seer_bytes32 *
     HASH_FIND(hh, a->cache, &n->key, sizeof n->key, e);
     if (e) {
         if (n->any_sel) /* read by pinning threads without the lock */
+        {
             __atomic_store_n(&e->any_sel, true, __ATOMIC_RELAXED);
+            a->tabver++;
+        }
         e->refs++;
         lru_front(a, e);
         pthread_mutex_unlock(&a->lock);
@@ -710,6 +715,7 @@ static int cache_acquire(seer_analyzer *a, cache_ent **out, const seer_bytes32 *
     }
     n->linked = true;
     n->refs = 1;
+    a->tabver++;
     a->count++;
     a->bytes += n->bytes;
     lru_front(a, n);
@@ -854,6 +860,8 @@ typedef struct frec {
     uint64_t cmask[4]; /* storage contexts of the frames walked in it (ctx_bit) */
 } frec;
 
+#define LOOK_SIZE 64
+
 typedef struct scratch {
     struct scratch *next; /* the pool's list: first member */
     level *lv;
@@ -884,6 +892,16 @@ typedef struct scratch {
     uint32_t *dh;      /* open addressing: index + 1 into evc or rdc */
     uint32_t dhalloc;  /* entries allocated (dhcap: the mask in use + 1) */
     struct kc_ent *kc; /* keccak_cached: KC_SIZE entries, NULL until used */
+    /* frame_summary's recent answers of cache_find, direct-mapped: valid
+     * while the analyzer's tabver is the one recorded (no entry added,
+     * unlinked or widened since, so the entry is alive and the answer the
+     * same). */
+    struct {
+        seer_bytes32 hash;
+        int64_t sel;
+        cache_ent *e;
+        uint64_t ver;
+    } look[LOOK_SIZE];
     uint32_t dhcap;
 } scratch;
 
@@ -2068,8 +2086,21 @@ static int frame_summary(pctx *pc, cache_ent **out, const seer_bytes32 *hash, in
     }
     const uint8_t *code = NULL;
     size_t len = 0;
+    uint64_t h0;
+    memcpy(&h0, hash->bytes, 8);
+    h0 = (h0 ^ (uint64_t)sel) * 0xff51afd7ed558ccdULL;
+    __typeof__(sc->look[0]) *lk = &sc->look[(h0 >> 40) & (LOOK_SIZE - 1)];
     pthread_mutex_lock(&pc->a->lock);
-    cache_ent *e = cache_find(pc->a, hash, sel);
+    cache_ent *e;
+    if (lk->e && lk->ver == pc->a->tabver && lk->sel == sel && !memcmp(&lk->hash, hash, sizeof *hash)) {
+        e = lk->e;
+    } else {
+        e = cache_find(pc->a, hash, sel);
+        lk->hash = *hash;
+        lk->sel = sel;
+        lk->e = e;
+        lk->ver = pc->a->tabver;
+    }
     if (e) {
         e->refs++;
         lru_front(pc->a, e);
