@@ -3118,12 +3118,72 @@ void an_set_stop_at_unknown(seer_analyzer *a, bool on)
     fmemo_clear(a);
 }
 
+/* The prediction of a transaction to another account that runs no code
+ * (no code there, or a precompile): the transaction's own keys, which the
+ * general path below would add and sort, written in order at once (no
+ * scratch, key set or sort). `to_acct`: the recipient's account, read
+ * when it has value or is not a precompile. */
+static int predict_plain(seer_prediction *out, const seer_tx *tx, bool has_value, const seer_account *to_acct)
+{
+    typedef struct {
+        const seer_address *addr;
+        seer_key_field f;
+        bool write;
+    } pk;
+    pk ks[9], from[5] = {{&tx->sender, SEER_KEY_BALANCE, false},
+                         {&tx->sender, SEER_KEY_BALANCE, true},
+                         {&tx->sender, SEER_KEY_NONCE, false},
+                         {&tx->sender, SEER_KEY_NONCE, true},
+                         {&tx->sender, SEER_KEY_CODE, false}};
+    pk to[4];
+    size_t nto = 0, n = 0;
+    if (has_value)
+        to[nto++] = (pk){&tx->to, SEER_KEY_BALANCE, true};
+    to[nto++] = (pk){&tx->to, SEER_KEY_CODE, false};
+    to[nto++] = (pk){&tx->to, SEER_KEY_EXISTS, false};
+    if (has_value && !to_acct->exists)
+        to[nto++] = (pk){&tx->to, SEER_KEY_EXISTS, true};
+    /* By address (the key's first bytes), then field, then write. */
+    bool from_first = memcmp(tx->sender.bytes, tx->to.bytes, 20) < 0;
+    for (int part = 0; part < 2; part++) {
+        bool f = (part == 0) == from_first;
+        for (size_t i = 0; i < (f ? 5 : nto); i++)
+            ks[n++] = f ? from[i] : to[i];
+    }
+    out->keys = malloc(32 * sizeof *out->keys);
+    if (!out->keys)
+        return seer_err(SEER_ENOMEM, "prediction keys");
+    out->keys_cap = 32;
+    for (size_t i = 0; i < n; i++) {
+        seer_pred_key *k = &out->keys[i];
+        memset(k, 0, sizeof *k);
+        key_make(&k->key, ks[i].addr, ks[i].f, NULL);
+        k->write = ks[i].write;
+        k->tier = SEER_PRED_TX;
+    }
+    out->nkeys = n;
+    return 0;
+}
+
 int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_tx *tx,
                              const seer_block_env *env, const seer_state_reader *reader)
 {
     if (!a || !out || !tx || !env || !reader || !tx->has_sender)
         return SEER_EINVAL;
     memset(out, 0, sizeof *out);
+    bool has_value = !u256_is_zero(&tx->value);
+    /* One read of the recipient: its existence and its code. */
+    seer_account acct;
+    memset(&acct, 0, sizeof acct);
+    bool pre = tx->has_to && is_precompile(&tx->to);
+    if (tx->has_to && (has_value || !pre)) {
+        int rc = reader->vt->get_account(reader->ctx, &tx->to, &acct);
+        if (rc < 0)
+            return rc;
+    }
+    if (tx->has_to && memcmp(&tx->to, &tx->sender, sizeof tx->to) &&
+        (pre || !acct.exists || !memcmp(&acct.code_hash, &SEER_EMPTY_CODE_HASH, 32)))
+        return predict_plain(out, tx, has_value, &acct);
     pctx pcx;
     memset(&pcx, 0, sizeof pcx);
     pctx *pc = &pcx;
@@ -3157,17 +3217,11 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     f.cd = tx->data;
     f.cd_len = tx->data_len;
     f.cd_len_known = true;
-    bool has_value = !u256_is_zero(&tx->value);
     if (rc == 0 && tx->has_to) {
         f.ctx = f.code_addr = tx->to;
         rc = PADD(&tx->to, SEER_KEY_EXISTS, NULL, false, SEER_PRED_TX);
         if (rc == 0)
             rc = PADD(&tx->to, SEER_KEY_CODE, NULL, false, SEER_PRED_TX);
-        /* One read of the recipient: its existence and its code. */
-        seer_account acct;
-        bool pre = is_precompile(&tx->to);
-        if (rc == 0 && (has_value || !pre))
-            rc = pc->r->vt->get_account(pc->r->ctx, &tx->to, &acct);
         if (rc == 0 && has_value) {
             rc = PADD(&tx->to, SEER_KEY_BALANCE, NULL, true, SEER_PRED_TX);
             if (rc == 0 && !acct.exists)
