@@ -762,15 +762,17 @@ int seer_analyzer_summary(seer_analyzer *a, const an_summary **out, const seer_b
  * pool for one prediction and gives it back. */
 
 typedef struct memo_ent {
-    uint32_t stamp; /* == the level's epoch: valid */
-    uint32_t id;
+    u256 v;
     uint8_t ok;
     uint8_t t2;
-    u256 v;
 } memo_ent;
 
 typedef struct level {
     uint32_t epoch;
+    /* The evaluation memo, indexed by node: mslot[id] is the epoch (high
+     * half) and the index in memo (low half) of id's value. */
+    uint64_t *mslot;
+    uint32_t ncap; /* nodes mslot covers */
     memo_ent *memo;
     uint32_t mcap, mcount;
     uint32_t *gmark; /* guard visited when == epoch */
@@ -949,6 +951,7 @@ static void scratch_free(scratch *sc)
         return;
     for (unsigned i = 0; i < sc->nlv; i++) {
         free(sc->lv[i].memo);
+        free(sc->lv[i].mslot);
         free(sc->lv[i].gmark);
         free(sc->lv[i].queue);
         free(sc->lv[i].cd);
@@ -1407,42 +1410,46 @@ static void frame_enter(scratch *sc, unsigned depth, const seer_address *ctx, co
     }
 }
 
-static inline memo_ent *memo_slot(const level *lv, uint32_t id)
+/* id's memo entry at this level, NULL when not evaluated in this frame. */
+static inline memo_ent *memo_get(const level *lv, uint32_t id)
 {
-    uint32_t i = (id * 2654435761u) & (lv->mcap - 1);
-    while (lv->memo[i].stamp == lv->epoch && lv->memo[i].id != id)
-        i = (i + 1) & (lv->mcap - 1);
-    return &lv->memo[i];
+    uint64_t ms = lv->mslot[id];
+    return (uint32_t)(ms >> 32) == lv->epoch ? &lv->memo[(uint32_t)ms] : NULL;
 }
 
-static bool memo_grow(level *lv)
+/* A new memo entry for id (valid until the next one is made), or NULL. */
+static memo_ent *memo_new(level *lv, uint32_t id)
 {
-    if ((lv->mcount + 1) * 2 <= lv->mcap)
-        return true;
-    uint32_t nc = lv->mcap * 2;
-    memo_ent *old = lv->memo;
-    uint32_t ocap = lv->mcap;
-    lv->memo = calloc(nc, sizeof *lv->memo);
-    if (!lv->memo) {
-        lv->memo = old;
-        return false;
+    if (lv->mcount == lv->mcap) {
+        uint32_t nc = lv->mcap * 2;
+        memo_ent *q = realloc(lv->memo, (size_t)nc * sizeof *q);
+        if (!q)
+            return NULL;
+        lv->memo = q;
+        lv->mcap = nc;
     }
-    lv->mcap = nc;
-    for (uint32_t i = 0; i < ocap; i++)
-        if (old[i].stamp == lv->epoch)
-            *memo_slot(lv, old[i].id) = old[i];
-    free(old);
-    return true;
+    lv->mslot[id] = ((uint64_t)lv->epoch << 32) | lv->mcount;
+    return &lv->memo[lv->mcount++];
 }
 
-/* Starts a frame at this level: a new epoch, marks for nguards guards. */
-static int level_begin(level *lv, uint32_t nguards)
+/* Starts a frame at this level: a new epoch, marks for nguards guards, a
+ * memo for nnodes nodes. */
+static int level_begin(level *lv, uint32_t nguards, uint32_t nnodes)
 {
     if (!lv->memo) {
         lv->mcap = 256;
-        lv->memo = calloc(lv->mcap, sizeof *lv->memo);
+        lv->memo = malloc(lv->mcap * sizeof *lv->memo);
         if (!lv->memo)
             return seer_err(SEER_ENOMEM, "prediction scratch");
+    }
+    if (nnodes > lv->ncap) {
+        uint32_t nc = nnodes < 1024 ? 1024 : nnodes;
+        uint64_t *m = realloc(lv->mslot, (size_t)nc * sizeof *m);
+        if (!m)
+            return seer_err(SEER_ENOMEM, "prediction scratch");
+        lv->mslot = m;
+        memset(m + lv->ncap, 0, (size_t)(nc - lv->ncap) * sizeof *m);
+        lv->ncap = nc;
     }
     if (nguards > lv->gcap) {
         uint32_t nc = nguards < 1024 ? 1024 : nguards;
@@ -1458,7 +1465,7 @@ static int level_begin(level *lv, uint32_t nguards)
         lv->gcap = nc;
     }
     if (++lv->epoch == 0) {
-        memset(lv->memo, 0, lv->mcap * sizeof *lv->memo);
+        memset(lv->mslot, 0, lv->ncap * sizeof *lv->mslot);
         memset(lv->gmark, 0, lv->gcap * sizeof *lv->gmark);
         lv->epoch = 1;
     }
@@ -1502,7 +1509,7 @@ static u256 addr_word(const seer_address *a)
 
 static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out);
 
-static bool eval_node(evalctx *e, uint32_t id, memo_ent *m, u256 *out, bool *t2);
+static bool eval_node(evalctx *e, uint32_t id, u256 *out, bool *t2);
 
 /* Evaluates node id. Returns false when it does not evaluate; *t2 is set
  * when a stored value took part. Depth is bounded by the builder. Each
@@ -1515,13 +1522,13 @@ static inline bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
         *out = n->k;
         return true;
     }
-    memo_ent *m = memo_slot(e->lv, id);
-    if (m->stamp == e->lv->epoch) {
+    const memo_ent *m = memo_get(e->lv, id);
+    if (m) {
         *out = m->v;
         *t2 |= m->t2;
         return m->ok;
     }
-    return eval_node(e, id, m, out, t2);
+    return eval_node(e, id, out, t2);
 }
 
 /* AN_CALLDATA: the 32-byte word at `off` of the frame's calldata. */
@@ -1573,8 +1580,8 @@ static bool eval_keccak(evalctx *e, const an_node *n, u256 *v, bool *mt2)
     return ok;
 }
 
-/* eval past its fast paths: m is id's memo slot as eval found it (free). */
-static bool eval_node(evalctx *e, uint32_t id, memo_ent *m, u256 *out, bool *t2)
+/* eval past its fast paths (id is not in the memo). */
+static bool eval_node(evalctx *e, uint32_t id, u256 *out, bool *t2)
 {
     const an_node *n = &e->s->nodes[id];
     switch (n->kind) {
@@ -1605,7 +1612,6 @@ static bool eval_node(evalctx *e, uint32_t id, memo_ent *m, u256 *out, bool *t2)
     default: break;
     }
     level *lv = e->lv;
-    uint32_t mcap0 = lv->mcap; /* memo_grow doubles it */
     bool ok = false, mt2 = false;
     u256 v = U256_ZERO;
     switch (n->kind) {
@@ -1644,22 +1650,14 @@ static bool eval_node(evalctx *e, uint32_t id, memo_ent *m, u256 *out, bool *t2)
         break;
     default: break;
     }
-    /* m is still id's place unless the evaluations above moved the table
-     * or took it (entries are only added, so a free m still ends id's
-     * probe sequence). */
-    if (lv->mcap != mcap0 || m->stamp == lv->epoch || (lv->mcount + 1) * 2 > lv->mcap) {
-        if (!memo_grow(lv)) {
-            e->pc->err = SEER_ENOMEM;
-            return false;
-        }
-        m = memo_slot(lv, id);
+    memo_ent *m = memo_new(lv, id);
+    if (!m) {
+        e->pc->err = SEER_ENOMEM;
+        return false;
     }
-    m->stamp = lv->epoch;
-    m->id = id;
     m->ok = ok;
     m->t2 = mt2;
     m->v = v;
-    lv->mcount++;
     *out = v;
     *t2 |= mt2;
     return ok;
@@ -2194,7 +2192,7 @@ static bool ret_walk(pctx *pc, const cache_ent *ce, const frame_in *g, frec *dep
     if (s->rets_incomplete)
         return false;
     level *lv = &pc->sc->lv[g->depth];
-    int rc = level_begin(lv, s->nguards ? s->nguards : 1);
+    int rc = level_begin(lv, s->nguards ? s->nguards : 1, s->nnodes);
     if (rc < 0) {
         pc->err = rc;
         return false;
@@ -3026,7 +3024,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     if (rc != 0)
         return rc < 0 ? rc : 0;
     level *lv = &sc->lv[f->depth];
-    if ((rc = level_begin(lv, s->nguards ? s->nguards : 1)) < 0)
+    if ((rc = level_begin(lv, s->nguards ? s->nguards : 1, s->nnodes)) < 0)
         return rc;
     frame_enter(sc, f->depth, &f->ctx, ce, wa);
     /* Recorded when its key was walked twice before (a hint, racy by
@@ -3283,7 +3281,8 @@ bool an_retdata_eval(an_rctx *rc, const an_summary *s, const an_rframe *f, uint3
     pc->ext = rc;
     pc->sc = scratch_new(rc->max_depth + 2);
     bool ok = false;
-    int err = pc->sc ? level_begin(&pc->sc->lv[f->depth], 1) : seer_err(SEER_ENOMEM, "return data");
+    int err =
+        pc->sc ? level_begin(&pc->sc->lv[f->depth], 1, s->nnodes) : seer_err(SEER_ENOMEM, "return data");
     if (err == 0) {
         /* Its ancestors are not known: none is taken to write. */
         pc->sc->lv[f->depth].ctx = f->ctx;
