@@ -1665,7 +1665,7 @@ static bool eval_node(evalctx *e, uint32_t id, u256 *out, bool *t2)
 
 /* Whether guard c may hold given that a parent does: its condition does
  * not evaluate to the opposite of its polarity. */
-static bool guard_may_hold(evalctx *e, uint32_t c)
+static inline __attribute__((always_inline)) bool guard_may_hold(evalctx *e, uint32_t c)
 {
     const an_guard *gd = &e->s->guards[c];
     if (!gd->cond)
@@ -2366,29 +2366,42 @@ static uint64_t cd_digest(const frame_in *f)
     return hash_words(h, p + i, n - i);
 }
 
-/* A frame's inputs as one 64-bit signature (cdh: cd_digest). */
-static uint64_t frame_sig(const an_summary *s, const frame_in *f, uint64_t cdh)
+/* What a frame's signature and its memo key both hash: the summary, the
+ * storage context, the call value and the calldata (cdh: cd_digest). */
+static uint64_t frame_base(const an_summary *s, const frame_in *f, uint64_t cdh)
 {
     uint64_t h = (uint64_t)s->selector;
     uint64_t w[4];
     memcpy(w, s->code_hash.bytes, 32);
     for (int i = 0; i < 4; i++)
         h = fmix(h, w[i]);
-    uint8_t a[64] = {0};
+    uint8_t a[24] = {0};
     memcpy(a, f->ctx.bytes, 20);
-    memcpy(a + 20, f->caller.bytes, 20);
-    a[40] = f->value_known;
-    a[41] = f->cd_len_known;
-    memcpy(a + 42, &f->cd_len, sizeof f->cd_len < 8 ? sizeof f->cd_len : 8);
-    for (int i = 0; i < 8; i++) {
+    a[20] = f->value_known;
+    a[21] = f->cd_len_known;
+    for (int i = 0; i < 3; i++) {
         uint64_t x;
         memcpy(&x, a + 8 * i, 8);
         h = fmix(h, x);
     }
     for (int i = 0; i < 4; i++)
         h = fmix(h, f->value.w[i]);
-    /* the bytes, then which are known when some are not */
-    h = fmix(h, cdh);
+    h = fmix(h, (uint64_t)f->cd_len);
+    return fmix(h, cdh);
+}
+
+/* A frame's inputs as one 64-bit signature (base: frame_base): the base,
+ * the caller, and which calldata bytes are known when some are not. */
+static uint64_t frame_sig(uint64_t base, const frame_in *f)
+{
+    uint8_t a[24] = {0};
+    memcpy(a, f->caller.bytes, 20);
+    uint64_t h = base;
+    for (int i = 0; i < 3; i++) {
+        uint64_t x;
+        memcpy(&x, a + 8 * i, 8);
+        h = fmix(h, x);
+    }
     if (f->cd_known && memchr(f->cd_known, 0, f->cd_len))
         h = hash_words(fmix(h, 1), f->cd_known, f->cd_len);
     return h;
@@ -2537,30 +2550,18 @@ static int wr_block_hash(void *ctx, uint64_t number, seer_bytes32 *out)
 
 static const seer_state_reader_vt wr_vt = {wr_account, wr_storage, wr_has_storage, wr_code, wr_block_hash};
 
-static uint64_t fmemo_hash(const an_summary *s, const frame_in *f, seer_pred_tier tier,
-                           const seer_block_env *env, uint64_t cdh)
+static uint64_t fmemo_hash(uint64_t base, const frame_in *f, seer_pred_tier tier, const seer_block_env *env)
 {
-    uint64_t h = fmix((uint64_t)s->selector, env->number);
-    uint64_t w[4];
-    memcpy(w, s->code_hash.bytes, 32);
-    for (int i = 0; i < 4; i++)
-        h = fmix(h, w[i]);
-    uint8_t a[48] = {0};
-    memcpy(a, f->ctx.bytes, 20);
-    memcpy(a + 20, f->code_addr.bytes, 20);
-    a[40] = f->value_known;
-    a[41] = f->cd_len_known;
-    a[42] = (uint8_t)tier;
-    a[43] = (uint8_t)f->depth;
-    for (int i = 0; i < 6; i++) {
+    uint8_t a[24] = {0};
+    memcpy(a, f->code_addr.bytes, 20);
+    a[20] = (uint8_t)tier;
+    a[21] = (uint8_t)f->depth;
+    uint64_t h = fmix(base, env->number);
+    for (int i = 0; i < 3; i++) {
         uint64_t x;
         memcpy(&x, a + 8 * i, 8);
         h = fmix(h, x);
     }
-    for (int i = 0; i < 4; i++)
-        h = fmix(h, f->value.w[i]);
-    h = fmix(h, (uint64_t)f->cd_len);
-    h = fmix(h, cdh);
     return h;
 }
 
@@ -2994,7 +2995,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     uint64_t wsig;
     unsigned wa = writer_above(sc, &f->ctx, f->depth, &wsig);
     bool stale = wa < f->depth; /* see "re-entrancy" */
-    uint64_t cdh = cd_digest(f), sig = frame_sig(s, f, cdh);
+    uint64_t base = frame_base(s, f, cd_digest(f)), sig = frame_sig(base, f);
     if (stale)
         sig = fmix(sig, wsig ^ 0x5eadULL); /* not the frame with pre-state reads */
     for (uint32_t i = 0; i < sc->nseen; i++)
@@ -3019,7 +3020,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     sc->seen_creates[me] = 0;
     uint32_t creates0 = sc->ncreates;
     pc->p->frames++;
-    uint64_t mh = fmemo_hash(s, f, tier, pc->env, cdh);
+    uint64_t mh = fmemo_hash(base, f, tier, pc->env);
     int rc = stale ? 0 : fmemo_lookup(pc, ce, f, tier, mh);
     if (rc != 0)
         return rc < 0 ? rc : 0;
