@@ -121,6 +121,7 @@ struct seer_analyzer {
     uint32_t gen;      /* bumped when a summary leaves the cache (atomic) */
     uint64_t *hint;    /* FMEMO_HINTS keys of frames walked (low 2 bits: walks; atomic) */
     bool stop_unknown; /* seer_analyzer_set_stop_at_unknown */
+    uint64_t tabver;   /* bumped (under lock) whenever cache_find's answers may change */
 };
 
 static void pool_free(struct scratch *sc);
@@ -198,6 +199,7 @@ static void ent_unlink(seer_analyzer *a, cache_ent *e)
         a->lru_tail = e->prev;
     e->prev = e->next = NULL;
     e->linked = false;
+    a->tabver++;
     /* Memoized frames may have used it: they no longer hold. */
     __atomic_add_fetch(&a->gen, 1, __ATOMIC_RELAXED);
     a->count--;
@@ -694,7 +696,10 @@ static int cache_acquire(seer_analyzer *a, cache_ent **out, const seer_bytes32 *
     HASH_FIND(hh, a->cache, &n->key, sizeof n->key, e);
     if (e) {
         if (n->any_sel) /* read by pinning threads without the lock */
+        {
             __atomic_store_n(&e->any_sel, true, __ATOMIC_RELAXED);
+            a->tabver++;
+        }
         e->refs++;
         lru_front(a, e);
         pthread_mutex_unlock(&a->lock);
@@ -711,6 +716,7 @@ static int cache_acquire(seer_analyzer *a, cache_ent **out, const seer_bytes32 *
     }
     n->linked = true;
     n->refs = 1;
+    a->tabver++;
     a->count++;
     a->bytes += n->bytes;
     lru_front(a, n);
@@ -757,15 +763,17 @@ int seer_analyzer_summary(seer_analyzer *a, const an_summary **out, const seer_b
  * pool for one prediction and gives it back. */
 
 typedef struct memo_ent {
-    uint32_t stamp; /* == the level's epoch: valid */
-    uint32_t id;
+    u256 v;
     uint8_t ok;
     uint8_t t2;
-    u256 v;
 } memo_ent;
 
 typedef struct level {
     uint32_t epoch;
+    /* The evaluation memo, indexed by node: mslot[id] is the epoch (high
+     * half) and the index in memo (low half) of id's value. */
+    uint64_t *mslot;
+    uint32_t ncap; /* nodes mslot covers */
     memo_ent *memo;
     uint32_t mcap, mcount;
     uint32_t *gmark; /* guard visited when == epoch */
@@ -781,10 +789,13 @@ typedef struct level {
     const struct cache_ent *wce; /* its entry (its stores); NULL: any slot */
 } level;
 
+/* One key of the prediction being built, its read and its write: one
+ * probe serves both (most keys are added as a read and a write). */
 typedef struct kslot {
-    uint32_t stamp; /* == kepoch: used */
-    uint32_t idx;   /* into the prediction's keys */
-    uint32_t hash;  /* key_hash of the key */
+    uint32_t stamp;  /* == kepoch: used */
+    uint32_t hash;   /* key_hash of the key */
+    uint32_t ri, wi; /* 1 + index into the prediction's keys of the read,
+                        the write; 0: not added */
 } kslot;
 
 /* Frames per transaction: calls fan out, so without a bound the walk is
@@ -853,6 +864,8 @@ typedef struct frec {
     uint64_t cmask[4]; /* storage contexts of the frames walked in it (ctx_bit) */
 } frec;
 
+#define LOOK_SIZE 64
+
 typedef struct scratch {
     struct scratch *next; /* the pool's list: first member */
     level *lv;
@@ -883,6 +896,16 @@ typedef struct scratch {
     uint32_t *dh;      /* open addressing: index + 1 into evc or rdc */
     uint32_t dhalloc;  /* entries allocated (dhcap: the mask in use + 1) */
     struct kc_ent *kc; /* keccak_cached: KC_SIZE entries, NULL until used */
+    /* frame_summary's recent answers of cache_find, direct-mapped: valid
+     * while the analyzer's tabver is the one recorded (no entry added,
+     * unlinked or widened since, so the entry is alive and the answer the
+     * same). */
+    struct {
+        seer_bytes32 hash;
+        int64_t sel;
+        cache_ent *e;
+        uint64_t ver;
+    } look[LOOK_SIZE];
     uint32_t dhcap;
     /* The storage the transaction's frames read and write, by unit, and
      * the slots whose reads do not evaluate (see "earlier writes"). */
@@ -944,6 +967,7 @@ static void scratch_free(scratch *sc)
         return;
     for (unsigned i = 0; i < sc->nlv; i++) {
         free(sc->lv[i].memo);
+        free(sc->lv[i].mslot);
         free(sc->lv[i].gmark);
         free(sc->lv[i].queue);
         free(sc->lv[i].cd);
@@ -1055,27 +1079,30 @@ static uint64_t fmix(uint64_t h, uint64_t v)
 
 /* One multiply per word, the high half folded in (the table takes the low
  * bits). */
-static uint32_t key_hash(const seer_key *k, bool write)
+static inline uint32_t key_hash(const seer_key *k)
 {
+    const uint64_t m = 0xff51afd7ed558ccdULL;
     uint64_t w[7];
     memcpy(w, k, sizeof w);
-    uint64_t h = write ? 0x9e3779b97f4a7c15ULL : 0;
-    for (int i = 0; i < 7; i++)
-        h = (h ^ w[i]) * 0xff51afd7ed558ccdULL;
+    uint64_t h = w[0] * m;
+    h = (h ^ w[1]) * m;
+    h = (h ^ w[2]) * m;
+    h = (h ^ w[3]) * m;
+    h = (h ^ w[4]) * m;
+    h = (h ^ w[5]) * m;
+    h = (h ^ w[6]) * m;
     h ^= h >> 29;
     h *= 0xc4ceb9fe1a85ec53ULL;
     return (uint32_t)(h ^ (h >> 32));
 }
 
-static bool key_eq(const seer_key *a, const seer_key *b)
+static inline bool key_eq(const seer_key *a, const seer_key *b)
 {
     uint64_t x[7], y[7];
     memcpy(x, a, sizeof x);
     memcpy(y, b, sizeof y);
-    uint64_t d = 0;
-    for (int i = 0; i < 7; i++)
-        d |= x[i] ^ y[i];
-    return d == 0;
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4]) | (x[5] ^ y[5]) |
+            (x[6] ^ y[6])) == 0;
 }
 _Static_assert(sizeof(seer_key) == 56, "key_hash reads 7 words");
 
@@ -1095,21 +1122,23 @@ static int kset_begin(scratch *sc)
     return 0;
 }
 
-/* The slot of (k, write): in use when its stamp is the epoch, else where
- * to put it (its hash set). */
-static kslot *kset_slot(scratch *sc, const seer_prediction *p, const seer_key *k, bool write)
+/* The slot of key k: in use when its stamp is the epoch, else a free one
+ * (stamped, nothing added) where it goes. */
+static inline __attribute__((always_inline)) kslot *kset_slot(scratch *sc, const seer_prediction *p,
+                                                              const seer_key *k)
 {
-    uint32_t h = key_hash(k, write), i = h & (sc->kcap - 1);
+    uint32_t h = key_hash(k), i = h & (sc->kcap - 1);
     while (sc->kset[i].stamp == sc->kepoch) {
-        if (sc->kset[i].hash == h) {
-            const seer_pred_key *q = &p->keys[sc->kset[i].idx];
-            if (q->write == write && key_eq(&q->key, k))
-                return &sc->kset[i];
-        }
+        const kslot *ks = &sc->kset[i];
+        if (ks->hash == h && key_eq(&p->keys[(ks->ri ? ks->ri : ks->wi) - 1].key, k))
+            return &sc->kset[i];
         i = (i + 1) & (sc->kcap - 1);
     }
-    sc->kset[i].hash = h;
-    return &sc->kset[i];
+    kslot *ks = &sc->kset[i];
+    ks->stamp = sc->kepoch;
+    ks->hash = h;
+    ks->ri = ks->wi = 0;
+    return ks;
 }
 
 static int kset_grow(scratch *sc, const seer_prediction *p)
@@ -1122,9 +1151,11 @@ static int kset_grow(scratch *sc, const seer_prediction *p)
     sc->kset = n;
     sc->kcap = nc;
     for (size_t j = 0; j < p->nkeys; j++) {
-        kslot *ks = kset_slot(sc, p, &p->keys[j].key, p->keys[j].write);
-        ks->stamp = sc->kepoch;
-        ks->idx = (uint32_t)j;
+        kslot *ks = kset_slot(sc, p, &p->keys[j].key);
+        if (p->keys[j].write)
+            ks->wi = (uint32_t)j + 1;
+        else
+            ks->ri = (uint32_t)j + 1;
     }
     return 0;
 }
@@ -1336,9 +1367,54 @@ static int tacc_conflicts(scratch *sc, uint32_t r0, uint32_t w0, bool taint)
     return found;
 }
 
+/* Adds key to the prediction, once each as a read (rd) and a write (wr)
+ * as asked: a key added again keeps the lower tier. */
+static inline __attribute__((always_inline)) int
+kset_put(scratch *sc, seer_prediction *p, const seer_key *key, bool rd, bool wr, seer_pred_tier tier)
+{
+    kslot *ks = kset_slot(sc, p, key);
+    for (int w = 0; w < 2; w++) {
+        if (!(w ? wr : rd))
+            continue;
+        uint32_t *ix = w ? &ks->wi : &ks->ri;
+        if (*ix) {
+            seer_pred_key *q = &p->keys[*ix - 1];
+            if (tier < q->tier)
+                q->tier = (uint8_t)tier;
+            continue;
+        }
+        if (p->nkeys == p->keys_cap) {
+            size_t nc = p->keys_cap ? p->keys_cap * 2 : 32;
+            seer_pred_key *k = realloc(p->keys, nc * sizeof *k);
+            if (!k)
+                return seer_err(SEER_ENOMEM, "prediction keys");
+            p->keys = k;
+            p->keys_cap = nc;
+        }
+        seer_pred_key *k = &p->keys[p->nkeys];
+        memset(k, 0, sizeof *k);
+        k->key = *key;
+        k->write = (uint8_t)w;
+        k->tier = (uint8_t)tier;
+        *ix = (uint32_t)++p->nkeys;
+    }
+    if ((p->nkeys + 1) * 2 > sc->kcap)
+        return kset_grow(sc, p);
+    return 0;
+}
+
 /* Adds a key once: a duplicate keeps the lower tier. */
 static void ev_log(scratch *sc, uint8_t kind, const seer_address *addr, seer_key_field f, const u256 *slot,
                    bool write, seer_pred_tier tier, const char *why);
+
+static inline void key_make(seer_key *key, const seer_address *addr, seer_key_field f, const u256 *slot)
+{
+    memset(key, 0, sizeof *key);
+    memcpy(key->addr, addr->bytes, 20);
+    key->field = (uint8_t)f;
+    if (slot)
+        be32_put(key->slot, slot);
+}
 
 static int pred_add(scratch *sc, seer_prediction *p, const seer_address *addr, seer_key_field f,
                     const u256 *slot, bool write, seer_pred_tier tier)
@@ -1348,45 +1424,24 @@ static int pred_add(scratch *sc, seer_prediction *p, const seer_address *addr, s
     if (write && f == SEER_KEY_STORAGE)
         tacc_log(sc, true, addr, slot);
     seer_key key;
-    memset(&key, 0, sizeof key);
-    memcpy(key.addr, addr->bytes, 20);
-    key.field = (uint8_t)f;
-    if (slot)
-        be32_put(key.slot, slot);
-    kslot *ks = kset_slot(sc, p, &key, write);
-    if (ks->stamp == sc->kepoch) {
-        seer_pred_key *q = &p->keys[ks->idx];
-        if (tier < q->tier)
-            q->tier = (uint8_t)tier;
-        return 0;
-    }
-    if (p->nkeys == p->keys_cap) {
-        size_t nc = p->keys_cap ? p->keys_cap * 2 : 32;
-        seer_pred_key *k = realloc(p->keys, nc * sizeof *k);
-        if (!k)
-            return seer_err(SEER_ENOMEM, "prediction keys");
-        p->keys = k;
-        p->keys_cap = nc;
-    }
-    seer_pred_key *k = &p->keys[p->nkeys];
-    memset(k, 0, sizeof *k);
-    k->key = key;
-    k->write = write;
-    k->tier = (uint8_t)tier;
-    ks->stamp = sc->kepoch;
-    ks->idx = (uint32_t)p->nkeys++;
-    if ((p->nkeys + 1) * 2 > sc->kcap)
-        return kset_grow(sc, p);
-    return 0;
+    key_make(&key, addr, f, slot);
+    return kset_put(sc, p, &key, !write, write, tier);
 }
 
+/* A read of the key and, when `write`, a write: one probe. */
 static int pred_rw(scratch *sc, seer_prediction *p, const seer_address *addr, seer_key_field f,
                    const u256 *slot, bool write, seer_pred_tier tier)
 {
-    int rc = pred_add(sc, p, addr, f, slot, false, tier);
-    if (rc == 0 && write)
-        rc = pred_add(sc, p, addr, f, slot, true, tier);
-    return rc;
+    if (sc->rec) {
+        ev_log(sc, EV_KEY, addr, f, slot, false, tier, NULL);
+        if (write)
+            ev_log(sc, EV_KEY, addr, f, slot, true, tier, NULL);
+    }
+    if (write && f == SEER_KEY_STORAGE)
+        tacc_log(sc, true, addr, slot);
+    seer_key key;
+    key_make(&key, addr, f, slot);
+    return kset_put(sc, p, &key, true, write, tier);
 }
 
 /* "Every slot of addr"; write: as a write (see "earlier writes"). */
@@ -1420,14 +1475,20 @@ static void pred_unknown(scratch *sc, seer_prediction *p, const char *why)
     p->unknown = true;
 }
 
-/* memcmp of the keys, then the write flag, by big-endian words. */
-static int pkey_order(const seer_pred_key *a, const seer_pred_key *b)
+/* memcmp of the keys, then the write flag, by big-endian words (only the
+ * first word that differs is converted). */
+static inline int pkey_order(const seer_pred_key *a, const seer_pred_key *b)
 {
     const uint8_t *x = (const uint8_t *)&a->key, *y = (const uint8_t *)&b->key;
     for (int i = 0; i < 7; i++) {
-        uint64_t u = be64_load(x + 8 * i), v = be64_load(y + 8 * i);
-        if (u != v)
+        uint64_t u, v;
+        memcpy(&u, x + 8 * i, 8);
+        memcpy(&v, y + 8 * i, 8);
+        if (u != v) {
+            u = be64_load(x + 8 * i);
+            v = be64_load(y + 8 * i);
             return u < v ? -1 : 1;
+        }
     }
     return (int)a->write - (int)b->write;
 }
@@ -1597,42 +1658,46 @@ static void frame_enter(scratch *sc, unsigned depth, const seer_address *ctx, co
     }
 }
 
-static memo_ent *memo_slot(const level *lv, uint32_t id)
+/* id's memo entry at this level, NULL when not evaluated in this frame. */
+static inline memo_ent *memo_get(const level *lv, uint32_t id)
 {
-    uint32_t i = (id * 2654435761u) & (lv->mcap - 1);
-    while (lv->memo[i].stamp == lv->epoch && lv->memo[i].id != id)
-        i = (i + 1) & (lv->mcap - 1);
-    return &lv->memo[i];
+    uint64_t ms = lv->mslot[id];
+    return (uint32_t)(ms >> 32) == lv->epoch ? &lv->memo[(uint32_t)ms] : NULL;
 }
 
-static bool memo_grow(level *lv)
+/* A new memo entry for id (valid until the next one is made), or NULL. */
+static memo_ent *memo_new(level *lv, uint32_t id)
 {
-    if ((lv->mcount + 1) * 2 <= lv->mcap)
-        return true;
-    uint32_t nc = lv->mcap * 2;
-    memo_ent *old = lv->memo;
-    uint32_t ocap = lv->mcap;
-    lv->memo = calloc(nc, sizeof *lv->memo);
-    if (!lv->memo) {
-        lv->memo = old;
-        return false;
+    if (lv->mcount == lv->mcap) {
+        uint32_t nc = lv->mcap * 2;
+        memo_ent *q = realloc(lv->memo, (size_t)nc * sizeof *q);
+        if (!q)
+            return NULL;
+        lv->memo = q;
+        lv->mcap = nc;
     }
-    lv->mcap = nc;
-    for (uint32_t i = 0; i < ocap; i++)
-        if (old[i].stamp == lv->epoch)
-            *memo_slot(lv, old[i].id) = old[i];
-    free(old);
-    return true;
+    lv->mslot[id] = ((uint64_t)lv->epoch << 32) | lv->mcount;
+    return &lv->memo[lv->mcount++];
 }
 
-/* Starts a frame at this level: a new epoch, marks for nguards guards. */
-static int level_begin(level *lv, uint32_t nguards)
+/* Starts a frame at this level: a new epoch, marks for nguards guards, a
+ * memo for nnodes nodes. */
+static int level_begin(level *lv, uint32_t nguards, uint32_t nnodes)
 {
     if (!lv->memo) {
         lv->mcap = 256;
-        lv->memo = calloc(lv->mcap, sizeof *lv->memo);
+        lv->memo = malloc(lv->mcap * sizeof *lv->memo);
         if (!lv->memo)
             return seer_err(SEER_ENOMEM, "prediction scratch");
+    }
+    if (nnodes > lv->ncap) {
+        uint32_t nc = nnodes < 1024 ? 1024 : nnodes;
+        uint64_t *m = realloc(lv->mslot, (size_t)nc * sizeof *m);
+        if (!m)
+            return seer_err(SEER_ENOMEM, "prediction scratch");
+        lv->mslot = m;
+        memset(m + lv->ncap, 0, (size_t)(nc - lv->ncap) * sizeof *m);
+        lv->ncap = nc;
     }
     if (nguards > lv->gcap) {
         uint32_t nc = nguards < 1024 ? 1024 : nguards;
@@ -1648,7 +1713,7 @@ static int level_begin(level *lv, uint32_t nguards)
         lv->gcap = nc;
     }
     if (++lv->epoch == 0) {
-        memset(lv->memo, 0, lv->mcap * sizeof *lv->memo);
+        memset(lv->mslot, 0, lv->ncap * sizeof *lv->mslot);
         memset(lv->gmark, 0, lv->gcap * sizeof *lv->gmark);
         lv->epoch = 1;
     }
@@ -1692,14 +1757,82 @@ static u256 addr_word(const seer_address *a)
 
 static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out);
 
+static bool eval_node(evalctx *e, uint32_t id, u256 *out, bool *t2);
+
 /* Evaluates node id. Returns false when it does not evaluate; *t2 is set
  * when a stored value took part. Depth is bounded by the builder. Each
- * node is evaluated once per frame (the level's memo). */
-static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
+ * node is evaluated once per frame (the level's memo). Inline: constants
+ * and memo hits (most operands) cost no call. */
+static inline bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
+{
+    const an_node *n = &e->s->nodes[id];
+    if (n->kind == AN_CONST) {
+        *out = n->k;
+        return true;
+    }
+    const memo_ent *m = memo_get(e->lv, id);
+    if (m) {
+        *out = m->v;
+        *t2 |= m->t2;
+        return m->ok;
+    }
+    return eval_node(e, id, out, t2);
+}
+
+/* AN_CALLDATA: the 32-byte word at `off` of the frame's calldata. */
+static bool eval_calldata(const frame_in *f, const u256 *off, u256 *v)
+{
+    uint8_t w[32] = {0};
+    bool ok = true;
+    if (u256_fits_u64(off) && off->w[0] <= f->cd_len && f->cd_len - off->w[0] >= 32 &&
+        (!f->cd_known || !memchr(f->cd_known + off->w[0], 0, 32))) {
+        be32_get(v, f->cd + off->w[0]); /* the whole word is there and known */
+        return true;
+    }
+    if (!u256_fits_u64(off) || off->w[0] > ((uint64_t)1 << 40)) {
+        ok = f->cd_len_known; /* far beyond: zeros */
+    } else {
+        for (uint64_t i = 0; i < 32 && ok; i++) {
+            uint64_t pos = off->w[0] + i;
+            if (pos < f->cd_len) {
+                if (f->cd_known && !f->cd_known[pos])
+                    ok = false;
+                else
+                    w[i] = f->cd[pos];
+            } else if (!f->cd_len_known) {
+                ok = false;
+            }
+        }
+    }
+    if (ok)
+        be32_get(v, w);
+    return ok;
+}
+
+/* AN_KECCAK (its buffer kept off eval_node's frame). */
+static bool eval_keccak(evalctx *e, const an_node *n, u256 *v, bool *mt2)
+{
+    uint8_t buf[32 * 32];
+    bool ok = n->b <= 32;
+    for (uint32_t i = 0; i < n->b && ok; i++) {
+        u256 w;
+        ok = eval(e, e->s->args[n->a + i], &w, mt2);
+        if (ok)
+            be32_put(buf + 32 * i, &w);
+    }
+    if (ok) {
+        uint8_t h[32];
+        keccak_cached(e->pc->sc, h, buf, n->c <= 32 * (size_t)n->b ? n->c : 32 * (size_t)n->b);
+        be32_get(v, h);
+    }
+    return ok;
+}
+
+/* eval past its fast paths (id is not in the memo). */
+static bool eval_node(evalctx *e, uint32_t id, u256 *out, bool *t2)
 {
     const an_node *n = &e->s->nodes[id];
     switch (n->kind) {
-    case AN_CONST: *out = n->k; return true;
     case AN_SELF: *out = addr_word(&e->f->ctx); return true;
     case AN_CALLER:
         if (e->dep)
@@ -1727,44 +1860,13 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
     default: break;
     }
     level *lv = e->lv;
-    memo_ent *m = memo_slot(lv, id);
-    if (m->stamp == lv->epoch) {
-        *out = m->v;
-        *t2 |= m->t2;
-        return m->ok;
-    }
     bool ok = false, mt2 = false;
     u256 v = U256_ZERO;
     switch (n->kind) {
     case AN_CALLDATA: {
         u256 off;
-        if (!eval(e, n->a, &off, &mt2))
-            break;
-        const frame_in *f = e->f;
-        uint8_t w[32] = {0};
-        ok = true;
-        if (u256_fits_u64(&off) && off.w[0] <= f->cd_len && f->cd_len - off.w[0] >= 32 &&
-            (!f->cd_known || !memchr(f->cd_known + off.w[0], 0, 32))) {
-            be32_get(&v, f->cd + off.w[0]); /* the whole word is there and known */
-            break;
-        }
-        if (!u256_fits_u64(&off) || off.w[0] > ((uint64_t)1 << 40)) {
-            ok = f->cd_len_known; /* far beyond: zeros */
-        } else {
-            for (uint64_t i = 0; i < 32 && ok; i++) {
-                uint64_t pos = off.w[0] + i;
-                if (pos < f->cd_len) {
-                    if (f->cd_known && !f->cd_known[pos])
-                        ok = false;
-                    else
-                        w[i] = f->cd[pos];
-                } else if (!f->cd_len_known) {
-                    ok = false;
-                }
-            }
-        }
-        if (ok)
-            be32_get(&v, w);
+        if (eval(e, n->a, &off, &mt2))
+            ok = eval_calldata(e->f, &off, &v);
         break;
     }
     case AN_SLOAD: {
@@ -1787,46 +1889,28 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
         break;
     }
     case AN_OP: {
-        u256 x = U256_ZERO, y = U256_ZERO, z = U256_ZERO;
+        u256 x, y = U256_ZERO, z = U256_ZERO;
         ok = eval(e, n->a, &x, &mt2) && (!n->b || eval(e, n->b, &y, &mt2)) &&
              (!n->c || eval(e, n->c, &z, &mt2));
         if (ok)
             ok = an_apply_op(&v, n->op, &x, &y, &z);
         break;
     }
-    case AN_KECCAK: {
-        uint8_t buf[32 * 32];
-        ok = n->b <= 32;
-        for (uint32_t i = 0; i < n->b && ok; i++) {
-            u256 w;
-            ok = eval(e, e->s->args[n->a + i], &w, &mt2);
-            if (ok)
-                be32_put(buf + 32 * i, &w);
-        }
-        if (ok) {
-            uint8_t h[32];
-            keccak_cached(e->pc->sc, h, buf, n->c <= 32 * (size_t)n->b ? n->c : 32 * (size_t)n->b);
-            be32_get(&v, h);
-        }
-        break;
-    }
+    case AN_KECCAK: ok = eval_keccak(e, n, &v, &mt2); break;
     case AN_RETDATA:
         ok = retdata_eval(e, n->a, n->b, &v);
         mt2 = true; /* it reads the callee's storage */
         break;
     default: break;
     }
-    if (!memo_grow(lv)) {
+    memo_ent *m = memo_new(lv, id);
+    if (!m) {
         e->pc->err = SEER_ENOMEM;
         return false;
     }
-    m = memo_slot(lv, id);
-    m->stamp = lv->epoch;
-    m->id = id;
     m->ok = ok;
     m->t2 = mt2;
     m->v = v;
-    lv->mcount++;
     *out = v;
     *t2 |= mt2;
     return ok;
@@ -1834,7 +1918,7 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
 
 /* Whether guard c may hold given that a parent does: its condition does
  * not evaluate to the opposite of its polarity. */
-static bool guard_may_hold(evalctx *e, uint32_t c)
+static inline __attribute__((always_inline)) bool guard_may_hold(evalctx *e, uint32_t c)
 {
     const an_guard *gd = &e->s->guards[c];
     if (!gd->cond)
@@ -1864,32 +1948,24 @@ static bool is_precompile(const seer_address *a)
     return v >= 1 && v <= 0x11;
 }
 
-static int frame(pctx *pc, const frame_in *f, seer_pred_tier tier);
+static int frame(pctx *pc, const frame_in *f, seer_pred_tier tier, const seer_account *acct);
 static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_tier tier);
-
-static int account_exists(pctx *pc, const seer_address *a, bool *exists)
-{
-    seer_account acct;
-    int rc = pc->r->vt->get_account(pc->r->ctx, a, &acct);
-    if (rc < 0)
-        return rc;
-    *exists = acct.exists;
-    return 0;
-}
 
 #define PADD(addr, f, slot, w, tier) pred_add(pc->sc, pc->p, addr, f, slot, w, tier)
 #define PRW(addr, f, slot, w, tier)  pred_rw(pc->sc, pc->p, addr, f, slot, w, tier)
 
-/* The keys of a value transfer from `from` to `to` (value may be unknown). */
-static int transfer(pctx *pc, const seer_address *from, const seer_address *to, seer_pred_tier tier)
+/* The keys of a value transfer from `from` to `to` (value may be unknown);
+ * *to_acct: `to`'s account, read for its existence (the call's frame
+ * reads it again for its code). */
+static int transfer(pctx *pc, const seer_address *from, const seer_address *to, seer_pred_tier tier,
+                    seer_account *to_acct)
 {
     int rc = PRW(from, SEER_KEY_BALANCE, NULL, true, tier);
     if (rc == 0)
         rc = PADD(to, SEER_KEY_BALANCE, NULL, true, tier);
-    bool ex = true;
     if (rc == 0)
-        rc = account_exists(pc, to, &ex);
-    if (rc == 0 && !ex)
+        rc = pc->r->vt->get_account(pc->r->ctx, to, to_acct);
+    if (rc == 0 && !to_acct->exists)
         rc = PADD(to, SEER_KEY_EXISTS, NULL, true, tier);
     return rc;
 }
@@ -1997,12 +2073,16 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     bool has_value =
         (c->op == SEER_OP_CALL || c->op == SEER_OP_CALLCODE) && (!value_known || !u256_is_zero(&value));
     int rc = 0;
+    seer_account tacct; /* the target's, when read already */
+    bool have_acct = false;
     if (c->op == SEER_OP_CALL || c->op == SEER_OP_STATICCALL) {
         /* STATICCALL is a CALL with the static flag (EVMC): the world
          * checks the target's existence for both. */
         rc = PADD(&target, SEER_KEY_EXISTS, NULL, false, tier);
-        if (rc == 0 && has_value)
-            rc = transfer(pc, &f->ctx, &target, tier);
+        if (rc == 0 && has_value) {
+            rc = transfer(pc, &f->ctx, &target, tier, &tacct);
+            have_acct = true;
+        }
     } else if (c->op == SEER_OP_CALLCODE && has_value) {
         rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, false, tier);
     }
@@ -2021,7 +2101,7 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     frame_in g;
     if ((rc = callee_frame(e, c, &target, &value, value_known, &g)) < 0)
         return rc;
-    return frame(pc, &g, tier);
+    return frame(pc, &g, tier, have_acct ? &tacct : NULL);
 }
 
 /* A CREATE/CREATE2 in a running frame: its creator's nonce and balance now;
@@ -2257,8 +2337,21 @@ static int frame_summary(pctx *pc, cache_ent **out, const seer_bytes32 *hash, in
     }
     const uint8_t *code = NULL;
     size_t len = 0;
+    uint64_t h0;
+    memcpy(&h0, hash->bytes, 8);
+    h0 = (h0 ^ (uint64_t)sel) * 0xff51afd7ed558ccdULL;
+    __typeof__(sc->look[0]) *lk = &sc->look[(h0 >> 40) & (LOOK_SIZE - 1)];
     pthread_mutex_lock(&pc->a->lock);
-    cache_ent *e = cache_find(pc->a, hash, sel);
+    cache_ent *e;
+    if (lk->e && lk->ver == pc->a->tabver && lk->sel == sel && !memcmp(&lk->hash, hash, sizeof *hash)) {
+        e = lk->e;
+    } else {
+        e = cache_find(pc->a, hash, sel);
+        lk->hash = *hash;
+        lk->sel = sel;
+        lk->e = e;
+        lk->ver = pc->a->tabver;
+    }
     if (e) {
         e->refs++;
         lru_front(pc->a, e);
@@ -2352,7 +2445,7 @@ static bool ret_walk(pctx *pc, const cache_ent *ce, const frame_in *g, frec *dep
     if (s->rets_incomplete)
         return false;
     level *lv = &pc->sc->lv[g->depth];
-    int rc = level_begin(lv, s->nguards ? s->nguards : 1);
+    int rc = level_begin(lv, s->nguards ? s->nguards : 1, s->nnodes);
     if (rc < 0) {
         pc->err = rc;
         return false;
@@ -2429,7 +2522,8 @@ static bool ret_walk(pctx *pc, const cache_ent *ce, const frame_in *g, frec *dep
 }
 
 static uint64_t cd_digest(const frame_in *f);
-static uint64_t frame_sig(const an_summary *s, const frame_in *f, uint64_t cdh);
+static uint64_t frame_base(const an_summary *s, const frame_in *f, uint64_t cdh);
+static uint64_t frame_sig(uint64_t base, const frame_in *f);
 
 /* AN_RETDATA: word `off` of the return data of call `call` of e's frame
  * (see "return data" above). */
@@ -2472,23 +2566,27 @@ static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out)
     /* Its reads are the callee frame's (see "earlier writes"). */
     scratch *sc = pc->sc;
     uint32_t unit0 = sc->unit;
-    sc->unit = unit_enter(sc, frame_sig(ce->s, &g, cd_digest(&g)));
+    sc->unit = unit_enter(sc, frame_sig(frame_base(ce->s, &g, cd_digest(&g)), &g));
     bool ok = ret_walk(pc, ce, &g, c->op == SEER_OP_DELEGATECALL ? e->dep : NULL, off, out);
     sc->unit = unit0;
     return ok;
 }
 
-/* Instantiates the summary of f->code_addr's code. */
-static int frame(pctx *pc, const frame_in *f, seer_pred_tier tier)
+/* Instantiates the summary of f->code_addr's code; `acct`: its account
+ * when read already, else NULL. An account with no code costs no more. */
+static int frame(pctx *pc, const frame_in *f, seer_pred_tier tier, const seer_account *acct)
 {
-    seer_account acct;
-    int rc = pc->r->vt->get_account(pc->r->ctx, &f->code_addr, &acct);
-    if (rc < 0)
-        return rc;
-    if (!acct.exists || !memcmp(&acct.code_hash, &SEER_EMPTY_CODE_HASH, 32))
+    seer_account a;
+    int rc;
+    if (!acct) {
+        if ((rc = pc->r->vt->get_account(pc->r->ctx, &f->code_addr, &a)) < 0)
+            return rc;
+        acct = &a;
+    }
+    if (!acct->exists || !memcmp(&acct->code_hash, &SEER_EMPTY_CODE_HASH, 32))
         return 0;
     cache_ent *ce;
-    rc = frame_summary(pc, &ce, &acct.code_hash, frame_selector(f));
+    rc = frame_summary(pc, &ce, &acct->code_hash, frame_selector(f));
     if (rc < 0)
         return rc;
     return an_instantiate(pc, ce, f, tier);
@@ -2533,29 +2631,42 @@ static uint64_t cd_digest(const frame_in *f)
     return hash_words(h, p + i, n - i);
 }
 
-/* A frame's inputs as one 64-bit signature (cdh: cd_digest). */
-static uint64_t frame_sig(const an_summary *s, const frame_in *f, uint64_t cdh)
+/* What a frame's signature and its memo key both hash: the summary, the
+ * storage context, the call value and the calldata (cdh: cd_digest). */
+static uint64_t frame_base(const an_summary *s, const frame_in *f, uint64_t cdh)
 {
     uint64_t h = (uint64_t)s->selector;
     uint64_t w[4];
     memcpy(w, s->code_hash.bytes, 32);
     for (int i = 0; i < 4; i++)
         h = fmix(h, w[i]);
-    uint8_t a[64] = {0};
+    uint8_t a[24] = {0};
     memcpy(a, f->ctx.bytes, 20);
-    memcpy(a + 20, f->caller.bytes, 20);
-    a[40] = f->value_known;
-    a[41] = f->cd_len_known;
-    memcpy(a + 42, &f->cd_len, sizeof f->cd_len < 8 ? sizeof f->cd_len : 8);
-    for (int i = 0; i < 8; i++) {
+    a[20] = f->value_known;
+    a[21] = f->cd_len_known;
+    for (int i = 0; i < 3; i++) {
         uint64_t x;
         memcpy(&x, a + 8 * i, 8);
         h = fmix(h, x);
     }
     for (int i = 0; i < 4; i++)
         h = fmix(h, f->value.w[i]);
-    /* the bytes, then which are known when some are not */
-    h = fmix(h, cdh);
+    h = fmix(h, (uint64_t)f->cd_len);
+    return fmix(h, cdh);
+}
+
+/* A frame's inputs as one 64-bit signature (base: frame_base): the base,
+ * the caller, and which calldata bytes are known when some are not. */
+static uint64_t frame_sig(uint64_t base, const frame_in *f)
+{
+    uint8_t a[24] = {0};
+    memcpy(a, f->caller.bytes, 20);
+    uint64_t h = base;
+    for (int i = 0; i < 3; i++) {
+        uint64_t x;
+        memcpy(&x, a + 8 * i, 8);
+        h = fmix(h, x);
+    }
     if (f->cd_known && memchr(f->cd_known, 0, f->cd_len))
         h = hash_words(fmix(h, 1), f->cd_known, f->cd_len);
     return h;
@@ -2706,30 +2817,18 @@ static int wr_block_hash(void *ctx, uint64_t number, seer_bytes32 *out)
 
 static const seer_state_reader_vt wr_vt = {wr_account, wr_storage, wr_has_storage, wr_code, wr_block_hash};
 
-static uint64_t fmemo_hash(const an_summary *s, const frame_in *f, seer_pred_tier tier,
-                           const seer_block_env *env, uint64_t cdh)
+static uint64_t fmemo_hash(uint64_t base, const frame_in *f, seer_pred_tier tier, const seer_block_env *env)
 {
-    uint64_t h = fmix((uint64_t)s->selector, env->number);
-    uint64_t w[4];
-    memcpy(w, s->code_hash.bytes, 32);
-    for (int i = 0; i < 4; i++)
-        h = fmix(h, w[i]);
-    uint8_t a[48] = {0};
-    memcpy(a, f->ctx.bytes, 20);
-    memcpy(a + 20, f->code_addr.bytes, 20);
-    a[40] = f->value_known;
-    a[41] = f->cd_len_known;
-    a[42] = (uint8_t)tier;
-    a[43] = (uint8_t)f->depth;
-    for (int i = 0; i < 6; i++) {
+    uint8_t a[24] = {0};
+    memcpy(a, f->code_addr.bytes, 20);
+    a[20] = (uint8_t)tier;
+    a[21] = (uint8_t)f->depth;
+    uint64_t h = fmix(base, env->number);
+    for (int i = 0; i < 3; i++) {
         uint64_t x;
         memcpy(&x, a + 8 * i, 8);
         h = fmix(h, x);
     }
-    for (int i = 0; i < 4; i++)
-        h = fmix(h, f->value.w[i]);
-    h = fmix(h, (uint64_t)f->cd_len);
-    h = fmix(h, cdh);
     return h;
 }
 
@@ -3166,7 +3265,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     uint64_t wsig;
     unsigned wa = writer_above(sc, &f->ctx, f->depth, &wsig);
     bool stale = wa < f->depth; /* see "re-entrancy" */
-    uint64_t cdh = cd_digest(f), sig = frame_sig(s, f, cdh);
+    uint64_t base = frame_base(s, f, cd_digest(f)), sig = frame_sig(base, f);
     if (stale)
         sig = fmix(sig, wsig ^ 0x5eadULL); /* not the frame with pre-state reads */
     for (uint32_t i = 0; i < sc->nseen; i++)
@@ -3193,11 +3292,11 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     uint32_t creates0 = sc->ncreates, unit0 = sc->unit;
     sc->unit = sc->seen_unit[me] = unit_enter(sc, sig); /* see "earlier writes" */
     pc->p->frames++;
-    uint64_t mh = fmemo_hash(s, f, tier, pc->env, cdh);
+    uint64_t mh = fmemo_hash(base, f, tier, pc->env);
     int rc = stale ? 0 : fmemo_lookup(pc, ce, f, tier, mh);
     level *lv = &sc->lv[f->depth];
     if (rc == 0)
-        rc = level_begin(lv, s->nguards ? s->nguards : 1);
+        rc = level_begin(lv, s->nguards ? s->nguards : 1, s->nnodes);
     if (rc != 0) {
         sc->unit = unit0;
         return rc < 0 ? rc : 0;
@@ -3295,12 +3394,60 @@ void seer_analyzer_set_stop_at_unknown(seer_analyzer *a, bool on)
     fmemo_clear(a);
 }
 
+/* The prediction of a transaction to another account that runs no code
+ * (no code there, or a precompile): the transaction's own keys, which the
+ * general path below would add and sort, written in order at once (no
+ * scratch, key set or sort). `to_acct`: the recipient's account, read
+ * when it has value or is not a precompile. */
+static int predict_plain(seer_prediction *out, const seer_tx *tx, bool has_value, const seer_account *to_acct)
+{
+    typedef struct {
+        const seer_address *addr;
+        seer_key_field f;
+        bool write;
+    } pk;
+    pk ks[9], from[5] = {{&tx->sender, SEER_KEY_BALANCE, false},
+                         {&tx->sender, SEER_KEY_BALANCE, true},
+                         {&tx->sender, SEER_KEY_NONCE, false},
+                         {&tx->sender, SEER_KEY_NONCE, true},
+                         {&tx->sender, SEER_KEY_CODE, false}};
+    pk to[4];
+    size_t nto = 0, n = 0;
+    if (has_value)
+        to[nto++] = (pk){&tx->to, SEER_KEY_BALANCE, true};
+    to[nto++] = (pk){&tx->to, SEER_KEY_CODE, false};
+    to[nto++] = (pk){&tx->to, SEER_KEY_EXISTS, false};
+    if (has_value && !to_acct->exists)
+        to[nto++] = (pk){&tx->to, SEER_KEY_EXISTS, true};
+    /* By address (the key's first bytes), then field, then write. */
+    bool from_first = memcmp(tx->sender.bytes, tx->to.bytes, 20) < 0;
+    for (int part = 0; part < 2; part++) {
+        bool f = (part == 0) == from_first;
+        for (size_t i = 0; i < (f ? 5 : nto); i++)
+            ks[n++] = f ? from[i] : to[i];
+    }
+    out->keys = malloc(32 * sizeof *out->keys);
+    if (!out->keys)
+        return seer_err(SEER_ENOMEM, "prediction keys");
+    out->keys_cap = 32;
+    for (size_t i = 0; i < n; i++) {
+        seer_pred_key *k = &out->keys[i];
+        memset(k, 0, sizeof *k);
+        key_make(&k->key, ks[i].addr, ks[i].f, NULL);
+        k->write = ks[i].write;
+        k->tier = SEER_PRED_TX;
+    }
+    out->nkeys = n;
+    return 0;
+}
+
 /* One pass of a prediction (see "earlier writes"): the transaction's own
- * keys, then its frames. */
-static int predict_pass(pctx *pc)
+ * keys, then its frames. to_acct: the recipient's account. */
+static int predict_pass(pctx *pc, const seer_account *to_acct)
 {
     seer_analyzer *a = pc->a;
     const seer_tx *tx = pc->tx;
+    bool has_value = !u256_is_zero(&tx->value), pre = tx->has_to && is_precompile(&tx->to);
     int rc = kset_begin(pc->sc);
     const seer_address *from = &tx->sender;
     if (rc == 0)
@@ -3317,22 +3464,18 @@ static int predict_pass(pctx *pc)
     f.cd = tx->data;
     f.cd_len = tx->data_len;
     f.cd_len_known = true;
-    bool has_value = !u256_is_zero(&tx->value);
     if (rc == 0 && tx->has_to) {
         f.ctx = f.code_addr = tx->to;
         rc = PADD(&tx->to, SEER_KEY_EXISTS, NULL, false, SEER_PRED_TX);
         if (rc == 0)
             rc = PADD(&tx->to, SEER_KEY_CODE, NULL, false, SEER_PRED_TX);
         if (rc == 0 && has_value) {
-            bool ex = true;
             rc = PADD(&tx->to, SEER_KEY_BALANCE, NULL, true, SEER_PRED_TX);
-            if (rc == 0)
-                rc = account_exists(pc, &tx->to, &ex);
-            if (rc == 0 && !ex)
+            if (rc == 0 && !to_acct->exists)
                 rc = PADD(&tx->to, SEER_KEY_EXISTS, NULL, true, SEER_PRED_TX);
         }
-        if (rc == 0 && !is_precompile(&tx->to))
-            rc = frame(pc, &f, SEER_PRED_STATIC);
+        if (rc == 0 && !pre)
+            rc = frame(pc, &f, SEER_PRED_STATIC, to_acct);
     } else if (rc == 0) {
         /* Creation: the address is the sender's and the tx nonce's; the
          * init code is the data, run with empty calldata. */
@@ -3367,6 +3510,19 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     if (!a || !out || !tx || !env || !reader || !tx->has_sender)
         return SEER_EINVAL;
     memset(out, 0, sizeof *out);
+    bool has_value = !u256_is_zero(&tx->value);
+    /* One read of the recipient: its existence and its code. */
+    seer_account acct;
+    memset(&acct, 0, sizeof acct);
+    bool pre = tx->has_to && is_precompile(&tx->to);
+    if (tx->has_to && (has_value || !pre)) {
+        int rc = reader->vt->get_account(reader->ctx, &tx->to, &acct);
+        if (rc < 0)
+            return rc;
+    }
+    if (tx->has_to && memcmp(&tx->to, &tx->sender, sizeof tx->to) &&
+        (pre || !acct.exists || !memcmp(&acct.code_hash, &SEER_EMPTY_CODE_HASH, 32)))
+        return predict_plain(out, tx, has_value, &acct);
     pctx pcx;
     memset(&pcx, 0, sizeof pcx);
     pctx *pc = &pcx;
@@ -3386,7 +3542,7 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
         return seer_err(SEER_ENOMEM, "prediction scratch");
     int rc = 0;
     for (unsigned pass = 1;; pass++) {
-        if ((rc = predict_pass(pc)) < 0 || out->unknown)
+        if ((rc = predict_pass(pc, &acct)) < 0 || out->unknown)
             break;
         scratch *sc = pc->sc;
         if (sc->nunits <= 1 && !sc->nrep && !sc->tfail)
@@ -3433,7 +3589,8 @@ bool an_retdata_eval(an_rctx *rc, const an_summary *s, const an_rframe *f, uint3
     pc->ext = rc;
     pc->sc = scratch_new(rc->max_depth + 2);
     bool ok = false;
-    int err = pc->sc ? level_begin(&pc->sc->lv[f->depth], 1) : seer_err(SEER_ENOMEM, "return data");
+    int err =
+        pc->sc ? level_begin(&pc->sc->lv[f->depth], 1, s->nnodes) : seer_err(SEER_ENOMEM, "return data");
     if (err == 0) {
         /* Its ancestors are not known: none is taken to write. */
         pc->sc->lv[f->depth].ctx = f->ctx;

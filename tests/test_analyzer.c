@@ -737,6 +737,82 @@ START_TEST(test_property_random_txs)
 }
 END_TEST
 
+/* ---- transactions that run no code ---- */
+
+static bool has_key(const seer_prediction *p, const seer_address *a, seer_key_field f, bool write)
+{
+    for (size_t i = 0; i < p->nkeys; i++)
+        if (!memcmp(p->keys[i].key.addr, a->bytes, 20) && p->keys[i].key.field == f &&
+            p->keys[i].write == write)
+            return true;
+    return false;
+}
+
+/* Value transfers to accounts without code (present or absent), to the
+ * sender itself and to precompiles: exactly the transaction's own keys,
+ * sorted and distinct, covering what execution touches. */
+START_TEST(test_plain_transfers)
+{
+    world_fx fx;
+    fx_init(&fx);
+    seer_address alice = addr(A_ALICE), absent = addr(0x77), pre4, pre1;
+    memset(&pre4, 0, sizeof pre4);
+    pre4.bytes[19] = 4;
+    memset(&pre1, 0, sizeof pre1);
+    pre1.bytes[19] = 1;
+    struct {
+        seer_address to;
+        uint64_t value;
+    } cases[] = {{addr(A_BOB), 5}, {addr(A_BOB), 0}, {absent, 5}, {absent, 0}, {alice, 5},
+                 {alice, 0},       {pre4, 0},        {pre4, 3},   {pre1, 0}};
+    uint64_t nonce = 0;
+    for (size_t c = 0; c < SEER_ARRAY_LEN(cases); c++) {
+        seer_tx tx;
+        uint8_t none[1] = {0};
+        mk_tx(&tx, A_ALICE, A_BOB, none, 0, nonce++);
+        tx.to = cases[c].to;
+        tx.value = u256_from_u64(cases[c].value);
+        seer_account ta;
+        ck_assert_int_eq(fx.reader.vt->get_account(fx.reader.ctx, &tx.to, &ta), 0);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        ck_assert(!p.unknown);
+        ck_assert_uint_eq(p.nall_slots, 0);
+        ck_assert_uint_eq(p.frames, 0);
+        /* sorted by key then write flag, no duplicates */
+        for (size_t i = 1; i < p.nkeys; i++) {
+            int d = memcmp(&p.keys[i - 1].key, &p.keys[i].key, sizeof(seer_key));
+            ck_assert_msg(d < 0 || (d == 0 && p.keys[i - 1].write < p.keys[i].write),
+                          "case %zu: key %zu out of order", c, i);
+        }
+        for (size_t i = 0; i < p.nkeys; i++)
+            ck_assert_uint_eq(p.keys[i].tier, SEER_PRED_TX);
+        bool self = !memcmp(&tx.to, &alice, sizeof alice), value = cases[c].value != 0;
+        size_t want = 5; /* the sender's nonce and balance read and written, its code read */
+        ck_assert(has_key(&p, &alice, SEER_KEY_NONCE, false) && has_key(&p, &alice, SEER_KEY_NONCE, true));
+        ck_assert(has_key(&p, &alice, SEER_KEY_BALANCE, false) &&
+                  has_key(&p, &alice, SEER_KEY_BALANCE, true));
+        ck_assert(has_key(&p, &alice, SEER_KEY_CODE, false));
+        ck_assert(has_key(&p, &tx.to, SEER_KEY_EXISTS, false) && has_key(&p, &tx.to, SEER_KEY_CODE, false));
+        want += self ? 1 : 2;
+        if (value) {
+            ck_assert(has_key(&p, &tx.to, SEER_KEY_BALANCE, true));
+            want += self ? 0 : 1;
+        }
+        if (value && !ta.exists) {
+            ck_assert(has_key(&p, &tx.to, SEER_KEY_EXISTS, true));
+            want++;
+        }
+        ck_assert_msg(p.nkeys == want, "case %zu: %zu keys, expected %zu", c, p.nkeys, want);
+        bool resolved;
+        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+    }
+    fx_free(&fx);
+}
+END_TEST
+
 /* ---- hostile code ---- */
 
 START_TEST(test_hostile_code_bounded)
@@ -1545,6 +1621,9 @@ int main(void)
     suite_add_tcase(s, t);
     t = tcase_create("stop");
     tcase_add_test(t, test_stop_at_unknown);
+    suite_add_tcase(s, t);
+    t = tcase_create("plain");
+    tcase_add_test(t, test_plain_transfers);
     suite_add_tcase(s, t);
     t = tcase_create("reentrancy");
     tcase_add_test(t, test_reentrant_reads);
