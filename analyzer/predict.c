@@ -1239,6 +1239,21 @@ bool seer_prediction_covers(const seer_prediction *p, const seer_key *k, bool wr
  * existence (its target's) goes beside it (frame, an_instantiate). */
 typedef an_rframe frame_in;
 
+/* Reads after a call (see "reads after a call"): the slots read at their
+ * pre-state value, and the ones a pass found written. */
+#define MAX_ASSUMED 32
+
+typedef struct assumed_read {
+    seer_address ctx;
+    u256 slot;
+} assumed_read;
+
+typedef struct assume_ctl {
+    assumed_read taken[MAX_ASSUMED], excluded[MAX_ASSUMED];
+    uint32_t ntaken, nexcluded;
+    bool none; /* take none (the last pass; an_retdata_eval) */
+} assume_ctl;
+
 typedef struct pctx {
     seer_analyzer *a;
     seer_prediction *p;
@@ -1254,6 +1269,7 @@ typedef struct pctx {
     seer_state_reader wr;          /* base, logging reads for the frame memo */
     bool stop;                     /* stop once the prediction is "unknown" */
     an_rctx *ext;                  /* an_retdata_eval: summaries from its callback */
+    struct assume_ctl *assume;     /* reads after a call taken at their pre-state value */
     cache_ent **shells;            /* an_retdata_eval: entries wrapping them */
     uint32_t nshells, shells_cap;
 } pctx;
@@ -1446,6 +1462,40 @@ static u256 addr_word(const seer_address *a)
 
 static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out);
 
+/* ---- reads after a call ----
+ * summary.c gives a storage read after a call that may change state (not
+ * a STATICCALL, not a precompile) of a slot its path did not store to as
+ * AN_SLOAD with op 1. Its pre-state value is right when nothing the
+ * transaction does before the read writes the slot. A prediction takes
+ * the value and notes the slot; seer_analyzer_predict_tx then checks the
+ * finished prediction: when it holds no write of any noted slot (no such
+ * key, no all-slots wildcard of the context), every one held. In the run,
+ * the first write to a noted slot comes before any read that sees another
+ * value, so the walk up to that write used right values and predicted
+ * it. When some slot is written, the transaction is predicted again with
+ * those reads not evaluating (and a third time with none taken): so such
+ * a read is never worse than the unknown it was. A frame that meets one
+ * is not recorded by the frame memo (its result depends on the pass). */
+static bool assume_read(pctx *pc, const seer_address *ctx, const u256 *slot)
+{
+    assume_ctl *ac = pc->assume;
+    pc->sc->untracked++; /* not recorded: it depends on the pass */
+    if (!ac || ac->none)
+        return false;
+    for (uint32_t i = 0; i < ac->nexcluded; i++)
+        if (u256_eq(&ac->excluded[i].slot, slot) && !memcmp(&ac->excluded[i].ctx, ctx, sizeof *ctx))
+            return false;
+    for (uint32_t i = 0; i < ac->ntaken; i++)
+        if (u256_eq(&ac->taken[i].slot, slot) && !memcmp(&ac->taken[i].ctx, ctx, sizeof *ctx))
+            return true;
+    if (ac->ntaken == MAX_ASSUMED)
+        return false;
+    ac->taken[ac->ntaken].ctx = *ctx;
+    ac->taken[ac->ntaken].slot = *slot;
+    ac->ntaken++;
+    return true;
+}
+
 /* Evaluates node id. Returns false when it does not evaluate; *t2 is set
  * when a stored value took part. Depth is bounded by the builder. Each
  * node is evaluated once per frame (the level's memo). */
@@ -1524,7 +1574,8 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
     case AN_SLOAD: {
         u256 slot;
         if (!eval(e, n->a, &slot, &mt2) ||
-            (e->stale && written_above(e->pc->sc, &e->f->ctx, e->f->depth, &slot)))
+            (e->stale && written_above(e->pc->sc, &e->f->ctx, e->f->depth, &slot)) ||
+            (n->op && !assume_read(e->pc, &e->f->ctx, &slot)))
             break;
         int rc = e->pc->r->vt->get_storage(e->pc->r->ctx, &e->f->ctx, &slot, &v);
         if (rc < 0) {
@@ -3021,8 +3072,10 @@ void an_set_stop_at_unknown(seer_analyzer *a, bool on)
     fmemo_clear(a);
 }
 
-int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_tx *tx,
-                             const seer_block_env *env, const seer_state_reader *reader)
+/* One pass of seer_analyzer_predict_tx, taking reads after a call as `ac`
+ * says. */
+static int predict_pass(seer_analyzer *a, seer_prediction *out, const seer_tx *tx, const seer_block_env *env,
+                        const seer_state_reader *reader, assume_ctl *ac)
 {
     if (!a || !out || !tx || !env || !reader || !tx->has_sender)
         return SEER_EINVAL;
@@ -3041,6 +3094,7 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     pc->ret_budget = RET_BUDGET;
     pc->max_depth = a->opts.max_call_depth;
     pc->stop = a->stop_unknown;
+    pc->assume = ac;
     pc->sc = scratch_get(a);
     if (!pc->sc)
         return seer_err(SEER_ENOMEM, "prediction scratch");
@@ -3108,6 +3162,43 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     }
     pred_finish(out);
     return 0;
+}
+
+/* Predicts; where reads after a call were taken at their pre-state value,
+ * checks them (see "reads after a call") and predicts again without the
+ * ones the prediction writes. */
+int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_tx *tx,
+                             const seer_block_env *env, const seer_state_reader *reader)
+{
+    assume_ctl ac;
+    ac.ntaken = ac.nexcluded = 0;
+    ac.none = false;
+    for (int pass = 1;; pass++) {
+        int rc = predict_pass(a, out, tx, env, reader, &ac);
+        if (rc < 0 || out->unknown || ac.none)
+            return rc; /* "unknown" covers every write */
+        bool held = true;
+        for (uint32_t i = 0; i < ac.ntaken; i++) {
+            seer_key k;
+            memset(&k, 0, sizeof k);
+            memcpy(k.addr, ac.taken[i].ctx.bytes, 20);
+            k.field = SEER_KEY_STORAGE;
+            be32_put(k.slot, &ac.taken[i].slot);
+            if (!seer_prediction_covers(out, &k, true))
+                continue;
+            held = false;
+            if (ac.nexcluded < MAX_ASSUMED)
+                ac.excluded[ac.nexcluded++] = ac.taken[i];
+            else
+                ac.none = true;
+        }
+        if (held)
+            return 0;
+        seer_prediction_clear(out);
+        if (pass == 2)
+            ac.none = true; /* the third pass takes none */
+        ac.ntaken = 0;
+    }
 }
 
 bool an_retdata_eval(an_rctx *rc, const an_summary *s, const an_rframe *f, uint32_t node, u256 *out)
