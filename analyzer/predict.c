@@ -1474,13 +1474,21 @@ static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out);
  * value, so the walk up to that write used right values and predicted
  * it. When some slot is written, the transaction is predicted again with
  * those reads not evaluating (and a third time with none taken): so such
- * a read is never worse than the unknown it was. A frame that meets one
- * is not recorded by the frame memo (its result depends on the pass). */
-static bool assume_read(pctx *pc, const seer_address *ctx, const u256 *slot)
+ * a read is never worse than the unknown it was. A constant slot the
+ * frame's own code stores to is not taken (the check would fail: a pass
+ * and the frame memo's record lost; Uniswap V2 pairs read their reserves
+ * after the transfers). A frame that takes one is not recorded by the
+ * frame memo (its result depends on the pass). */
+static bool assume_read(pctx *pc, const cache_ent *ce, const seer_address *ctx, const u256 *slot)
 {
     assume_ctl *ac = pc->assume;
-    pc->sc->untracked++; /* not recorded: it depends on the pass */
-    if (!ac || ac->none)
+    if (!ac || !ce)
+        return false;
+    for (uint32_t i = 0; i < ce->nwslots; i++)
+        if (u256_eq(&ce->wslots[i], slot))
+            return false; /* the frame stores to it itself: the check would fail */
+    pc->sc->untracked++;  /* not recorded: it depends on the pass */
+    if (ac->none)
         return false;
     for (uint32_t i = 0; i < ac->nexcluded; i++)
         if (u256_eq(&ac->excluded[i].slot, slot) && !memcmp(&ac->excluded[i].ctx, ctx, sizeof *ctx))
@@ -1575,7 +1583,7 @@ static bool eval(evalctx *e, uint32_t id, u256 *out, bool *t2)
         u256 slot;
         if (!eval(e, n->a, &slot, &mt2) ||
             (e->stale && written_above(e->pc->sc, &e->f->ctx, e->f->depth, &slot)) ||
-            (n->op && !assume_read(e->pc, &e->f->ctx, &slot)))
+            (n->op && !assume_read(e->pc, e->ce, &e->f->ctx, &slot)))
             break;
         int rc = e->pc->r->vt->get_storage(e->pc->r->ctx, &e->f->ctx, &slot, &v);
         if (rc < 0) {
