@@ -920,7 +920,8 @@ typedef struct scratch {
     uint32_t seen_unit[MAX_FRAMES];
     uint32_t *rep; /* units a frame repeated (skipped as seen) */
     uint32_t nrep, repcap;
-    bool tfail; /* a log could not grow: every read counts as a conflict */
+    bool tfail;      /* a log could not grow: every read counts as a conflict */
+    bool after_read; /* the storage read being made comes after a call */
 } scratch;
 
 /* The hashes of short inputs (mapping keys: a key word and a slot word)
@@ -1175,12 +1176,18 @@ static int kset_grow(scratch *sc, const seer_prediction *p)
  * replayed. The new paths may write more, so this repeats until no
  * conflict is left (at most TAINT_PASSES passes, then "unknown"). A frame
  * with a conflict inside it is not recorded, so a replay (one unit) hides
- * none. */
+ * none.
+ * Reads after a call: summary.c gives a storage read after a call that may
+ * change state (not a STATICCALL, not a precompile) of a slot its path did
+ * not store to as AN_SLOAD with op 1. It evaluates to the pre-state value
+ * like any other read, but it may come after the writes of units inside
+ * the reader's own calls too, so those meet it as well. */
 #define TAINT_PASSES 4
 
 typedef struct tacc {
     seer_address addr;
-    uint8_t any; /* every slot of addr (an all-slots wildcard) */
+    uint8_t any;   /* every slot of addr (an all-slots wildcard) */
+    uint8_t after; /* a read after a call (see "reads after a call") */
     uint32_t unit;
     u256 slot;
 } tacc;
@@ -1202,6 +1209,7 @@ static void tacc_log(scratch *sc, bool write, const seer_address *addr, const u2
     tacc *t = &(*v)[(*n)++];
     t->addr = *addr;
     t->any = slot == NULL;
+    t->after = !write && sc->after_read;
     t->unit = sc->unit;
     t->slot = slot ? *slot : U256_ZERO;
 }
@@ -1337,7 +1345,8 @@ static int tacc_conflicts(scratch *sc, uint32_t r0, uint32_t w0, bool taint)
                  j = (j + 1) & (cap - 1)) {
                 const tacc *w = &sc->tw[sc->tab[j] - 1];
                 hit = tacc_is(w, &r->addr, &r->slot, any) &&
-                      (w->unit == r->unit ? unit_repeated(sc, r->unit) : !unit_below(sc, r->unit, w->unit));
+                      (w->unit == r->unit ? unit_repeated(sc, r->unit)
+                                          : r->after || !unit_below(sc, r->unit, w->unit));
             }
             if (!hit)
                 continue;
@@ -1879,7 +1888,14 @@ static bool eval_node(evalctx *e, uint32_t id, u256 *out, bool *t2)
                 e->pc->sc->untracked++; /* a replay elsewhere would evaluate it */
             break;
         }
+        /* A read after a call (summary.c: op 1) evaluates to the pre-state
+         * value only under the check of "earlier writes", which
+         * an_retdata_eval does not make. */
+        if (n->op && e->pc->ext)
+            break;
+        e->pc->sc->after_read = n->op != 0;
         int rc = e->pc->r->vt->get_storage(e->pc->r->ctx, &e->f->ctx, &slot, &v);
+        e->pc->sc->after_read = false;
         if (rc < 0) {
             e->pc->err = rc;
             break;
@@ -1957,6 +1973,22 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
 /* The keys of a value transfer from `from` to `to` (value may be unknown);
  * *to_acct: `to`'s account, read for its existence (the call's frame
  * reads it again for its code). */
+/* Whether a CALL (or the transaction's own call), whose target's account
+ * is `acct`, changes its existence (vm/world.c): one that has none comes
+ * into existence with value, and before EIP-161 with none too (a
+ * precompile that comes into existence with none goes again); from EIP-161
+ * a call touches its target, and an empty account touched goes at the end
+ * of the transaction (unless the value left it not empty: with has_value,
+ * taken as possible). */
+static bool call_writes_exists(const seer_block_env *env, bool has_value, const seer_account *acct)
+{
+    bool eip161 = env->fork >= SEER_FORK_SPURIOUS_DRAGON;
+    if (!acct->exists)
+        return has_value || !eip161;
+    return eip161 && acct->nonce == 0 && u256_is_zero(&acct->balance) &&
+           !memcmp(&acct->code_hash, &SEER_EMPTY_CODE_HASH, 32);
+}
+
 static int transfer(pctx *pc, const seer_address *from, const seer_address *to, seer_pred_tier tier,
                     seer_account *to_acct)
 {
@@ -2082,6 +2114,13 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
         if (rc == 0 && has_value) {
             rc = transfer(pc, &f->ctx, &target, tier, &tacct);
             have_acct = true;
+        }
+        if (rc == 0 && c->op == SEER_OP_CALL) {
+            if (!have_acct)
+                rc = pc->r->vt->get_account(pc->r->ctx, &target, &tacct);
+            have_acct = true;
+            if (rc == 0 && call_writes_exists(pc->env, has_value, &tacct))
+                rc = PADD(&target, SEER_KEY_EXISTS, NULL, true, tier);
         }
     } else if (c->op == SEER_OP_CALLCODE && has_value) {
         rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, false, tier);
@@ -3397,9 +3436,9 @@ void seer_analyzer_set_stop_at_unknown(seer_analyzer *a, bool on)
 /* The prediction of a transaction to another account that runs no code
  * (no code there, or a precompile): the transaction's own keys, which the
  * general path below would add and sort, written in order at once (no
- * scratch, key set or sort). `to_acct`: the recipient's account, read
- * when it has value or is not a precompile. */
-static int predict_plain(seer_prediction *out, const seer_tx *tx, bool has_value, const seer_account *to_acct)
+ * scratch, key set or sort). exists_w: the call writes the recipient's
+ * existence (call_writes_exists). */
+static int predict_plain(seer_prediction *out, const seer_tx *tx, bool has_value, bool exists_w)
 {
     typedef struct {
         const seer_address *addr;
@@ -3417,7 +3456,7 @@ static int predict_plain(seer_prediction *out, const seer_tx *tx, bool has_value
         to[nto++] = (pk){&tx->to, SEER_KEY_BALANCE, true};
     to[nto++] = (pk){&tx->to, SEER_KEY_CODE, false};
     to[nto++] = (pk){&tx->to, SEER_KEY_EXISTS, false};
-    if (has_value && !to_acct->exists)
+    if (exists_w)
         to[nto++] = (pk){&tx->to, SEER_KEY_EXISTS, true};
     /* By address (the key's first bytes), then field, then write. */
     bool from_first = memcmp(tx->sender.bytes, tx->to.bytes, 20) < 0;
@@ -3469,11 +3508,10 @@ static int predict_pass(pctx *pc, const seer_account *to_acct)
         rc = PADD(&tx->to, SEER_KEY_EXISTS, NULL, false, SEER_PRED_TX);
         if (rc == 0)
             rc = PADD(&tx->to, SEER_KEY_CODE, NULL, false, SEER_PRED_TX);
-        if (rc == 0 && has_value) {
+        if (rc == 0 && has_value)
             rc = PADD(&tx->to, SEER_KEY_BALANCE, NULL, true, SEER_PRED_TX);
-            if (rc == 0 && !to_acct->exists)
-                rc = PADD(&tx->to, SEER_KEY_EXISTS, NULL, true, SEER_PRED_TX);
-        }
+        if (rc == 0 && call_writes_exists(pc->env, has_value, to_acct))
+            rc = PADD(&tx->to, SEER_KEY_EXISTS, NULL, true, SEER_PRED_TX);
         if (rc == 0 && !pre)
             rc = frame(pc, &f, SEER_PRED_STATIC, to_acct);
     } else if (rc == 0) {
@@ -3515,14 +3553,15 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
     seer_account acct;
     memset(&acct, 0, sizeof acct);
     bool pre = tx->has_to && is_precompile(&tx->to);
-    if (tx->has_to && (has_value || !pre)) {
+    if (tx->has_to) {
         int rc = reader->vt->get_account(reader->ctx, &tx->to, &acct);
         if (rc < 0)
             return rc;
     }
+    bool exists_w = tx->has_to && call_writes_exists(env, has_value, &acct);
     if (tx->has_to && memcmp(&tx->to, &tx->sender, sizeof tx->to) &&
         (pre || !acct.exists || !memcmp(&acct.code_hash, &SEER_EMPTY_CODE_HASH, 32)))
-        return predict_plain(out, tx, has_value, &acct);
+        return predict_plain(out, tx, has_value, exists_w);
     pctx pcx;
     memset(&pcx, 0, sizeof pcx);
     pctx *pc = &pcx;

@@ -276,7 +276,8 @@ static bool us_get(const builder *b, uint32_t id)
 static void us_note(builder *b, uint32_t id)
 {
     const an_node *n = &b->s->nodes[id];
-    bool us = n->kind == AN_RETDATA || n->kind == AN_UNKNOWN || n->kind == AN_LOOPVAR;
+    bool us = n->kind == AN_RETDATA || n->kind == AN_UNKNOWN || n->kind == AN_LOOPVAR ||
+              (n->kind == AN_SLOAD && n->op); /* a read after a call: may differ per read */
     if (n->kind == AN_KECCAK)
         for (uint32_t i = 0; i < n->b && !us; i++)
             us = us_get(b, b->s->args[n->a + i]);
@@ -1854,6 +1855,40 @@ static void mark_block(builder *b, uint32_t pc)
     }
 }
 
+/* A call target that is a constant precompile address (1 .. 0x11): it
+ * runs no code that could store (a value sent there moves a balance
+ * only). Pre-Byzantium Solidity called ecrecover and sha256 by CALL. */
+static bool precompile_target(const builder *b, uint32_t target)
+{
+    const u256 *t = cval(b, target);
+    return t && !t->w[3] && !t->w[2] && !t->w[1] && t->w[0] >= 1 && t->w[0] <= 0x11;
+}
+
+/* Whether node id is keccak(...) + a constant below 2^32 (a field of a
+ * mapping's struct value): *k the KECCAK node, *off the constant. */
+static bool keccak_field(const builder *b, uint32_t id, uint32_t *k, uint64_t *off)
+{
+    const an_node *n = &b->s->nodes[id];
+    *off = 0;
+    if (n->kind == AN_OP && n->op == SEER_OP_ADD) {
+        const u256 *c = cval(b, n->a);
+        uint32_t other = n->b;
+        if (!c) {
+            c = cval(b, n->b);
+            other = n->a;
+        }
+        if (!c || !u256_fits_u64(c) || c->w[0] >= ((uint64_t)1 << 32))
+            return false;
+        *off = c->w[0];
+        n = &b->s->nodes[other];
+        id = other;
+    }
+    if (n->kind != AN_KECCAK)
+        return false;
+    *k = id;
+    return true;
+}
+
 /* Two slot expressions that may name the same slot. Distinct constants do
  * not; a constant and a keccak do not (Solidity's layout rests on keccak
  * never landing on a small fixed slot); anything else may. */
@@ -1864,21 +1899,54 @@ static bool may_alias(const builder *b, uint32_t x, uint32_t y)
         return u256_eq(&nx->k, &ny->k);
     if ((nx->kind == AN_CONST && ny->kind == AN_KECCAK) || (nx->kind == AN_KECCAK && ny->kind == AN_CONST))
         return false;
+    /* keccak(A) + i and keccak(B) + j, i and j constants below 2^32 (the
+     * fields of a mapping's struct values): for A = B they differ when
+     * i != j; hashes of inputs that differ lie apart, for the reason a
+     * constant and a keccak do (no one finds two inputs whose hashes are
+     * that close). So they may alias only when i = j and A may equal B
+     * (no word both hold as different constants, the same length). */
+    uint32_t kx, ky;
+    uint64_t ox, oy;
+    bool fx = keccak_field(b, x, &kx, &ox), fy = keccak_field(b, y, &ky, &oy);
+    if ((nx->kind == AN_CONST && fy) || (fx && ny->kind == AN_CONST))
+        return false;
+    if (!fx || !fy)
+        return true;
+    if (ox != oy)
+        return false;
+    if (kx == ky)
+        return true;
+    const an_node *hx = &b->s->nodes[kx], *hy = &b->s->nodes[ky];
+    if (hx->c != hy->c)
+        return false;
+    for (uint32_t i = 0; i < hx->b && i < hy->b; i++) {
+        const u256 *cx = cval(b, b->s->args[hx->a + i]), *cy = cval(b, b->s->args[hy->a + i]);
+        if (cx && cy && !u256_eq(cx, cy) && (uint64_t)32 * (i + 1) <= hx->c)
+            return false;
+    }
     return true;
 }
 
 /* The value an SLOAD sees: a value this path stored, the pre-state's
  * (AN_SLOAD, tier 2) when no earlier store or call can have changed it,
- * else unknown. */
+ * else unknown. After a call that may change state, a slot this path did
+ * not store to is AN_SLOAD with op 1 (tagged with the pc, so reads at two
+ * places stay apart): the pre-state value once instantiation has checked
+ * that nothing the transaction may do writes it (predict.c, "reads after
+ * a call"); to the builder it is as unstable as an unknown. */
 static uint32_t sload_value(builder *b, const astate *st, uint32_t slot, uint32_t pc)
 {
-    if (st->called || st->sw_over)
+    if (st->sw_over)
         return mk_unknown(b, ((uint64_t)SEER_OP_SLOAD << 32) | pc);
     for (uint32_t i = st->nsw; i-- > 0;) {
-        if (st->sw[i].slot == slot)
+        if (st->sw[i].slot == slot && !st->called)
             return st->sw[i].val;
         if (may_alias(b, st->sw[i].slot, slot))
             return mk_unknown(b, ((uint64_t)SEER_OP_SLOAD << 32) | pc);
+    }
+    if (st->called) {
+        u256 tag = u256_from_u64(pc);
+        return mk(b, AN_SLOAD, 1, slot, 0, 0, &tag);
     }
     return mk(b, AN_SLOAD, 0, slot, 0, 0, NULL);
 }
@@ -2528,7 +2596,7 @@ static void run_path(builder *b, astate *st)
             emit(b, AT_CALL, 0, ci, st->guard);
             /* A STATICCALL changes no state (EIP-214): storage reads after
              * it still see this transaction's values. */
-            if (op != SEER_OP_STATICCALL)
+            if (op != SEER_OP_STATICCALL && !precompile_target(b, a1))
                 st->called = 1;
             st->rdcall = ci + 1;
             mem_retdata(b, st, ci, outoff, mk_const64(b, 0), outsz);
@@ -2934,7 +3002,7 @@ static size_t fmt_rec(const an_summary *s, uint32_t id, char *buf, size_t cap, i
             return (size_t)snprintf(buf, cap, "retsize(call%u)", n->a);
         return (size_t)snprintf(buf, cap, "ret(call%u)[0x%x]", n->a, n->b);
     case AN_SLOAD: {
-        size_t o = (size_t)snprintf(buf, cap, "sload(");
+        size_t o = (size_t)snprintf(buf, cap, n->op ? "sload@%u(" : "sload(", (unsigned)n->k.w[0]);
         if (o < cap)
             o += fmt_rec(s, n->a, buf + o, cap - o, depth + 1);
         if (o < cap)
