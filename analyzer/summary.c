@@ -1036,30 +1036,37 @@ static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_
         return mk_const64(b, 0);
     if (owner[0] >= 0 && st->mem[owner[0]].kind != MEM_WORD) {
         /* A calldata region: whole, or its end inside this word over
-         * zeros (older memory never written). */
+         * older memory (zeros where never written). */
         const mem_ent *e = &st->mem[owner[0]];
         bool whole = e->kind == MEM_RCD && depth < 2;
         for (int k = 1; k < 32 && whole; k++)
             whole = owner[k] == owner[0];
         if (!whole)
             return b->unk;
-        uint32_t older = mem_load_top(b, st, base, off, (uint32_t)owner[0], depth + 1);
-        const u256 *oc = cval(b, older);
-        if (!oc || !u256_is_zero(oc))
-            return b->unk;
         uint32_t d = mk_const64(b, (uint64_t)(off - e->off));
         uint32_t w = mk(b, AN_CALLDATA, 0, mk_op(b, SEER_OP_ADD, d, e->v, 0), 0, 0, NULL);
         const u256 *rl = cval(b, e->rlen);
         if (rl && u256_fits_u64(rl) && rl->w[0] >= (uint64_t)(off - e->off) + 32)
             return w;
-        /* rlen > d: the word's first (rlen - d) bytes, else 0 */
+        uint32_t older = mem_load_top(b, st, base, off, (uint32_t)owner[0], depth + 1);
+        if (older == b->unk || b->s->nodes[older].kind == AN_UNKNOWN)
+            return b->unk;
+        /* rlen > d: the word's first (rlen - d) bytes, else none; the
+         * other bytes are the older memory's. Solidity copies a calldata
+         * array to memory (`address[] calldata` passed to an internal
+         * function) at the free-memory pointer, over the words an earlier
+         * call's arguments left there. */
         uint32_t left = mk_op(b, SEER_OP_SUB, e->rlen, d, 0);
         uint32_t mask = mk_op(b, SEER_OP_NOT,
                               mk_op(b, SEER_OP_SHR, mk_op(b, SEER_OP_MUL, mk_const64(b, 8), left, 0),
                                     mk_op(b, SEER_OP_NOT, mk_const64(b, 0), 0, 0), 0),
                               0, 0);
-        return mk_op(b, SEER_OP_MUL, mk_op(b, SEER_OP_GT, e->rlen, d, 0), mk_op(b, SEER_OP_AND, w, mask, 0),
-                     0);
+        uint32_t m = mk_op(b, SEER_OP_MUL, mk_op(b, SEER_OP_GT, e->rlen, d, 0), mask, 0);
+        uint32_t v = mk_op(b, SEER_OP_AND, w, m, 0);
+        const u256 *oc = cval(b, older);
+        if (oc && u256_is_zero(oc))
+            return v;
+        return mk_op(b, SEER_OP_OR, v, mk_op(b, SEER_OP_AND, older, mk_op(b, SEER_OP_NOT, m, 0, 0), 0), 0);
     }
     if (owner[0] >= 0 && st->mem[owner[0]].off == off) {
         bool whole = true;

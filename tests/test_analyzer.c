@@ -1585,6 +1585,51 @@ START_TEST(test_sort_pair_select)
 }
 END_TEST
 
+/* A calldata copy of symbolic length over memory written before (Solidity
+ * copies an `address[] calldata` argument to memory at the free-memory
+ * pointer, over the words an earlier call's arguments left there: the
+ * router's _swap after WETH.transfer): a word read there is the copy's
+ * first bytes and the older word's rest, so the slot derives. It read
+ * as unknown while the older word was not zero (the slot became every
+ * slot of the contract). n = 0x20: the whole word from calldata; n =
+ * 0x10: its first 16 bytes, then the caller's last 16 bytes. */
+START_TEST(test_calldata_copy_over_older)
+{
+    world_fx fx;
+    fx_init(&fx);
+    enum { A_OVER = 0x61 };
+    const char *src = "CALLER PUSH1 0xa0 MSTORE\n"
+                      "PUSH1 0x04 CALLDATALOAD PUSH1 0x24 PUSH1 0xa0 CALLDATACOPY\n"
+                      "PUSH1 0xa0 MLOAD SLOAD POP STOP\n";
+    char *d = describe(&fx, src);
+    ck_assert_msg(!strstr(d, "unknown"), "%s", d);
+    free(d);
+    put_contract(&fx, A_OVER, src);
+    seer_address alice = addr(A_ALICE);
+    u256 aw = word_of(&alice);
+    for (int round = 0; round < 2; round++) {
+        u256 w[2], word = {.w = {0x5678, 0, 0x1234, 0x9a}}, want;
+        w[0] = u256_from_u64(round == 0 ? 0x20 : 0x10);
+        w[1] = word;
+        want = round == 0 ? word : (u256){.w = {aw.w[0], aw.w[1], 0x1234, 0x9a}};
+        uint8_t cd[4 + 32 * 2];
+        seer_tx tx;
+        mk_tx(&tx, A_ALICE, A_OVER, cd, calldata(cd, 0x77777777, w, 2), (uint64_t)round);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        ck_assert_uint_eq(p.nall_slots, 0);
+        ck_assert(has(&p, A_OVER, SEER_KEY_STORAGE, &want, false));
+        bool resolved;
+        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
+        ck_assert(resolved);
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+    }
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer");
@@ -1624,6 +1669,7 @@ int main(void)
     tcase_add_test(t, test_retdata_in_call_args);
     tcase_add_test(t, test_symbolic_memory);
     tcase_add_test(t, test_call_args_dynamic_size);
+    tcase_add_test(t, test_calldata_copy_over_older);
     suite_add_tcase(s, t);
     t = tcase_create("stop");
     tcase_add_test(t, test_stop_at_unknown);
