@@ -10,105 +10,7 @@
 #include "test_util.h"
 #include "vm/opcodes.h"
 
-#include <ctype.h>
 #include <pthread.h>
-
-/* ---- a tiny assembler ----
- * Tokens: mnemonics ("PUSH1 0x20" takes a hex immediate), "name:" places a
- * JUMPDEST labelled name, "@name" pushes the label as PUSH2. ';' starts a
- * comment to the end of the line. */
-typedef struct label {
-    char name[32];
-    size_t pos;
-} label;
-
-static int op_by_name(const char *t)
-{
-    for (unsigned op = 0; op < 256; op++) {
-        const char *n = seer_opcode_name(op);
-        if (n && !strcasecmp(n, t))
-            return (int)op;
-    }
-    if (!strcasecmp(t, "SHA3"))
-        return SEER_OP_KECCAK256;
-    return -1;
-}
-
-static size_t assemble(uint8_t *out, size_t cap, const char *src)
-{
-    label labels[64];
-    size_t nl = 0, n = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        const char *p = src;
-        n = 0;
-        char tok[96];
-        while (*p) {
-            while (*p && isspace((unsigned char)*p))
-                p++;
-            if (*p == ';') {
-                while (*p && *p != '\n')
-                    p++;
-                continue;
-            }
-            if (!*p)
-                break;
-            size_t k = 0;
-            while (*p && !isspace((unsigned char)*p) && k + 1 < sizeof tok)
-                tok[k++] = *p++;
-            tok[k] = 0;
-            ck_assert_uint_lt(n + 40, cap);
-            if (tok[k - 1] == ':') {
-                tok[k - 1] = 0;
-                if (pass == 0) {
-                    ck_assert_uint_lt(nl, 64);
-                    snprintf(labels[nl].name, sizeof labels[nl].name, "%.31s", tok);
-                    labels[nl++].pos = n;
-                }
-                out[n++] = SEER_OP_JUMPDEST;
-            } else if (tok[0] == '@') {
-                size_t pos = 0;
-                bool found = false;
-                for (size_t i = 0; i < nl; i++)
-                    if (!strcmp(labels[i].name, tok + 1)) {
-                        pos = labels[i].pos;
-                        found = true;
-                    }
-                ck_assert_msg(pass == 0 || found, "label %s", tok);
-                out[n++] = SEER_OP_PUSH2;
-                out[n++] = (uint8_t)(pos >> 8);
-                out[n++] = (uint8_t)pos;
-            } else if (tok[0] == '0' && tok[1] == 'x') {
-                ck_abort_msg("stray immediate %s", tok);
-            } else {
-                int op = op_by_name(tok);
-                ck_assert_msg(op >= 0, "unknown mnemonic %s", tok);
-                out[n++] = (uint8_t)op;
-                unsigned imm = seer_opcode_immediate((unsigned)op);
-                if (imm) {
-                    while (*p && isspace((unsigned char)*p))
-                        p++;
-                    ck_assert_msg(p[0] == '0' && p[1] == 'x', "immediate after %s", tok);
-                    p += 2;
-                    const char *h = p;
-                    while (isxdigit((unsigned char)*p))
-                        p++;
-                    size_t digits = (size_t)(p - h);
-                    ck_assert_msg(digits <= 2 * imm, "immediate too wide after %s", tok);
-                    uint8_t buf[32] = {0};
-                    for (size_t i = 0; i < digits; i++) {
-                        unsigned v = (unsigned)(isdigit((unsigned char)h[digits - 1 - i])
-                                                    ? h[digits - 1 - i] - '0'
-                                                    : tolower((unsigned char)h[digits - 1 - i]) - 'a' + 10);
-                        buf[imm - 1 - i / 2] |= (uint8_t)(v << (4 * (i % 2)));
-                    }
-                    memcpy(out + n, buf, imm);
-                    n += imm;
-                }
-            }
-        }
-    }
-    return n;
-}
 
 /* ---- the contracts ---- */
 
@@ -123,24 +25,24 @@ static const char *ERC20 =
     "DUP1 PUSH4 0x23b872dd EQ @transferFrom JUMPI\n"
     "PUSH1 0x00 DUP1 REVERT\n"
     "move: ; [ret, amt, to, from]\n"
-    "  DUP1 PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
+    "  DUP1 PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256\n"
     "  DUP1 SLOAD DUP5 DUP2 LT @fail JUMPI\n"
     "  DUP5 SWAP1 SUB SWAP1 SSTORE\n"
-    "  DUP2 PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
+    "  DUP2 PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256\n"
     "  DUP1 SLOAD DUP5 ADD SWAP1 SSTORE\n"
     "  POP POP POP JUMP\n"
     "fail: PUSH1 0x00 DUP1 REVERT\n"
     "transfer: @done PUSH1 0x24 CALLDATALOAD PUSH1 0x04 CALLDATALOAD CALLER @move JUMP\n"
     "done: STOP\n"
     "balanceOf: PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 "
-    "SHA3\n"
+    "KECCAK256\n"
     "  SLOAD PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 RETURN\n"
-    "approve: CALLER PUSH1 0x00 MSTORE PUSH1 0x01 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
-    "  PUSH1 0x20 MSTORE PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
+    "approve: CALLER PUSH1 0x00 MSTORE PUSH1 0x01 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256\n"
+    "  PUSH1 0x20 MSTORE PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256\n"
     "  PUSH1 0x24 CALLDATALOAD SWAP1 SSTORE STOP\n"
     "transferFrom: PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x01 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 "
-    "0x00 SHA3\n"
-    "  PUSH1 0x20 MSTORE CALLER PUSH1 0x00 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
+    "0x00 KECCAK256\n"
+    "  PUSH1 0x20 MSTORE CALLER PUSH1 0x00 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256\n"
     "  DUP1 SLOAD PUSH1 0x44 CALLDATALOAD SWAP1 SUB SWAP1 SSTORE\n"
     "  @done PUSH1 0x44 CALLDATALOAD PUSH1 0x24 CALLDATALOAD PUSH1 0x04 CALLDATALOAD @move JUMP\n";
 
@@ -156,7 +58,7 @@ static const char *PROXY1967 =
 
 /* Array push: length at slot 2, elements at keccak(2) + i. */
 static const char *ARRAY = "PUSH1 0x02 SLOAD DUP1 PUSH1 0x01 ADD PUSH1 0x02 SSTORE\n"
-                           "PUSH1 0x02 PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 SHA3 ADD\n"
+                           "PUSH1 0x02 PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 KECCAK256 ADD\n"
                            "PUSH1 0x04 CALLDATALOAD SWAP1 SSTORE STOP\n";
 
 /* f(address[] a): counter[a[i]] += 1 (slot 0) for each i: a loop bounded by
@@ -164,7 +66,7 @@ static const char *ARRAY = "PUSH1 0x02 SLOAD DUP1 PUSH1 0x01 ADD PUSH1 0x02 SSTO
 static const char *LOOP = "PUSH1 0x04 CALLDATALOAD PUSH1 0x04 ADD DUP1 CALLDATALOAD PUSH1 0x00\n"
                           "loop: DUP2 DUP2 LT ISZERO @end JUMPI\n"
                           "  DUP1 PUSH1 0x05 SHL DUP4 ADD PUSH1 0x20 ADD CALLDATALOAD\n"
-                          "  PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
+                          "  PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256\n"
                           "  DUP1 SLOAD PUSH1 0x01 ADD SWAP1 SSTORE\n"
                           "  PUSH1 0x01 ADD @loop JUMP\n"
                           "end: STOP\n";
@@ -233,7 +135,7 @@ typedef struct world_fx {
 static void put_contract(world_fx *fx, unsigned n, const char *src)
 {
     uint8_t code[4096];
-    size_t len = assemble(code, sizeof code, src);
+    size_t len = test_assemble(code, sizeof code, src);
     seer_address a = addr(n);
     seer_account acct = {.exists = true, .nonce = 1};
     ck_assert_int_eq(seer_memstore_set_account(fx->ms, &a, &acct), 0);
@@ -421,7 +323,7 @@ static void predict(world_fx *fx, seer_prediction *p, const seer_tx *tx)
 static char *describe(world_fx *fx, const char *src)
 {
     uint8_t code[4096];
-    size_t len = assemble(code, sizeof code, src);
+    size_t len = test_assemble(code, sizeof code, src);
     char *buf = NULL;
     size_t blen = 0;
     FILE *f = open_memstream(&buf, &blen);
@@ -857,14 +759,14 @@ START_TEST(test_hostile_code_bounded)
     }
     /* An infinite loop that grows a counter: widened, then it stops. */
     uint8_t spin[64];
-    size_t n = assemble(spin, sizeof spin, "PUSH1 0x00 top: PUSH1 0x01 ADD DUP1 SLOAD POP @top JUMP");
+    size_t n = test_assemble(spin, sizeof spin, "PUSH1 0x00 top: PUSH1 0x01 ADD DUP1 SLOAD POP @top JUMP");
     an_summary *s = NULL;
     ck_assert_int_eq(an_summary_build(&s, spin, n, &o), 0);
     ck_assert_uint_ge(s->widened, 1);
     ck_assert(!s->budget_hit);
     an_summary_free(s);
     /* A stack that grows each iteration cannot be widened: "unknown". */
-    n = assemble(spin, sizeof spin, "top: CALLER @top JUMP");
+    n = test_assemble(spin, sizeof spin, "top: CALLER @top JUMP");
     ck_assert_int_eq(an_summary_build(&s, spin, n, &o), 0);
     bool unk = false;
     for (uint32_t i = 0; i < s->ntpl; i++)
@@ -1228,7 +1130,7 @@ START_TEST(test_symbolic_memory)
                       "PUSH1 0xa0 MLOAD SLOAD POP\n"
                       "DUP1 PUSH1 0xa0 ADD PUSH1 0x40 MSTORE\n"
                       "PUSH1 0x40 MLOAD CALLER DUP2 MSTORE PUSH1 0x01 DUP2 PUSH1 0x20 ADD MSTORE\n"
-                      "PUSH1 0x40 DUP2 SHA3 SLOAD POP\n"
+                      "PUSH1 0x40 DUP2 KECCAK256 SLOAD POP\n"
                       "PUSH1 0x40 MLOAD SLOAD POP STOP\n";
     char *d = describe(&fx, src);
     ck_assert_msg(strstr(d, "sload storage[keccak(caller, 0x1)]"), "%s", d);
@@ -1546,7 +1448,7 @@ START_TEST(test_sort_pair_select)
                               "  DUP2 DUP2 LT @ab%d JUMPI\n"
                               "  DUP1 DUP3 @join%d JUMP\n" /* a >= b: [b, a, a, b] */
                               "ab%d: DUP2 DUP2\n"          /* a < b: [a, b, a, b] */
-                              "join%d: PUSH1 0x00 MSTORE PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3\n"
+                              "join%d: PUSH1 0x00 MSTORE PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256\n"
                               "  DUP1 SLOAD POP SWAP1 POP\n", /* [keccak(t0, t1), b, i] */
                               r, r, r, r);
     snprintf(src + o, sizeof src - o,

@@ -1,115 +1,14 @@
 /* Analyzer tests for the addresses a prediction derives around calls:
- * contracts written here in EVM assembly (the assembler of
- * test_analyzer.c), each reproducing a pattern of the mainnet blocks where
- * an EXTCODESIZE or call target was "not derivable". Each test asserts that
- * the prediction is resolved (no "unknown") and covers the keys the world
- * records when it executes the transaction; and, where a pattern could go
- * wrong, that a prediction that cannot be resolved stays "unknown". */
+ * contracts written here in EVM assembly (test_assemble), each reproducing a pattern of the mainnet blocks
+ * where an EXTCODESIZE or call target was "not derivable". Each test asserts that the prediction is resolved
+ * (no "unknown") and covers the keys the world records when it executes the transaction; and, where a pattern
+ * could go wrong, that a prediction that cannot be resolved stays "unknown". */
 #include "analyzer/analyzer_internal.h"
 #include "common/keccak.h"
 #include "common/util.h"
 #include "state/memstore.h"
 #include "test_util.h"
 #include "vm/opcodes.h"
-
-#include <ctype.h>
-
-/* ---- a tiny assembler ----
- * Tokens: mnemonics ("PUSH1 0x20" takes a hex immediate), "name:" places a
- * JUMPDEST labelled name, "@name" pushes the label as PUSH2. ';' starts a
- * comment to the end of the line. */
-typedef struct label {
-    char name[32];
-    size_t pos;
-} label;
-
-static int op_by_name(const char *t)
-{
-    for (unsigned op = 0; op < 256; op++) {
-        const char *n = seer_opcode_name(op);
-        if (n && !strcasecmp(n, t))
-            return (int)op;
-    }
-    if (!strcasecmp(t, "SHA3"))
-        return SEER_OP_KECCAK256;
-    return -1;
-}
-
-static size_t assemble(uint8_t *out, size_t cap, const char *src)
-{
-    label labels[64];
-    size_t nl = 0, n = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        const char *p = src;
-        n = 0;
-        char tok[96];
-        while (*p) {
-            while (*p && isspace((unsigned char)*p))
-                p++;
-            if (*p == ';') {
-                while (*p && *p != '\n')
-                    p++;
-                continue;
-            }
-            if (!*p)
-                break;
-            size_t k = 0;
-            while (*p && !isspace((unsigned char)*p) && k + 1 < sizeof tok)
-                tok[k++] = *p++;
-            tok[k] = 0;
-            ck_assert_uint_lt(n + 40, cap);
-            if (tok[k - 1] == ':') {
-                tok[k - 1] = 0;
-                if (pass == 0) {
-                    ck_assert_uint_lt(nl, 64);
-                    snprintf(labels[nl].name, sizeof labels[nl].name, "%.31s", tok);
-                    labels[nl++].pos = n;
-                }
-                out[n++] = SEER_OP_JUMPDEST;
-            } else if (tok[0] == '@') {
-                size_t pos = 0;
-                bool found = false;
-                for (size_t i = 0; i < nl; i++)
-                    if (!strcmp(labels[i].name, tok + 1)) {
-                        pos = labels[i].pos;
-                        found = true;
-                    }
-                ck_assert_msg(pass == 0 || found, "label %s", tok);
-                out[n++] = SEER_OP_PUSH2;
-                out[n++] = (uint8_t)(pos >> 8);
-                out[n++] = (uint8_t)pos;
-            } else if (tok[0] == '0' && tok[1] == 'x') {
-                ck_abort_msg("stray immediate %s", tok);
-            } else {
-                int op = op_by_name(tok);
-                ck_assert_msg(op >= 0, "unknown mnemonic %s", tok);
-                out[n++] = (uint8_t)op;
-                unsigned imm = seer_opcode_immediate((unsigned)op);
-                if (imm) {
-                    while (*p && isspace((unsigned char)*p))
-                        p++;
-                    ck_assert_msg(p[0] == '0' && p[1] == 'x', "immediate after %s", tok);
-                    p += 2;
-                    const char *h = p;
-                    while (isxdigit((unsigned char)*p))
-                        p++;
-                    size_t digits = (size_t)(p - h);
-                    ck_assert_msg(digits <= 2 * imm, "immediate too wide after %s", tok);
-                    uint8_t buf[32] = {0};
-                    for (size_t i = 0; i < digits; i++) {
-                        unsigned v = (unsigned)(isdigit((unsigned char)h[digits - 1 - i])
-                                                    ? h[digits - 1 - i] - '0'
-                                                    : tolower((unsigned char)h[digits - 1 - i]) - 'a' + 10);
-                        buf[imm - 1 - i / 2] |= (uint8_t)(v << (4 * (i % 2)));
-                    }
-                    memcpy(out + n, buf, imm);
-                    n += imm;
-                }
-            }
-        }
-    }
-    return n;
-}
 
 /* ---- a world with contracts ---- */
 
@@ -164,7 +63,7 @@ typedef struct world_fx {
 static void put_contract(world_fx *fx, unsigned n, const char *src)
 {
     uint8_t code[4096];
-    size_t len = assemble(code, sizeof code, src);
+    size_t len = test_assemble(code, sizeof code, src);
     seer_address a = addr(n);
     seer_account acct = {.exists = true, .nonce = 1};
     ck_assert_int_eq(seer_memstore_set_account(fx->ms, &a, &acct), 0);
@@ -223,13 +122,13 @@ static void fx_init(world_fx *fx)
      * (keccak(k, 3) + 1) and at m4[k] (keccak(k, 4)), k the argument. */
     put_contract(
         fx, A_FIELDS,
-        "PUSH1 0x01 CALLER PUSH1 0x00 MSTORE PUSH1 0x03 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 SHA3 "
+        "PUSH1 0x01 CALLER PUSH1 0x00 MSTORE PUSH1 0x03 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256 "
         "SSTORE\n"
         "PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x03 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 "
-        "SHA3\n"
+        "KECCAK256\n"
         "  PUSH1 0x01 ADD SLOAD EXTCODESIZE POP\n"
         "PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x04 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 "
-        "SHA3\n"
+        "KECCAK256\n"
         "  SLOAD EXTCODESIZE POP STOP\n");
     seer_address t = addr(A_TARGET), t2 = addr(A_TARGET2);
     u256 zero = U256_ZERO, tw = word_of(&t), t2w = word_of(&t2);

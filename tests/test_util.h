@@ -2,6 +2,9 @@
 #ifndef SEER_TESTS_UTIL_H
 #define SEER_TESTS_UTIL_H
 
+#include "gen/asm.h"
+#include "seer/common.h"
+
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +16,20 @@
 /** The fixtures root: $SEER_FIXTURES, else ../shared/fixtures relative to
  *  the source tree ($top_srcdir, set by make check), else relative to the
  *  current directory. */
+/* Assembles src (gen/asm.h's syntax: mnemonics, "PUSHk 0x..", "name:" a
+ * JUMPDEST, "@name" pushes it, ';' comments) into out, cap bytes; fails
+ * the test on a syntax error or longer code. Returns the length. */
+static inline size_t test_assemble(uint8_t *out, size_t cap, const char *src)
+{
+    uint8_t *code = NULL;
+    size_t len = 0;
+    ck_assert_msg(seer_asm_assemble(&code, &len, src) == 0, "assembler: %s", seer_error_detail());
+    ck_assert_uint_le(len, cap);
+    memcpy(out, code, len);
+    free(code);
+    return len;
+}
+
 static inline const char *test_fixtures_dir(void)
 {
     static char buf[4096];
