@@ -7,6 +7,7 @@
 #include "common/keccak.h"
 #include "common/util.h"
 #include "state/memstore.h"
+#include "test_analyzer_fx.h"
 #include "test_util.h"
 #include "vm/opcodes.h"
 
@@ -95,58 +96,6 @@ static const char *ROUTER =
 /* ---- fixture state ---- */
 
 enum { A_TOKEN = 1, A_PROXY, A_MINPROXY, A_ARRAY, A_LOOP, A_PAIR, A_ROUTER, A_ALICE = 0x10, A_BOB, A_CAROL };
-
-static seer_address addr(unsigned n)
-{
-    seer_address a;
-    memset(&a, 0, sizeof a);
-    a.bytes[0] = 0xaa;
-    a.bytes[19] = (uint8_t)n;
-    return a;
-}
-
-static u256 word_of(const seer_address *a)
-{
-    uint8_t be[32] = {0};
-    memcpy(be + 12, a->bytes, 20);
-    u256 v;
-    u256_from_be32(&v, be);
-    return v;
-}
-
-static u256 map_slot(const u256 *key, const u256 *slot)
-{
-    uint8_t buf[64], h[32];
-    u256_to_be32(buf, key);
-    u256_to_be32(buf + 32, slot);
-    seer_keccak256(h, buf, 64);
-    u256 r;
-    u256_from_be32(&r, h);
-    return r;
-}
-
-typedef struct world_fx {
-    seer_memstore *ms;
-    seer_state_reader reader;
-    seer_block_env env;
-    seer_analyzer *an;
-} world_fx;
-
-static void put_contract(world_fx *fx, unsigned n, const char *src)
-{
-    uint8_t code[4096];
-    size_t len = test_assemble(code, sizeof code, src);
-    seer_address a = addr(n);
-    seer_account acct = {.exists = true, .nonce = 1};
-    ck_assert_int_eq(seer_memstore_set_account(fx->ms, &a, &acct), 0);
-    ck_assert_int_eq(seer_memstore_set_code(fx->ms, &a, code, len), 0);
-}
-
-static void put_slot(world_fx *fx, unsigned n, const u256 *k, const u256 *v)
-{
-    seer_address a = addr(n);
-    ck_assert_int_eq(seer_memstore_set_storage(fx->ms, &a, k, v), 0);
-}
 
 static void fx_init(world_fx *fx)
 {
