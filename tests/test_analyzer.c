@@ -157,43 +157,6 @@ static void fx_init(world_fx *fx)
     ck_assert_int_eq(seer_analyzer_new(&fx->an, NULL), 0);
 }
 
-static void fx_free(world_fx *fx)
-{
-    seer_analyzer_free(fx->an);
-    seer_memstore_free(fx->ms);
-}
-
-static void mk_tx(seer_tx *tx, unsigned from, unsigned to, const uint8_t *data, size_t len, uint64_t nonce)
-{
-    memset(tx, 0, sizeof *tx);
-    tx->type = 2;
-    tx->has_chain_id = true;
-    tx->chain_id = 1;
-    tx->nonce = nonce;
-    tx->gas_limit = 1000000;
-    tx->max_fee = tx->gas_price = u256_from_u64(10);
-    tx->max_priority_fee = u256_from_u64(1);
-    tx->has_to = true;
-    tx->to = addr(to);
-    tx->data = malloc(len + 1);
-    memcpy(tx->data, data, len);
-    tx->data_len = len;
-    tx->has_sender = true;
-    tx->sender = addr(from);
-}
-
-/* calldata: selector then 32-byte words */
-static size_t calldata(uint8_t *out, uint32_t sel, const u256 *words, size_t n)
-{
-    out[0] = (uint8_t)(sel >> 24);
-    out[1] = (uint8_t)(sel >> 16);
-    out[2] = (uint8_t)(sel >> 8);
-    out[3] = (uint8_t)sel;
-    for (size_t i = 0; i < n; i++)
-        u256_to_be32(out + 4 + 32 * i, &words[i]);
-    return 4 + 32 * n;
-}
-
 static seer_key key(unsigned a, seer_key_field f, const u256 *slot)
 {
     seer_key k;

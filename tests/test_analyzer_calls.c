@@ -107,43 +107,6 @@ static void fx_init(world_fx *fx)
     ck_assert_int_eq(seer_analyzer_new(&fx->an, NULL), 0);
 }
 
-static void fx_free(world_fx *fx)
-{
-    seer_analyzer_free(fx->an);
-    seer_memstore_free(fx->ms);
-}
-
-static void mk_tx(seer_tx *tx, unsigned to, const uint8_t *data, size_t len, uint64_t nonce)
-{
-    memset(tx, 0, sizeof *tx);
-    tx->type = 2;
-    tx->has_chain_id = true;
-    tx->chain_id = 1;
-    tx->nonce = nonce;
-    tx->gas_limit = 1000000;
-    tx->max_fee = tx->gas_price = u256_from_u64(10);
-    tx->max_priority_fee = u256_from_u64(1);
-    tx->has_to = true;
-    tx->to = addr(to);
-    tx->data = malloc(len + 1);
-    memcpy(tx->data, data, len);
-    tx->data_len = len;
-    tx->has_sender = true;
-    tx->sender = addr(A_ALICE);
-}
-
-/* calldata: selector then 32-byte words */
-static size_t calldata(uint8_t *out, uint32_t sel, const u256 *words, size_t n)
-{
-    out[0] = (uint8_t)(sel >> 24);
-    out[1] = (uint8_t)(sel >> 16);
-    out[2] = (uint8_t)(sel >> 8);
-    out[3] = (uint8_t)sel;
-    for (size_t i = 0; i < n; i++)
-        u256_to_be32(out + 4 + 32 * i, &words[i]);
-    return 4 + 32 * n;
-}
-
 static bool has(const seer_prediction *p, unsigned a, seer_key_field f, const u256 *slot, bool write)
 {
     seer_key k;
@@ -222,7 +185,7 @@ START_TEST(test_read_after_call)
     u256 zero = U256_ZERO, five = u256_from_u64(5);
     for (int round = 0; round < 5; round++) {
         seer_tx tx;
-        mk_tx(&tx, A_VAULT, cd, calldata(cd, 0x00000001, NULL, 0), (uint64_t)round);
+        mk_tx(&tx, A_ALICE, A_VAULT, cd, calldata(cd, 0x00000001, NULL, 0), (uint64_t)round);
         seer_prediction p;
         predict(&fx, &p, &tx);
         ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
@@ -256,7 +219,7 @@ START_TEST(test_read_after_call_written)
     u256 tw = word_of(&t);
     for (int round = 0; round < 4; round++) {
         seer_tx tx;
-        mk_tx(&tx, A_VAULT2, cd, calldata(cd, 0x00000001, NULL, 0), (uint64_t)round);
+        mk_tx(&tx, A_ALICE, A_VAULT2, cd, calldata(cd, 0x00000001, NULL, 0), (uint64_t)round);
         seer_prediction p;
         predict(&fx, &p, &tx);
         ck_assert(has(&p, A_VAULT2, SEER_KEY_STORAGE, &zero, true));
@@ -281,7 +244,7 @@ START_TEST(test_precompile_call)
     seer_address t = addr(A_TARGET2);
     u256 tw = word_of(&t);
     seer_tx tx;
-    mk_tx(&tx, A_HASHER, cd, calldata(cd, 0x00000001, &tw, 1), 0);
+    mk_tx(&tx, A_ALICE, A_HASHER, cd, calldata(cd, 0x00000001, &tw, 1), 0);
     seer_prediction p;
     predict(&fx, &p, &tx);
     ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
@@ -306,7 +269,7 @@ START_TEST(test_mapping_fields_apart)
     seer_address t = addr(A_TARGET);
     u256 tw = word_of(&t);
     seer_tx tx;
-    mk_tx(&tx, A_FIELDS, cd, calldata(cd, 0x00000001, &tw, 1), 0);
+    mk_tx(&tx, A_ALICE, A_FIELDS, cd, calldata(cd, 0x00000001, &tw, 1), 0);
     seer_prediction p;
     predict(&fx, &p, &tx);
     ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");

@@ -62,4 +62,42 @@ static void put_slot(world_fx *fx, unsigned n, const u256 *k, const u256 *v)
     ck_assert_int_eq(seer_memstore_set_storage(fx->ms, &a, k, v), 0);
 }
 
+static void fx_free(world_fx *fx)
+{
+    seer_analyzer_free(fx->an);
+    seer_memstore_free(fx->ms);
+}
+
+/* A type-2 transaction from account `from` to `to` (gas 1M, fee 10). */
+static void mk_tx(seer_tx *tx, unsigned from, unsigned to, const uint8_t *data, size_t len, uint64_t nonce)
+{
+    memset(tx, 0, sizeof *tx);
+    tx->type = 2;
+    tx->has_chain_id = true;
+    tx->chain_id = 1;
+    tx->nonce = nonce;
+    tx->gas_limit = 1000000;
+    tx->max_fee = tx->gas_price = u256_from_u64(10);
+    tx->max_priority_fee = u256_from_u64(1);
+    tx->has_to = true;
+    tx->to = addr(to);
+    tx->data = malloc(len + 1);
+    memcpy(tx->data, data, len);
+    tx->data_len = len;
+    tx->has_sender = true;
+    tx->sender = addr(from);
+}
+
+/* calldata: selector then 32-byte words */
+static size_t calldata(uint8_t *out, uint32_t sel, const u256 *words, size_t n)
+{
+    out[0] = (uint8_t)(sel >> 24);
+    out[1] = (uint8_t)(sel >> 16);
+    out[2] = (uint8_t)(sel >> 8);
+    out[3] = (uint8_t)sel;
+    for (size_t i = 0; i < n; i++)
+        u256_to_be32(out + 4 + 32 * i, &words[i]);
+    return 4 + 32 * n;
+}
+
 #endif
