@@ -1231,14 +1231,20 @@ static bool tacc_is(const tacc *t, const seer_address *a, const u256 *slot, bool
     return t->any == any && !memcmp(&t->addr, a, sizeof *a) && (any || u256_eq(&t->slot, slot));
 }
 
-/* Whether a read of (a, slot) does not evaluate: tainted by a conflict. */
-static bool tainted(const scratch *sc, const seer_address *a, const u256 *slot)
+/* Whether a read of (a, slot) does not evaluate: tainted by a conflict;
+ * with any, whether every slot of a is. */
+static bool taint_has(const scratch *sc, const seer_address *a, const u256 *slot, bool any)
 {
     for (uint32_t i = 0; i < sc->ntaint; i++)
         if (!memcmp(&sc->taint[i].addr, a, sizeof *a) &&
-            (sc->taint[i].any || u256_eq(&sc->taint[i].slot, slot)))
+            (sc->taint[i].any || (!any && u256_eq(&sc->taint[i].slot, slot))))
             return true;
     return false;
+}
+
+static bool tainted(const scratch *sc, const seer_address *a, const u256 *slot)
+{
+    return taint_has(sc, a, slot, false);
 }
 
 static bool unit_repeated(const scratch *sc, uint32_t u)
@@ -1353,11 +1359,7 @@ static int tacc_conflicts(scratch *sc, uint32_t r0, uint32_t w0, bool taint)
             found = 1;
             if (!taint)
                 return 1;
-            bool have = false;
-            for (uint32_t k = 0; k < sc->ntaint && !have; k++)
-                have = !memcmp(&sc->taint[k].addr, &r->addr, sizeof r->addr) &&
-                       (sc->taint[k].any || (!any && u256_eq(&sc->taint[k].slot, &r->slot)));
-            if (have)
+            if (taint_has(sc, &r->addr, &r->slot, any))
                 break;
             if (sc->ntaint == sc->taintcap) {
                 uint32_t nc = sc->taintcap ? sc->taintcap * 2 : 16;
@@ -1989,19 +1991,6 @@ static bool call_writes_exists(const seer_block_env *env, bool has_value, const 
            !memcmp(&acct->code_hash, &SEER_EMPTY_CODE_HASH, 32);
 }
 
-static int transfer(pctx *pc, const seer_address *from, const seer_address *to, seer_pred_tier tier,
-                    seer_account *to_acct)
-{
-    int rc = PRW(from, SEER_KEY_BALANCE, NULL, true, tier);
-    if (rc == 0)
-        rc = PADD(to, SEER_KEY_BALANCE, NULL, true, tier);
-    if (rc == 0)
-        rc = pc->r->vt->get_account(pc->r->ctx, to, to_acct);
-    if (rc == 0 && !to_acct->exists)
-        rc = PADD(to, SEER_KEY_EXISTS, NULL, true, tier);
-    return rc;
-}
-
 /* The argument words a call or creation passes, into the next level's
  * calldata buffer. *len_known when the size evaluates. A return-data walk
  * during the evaluation uses the next level too (ret_walk): then the
@@ -2105,19 +2094,19 @@ static int inst_call(pctx *pc, evalctx *e, const an_call *c)
     bool has_value =
         (c->op == SEER_OP_CALL || c->op == SEER_OP_CALLCODE) && (!value_known || !u256_is_zero(&value));
     int rc = 0;
-    seer_account tacct; /* the target's, when read already */
+    seer_account tacct; /* the target's, read once (CALL) */
     bool have_acct = false;
     if (c->op == SEER_OP_CALL || c->op == SEER_OP_STATICCALL) {
         /* STATICCALL is a CALL with the static flag (EVMC): the world
          * checks the target's existence for both. */
         rc = PADD(&target, SEER_KEY_EXISTS, NULL, false, tier);
         if (rc == 0 && has_value) {
-            rc = transfer(pc, &f->ctx, &target, tier, &tacct);
-            have_acct = true;
+            rc = PRW(&f->ctx, SEER_KEY_BALANCE, NULL, true, tier);
+            if (rc == 0)
+                rc = PADD(&target, SEER_KEY_BALANCE, NULL, true, tier);
         }
         if (rc == 0 && c->op == SEER_OP_CALL) {
-            if (!have_acct)
-                rc = pc->r->vt->get_account(pc->r->ctx, &target, &tacct);
+            rc = pc->r->vt->get_account(pc->r->ctx, &target, &tacct);
             have_acct = true;
             if (rc == 0 && call_writes_exists(pc->env, has_value, &tacct))
                 rc = PADD(&target, SEER_KEY_EXISTS, NULL, true, tier);
