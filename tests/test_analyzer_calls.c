@@ -94,61 +94,7 @@ static void fx_init(world_fx *fx)
     seer_address al = addr(A_ALICE);
     seer_account user = {.exists = true, .balance = u256_from_u64(1000000000000000000ULL)};
     ck_assert_int_eq(seer_memstore_set_account(fx->ms, &al, &user), 0);
-    seer_address cb = addr(0xcb);
-    seer_account cba = {.exists = true, .balance = U256_ONE};
-    ck_assert_int_eq(seer_memstore_set_account(fx->ms, &cb, &cba), 0);
-    fx->reader = seer_memstore_reader(fx->ms);
-    fx->env.fork = SEER_FORK_CANCUN;
-    fx->env.chain_id = 1;
-    fx->env.number = 1;
-    fx->env.timestamp = 1;
-    fx->env.gas_limit = 30000000;
-    fx->env.coinbase = addr(0xcb);
-    ck_assert_int_eq(seer_analyzer_new(&fx->an, NULL), 0);
-}
-
-static bool has(const seer_prediction *p, unsigned a, seer_key_field f, const u256 *slot, bool write)
-{
-    seer_key k;
-    memset(&k, 0, sizeof k);
-    seer_address ad = addr(a);
-    memcpy(k.addr, ad.bytes, 20);
-    k.field = (uint8_t)f;
-    if (slot)
-        u256_to_be32(k.slot, slot);
-    for (size_t i = 0; i < p->nkeys; i++)
-        if (!memcmp(&p->keys[i].key, &k, sizeof k) && p->keys[i].write == write)
-            return true;
-    return false;
-}
-
-/* Executes tx, applies its changes and checks that the prediction covers
- * every key the world recorded (trivially when it is "unknown"). Returns
- * the number of keys recorded. */
-static size_t exec_and_check(world_fx *fx, const seer_tx *tx, const seer_prediction *p)
-{
-    seer_world *w;
-    ck_assert_int_eq(seer_world_create(&w, &fx->reader, &fx->env), 0);
-    seer_tx_result res;
-    memset(&res, 0, sizeof res);
-    ck_assert_int_eq(seer_world_execute_tx(w, &res, tx, 0), 0);
-    ck_assert_msg(res.exception == NULL, "tx invalid: %s", res.exception ? res.exception : "");
-    ck_assert_int_eq(res.status, SEER_STATUS_SUCCESS);
-    const seer_key *rd, *wr;
-    size_t nr, nw;
-    ck_assert_int_eq(seer_world_access_set(w, &rd, &nr, &wr, &nw), 0);
-    for (size_t i = 0; i < nr; i++)
-        ck_assert_msg(seer_prediction_covers(p, &rd[i], false), "read %zu not covered (field %u, addr %02x)",
-                      i, rd[i].field, rd[i].addr[19]);
-    for (size_t i = 0; i < nw; i++)
-        ck_assert_msg(seer_prediction_covers(p, &wr[i], true), "write %zu not covered (field %u, addr %02x)",
-                      i, wr[i].field, wr[i].addr[19]);
-    const seer_changeset *cs;
-    ck_assert_int_eq(seer_world_changeset(w, &cs), 0);
-    ck_assert_int_eq(seer_memstore_apply(fx->ms, cs), 0);
-    seer_tx_result_clear(&res);
-    seer_world_free(w);
-    return nr + nw;
+    fx_finish(fx);
 }
 
 /* Predicts tx with the fixture's analyzer (its cache and frame memo warm
@@ -194,7 +140,7 @@ START_TEST(test_read_after_call)
         ck_assert(has(&p, A_NOTE, SEER_KEY_STORAGE, &zero, true));
         ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
         ck_assert(has(&p, A_TARGET, SEER_KEY_STORAGE, &five, true));
-        ck_assert_uint_gt(exec_and_check(&fx, &tx, &p), 0);
+        ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
         seer_prediction_clear(&p);
         seer_tx_clear(&tx);
     }
@@ -225,7 +171,7 @@ START_TEST(test_read_after_call_written)
         ck_assert(has(&p, A_VAULT2, SEER_KEY_STORAGE, &zero, true));
         ck_assert_msg(p.unknown, "round %d: the vault's read after the call was taken", round);
         ck_assert(!has(&p, A_TARGET2, SEER_KEY_STORAGE, &six, true));
-        ck_assert_uint_gt(exec_and_check(&fx, &tx, &p), 0);
+        ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
         seer_prediction_clear(&p);
         seer_tx_clear(&tx);
         put_slot(&fx, A_VAULT2, &zero, &tw);
@@ -249,7 +195,7 @@ START_TEST(test_precompile_call)
     predict(&fx, &p, &tx);
     ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
     ck_assert(has(&p, A_TARGET2, SEER_KEY_CODE, NULL, false));
-    ck_assert_uint_gt(exec_and_check(&fx, &tx, &p), 0);
+    ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
     seer_prediction_clear(&p);
     seer_tx_clear(&tx);
     fx_free(&fx);
@@ -275,7 +221,7 @@ START_TEST(test_mapping_fields_apart)
     ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
     ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
     ck_assert(has(&p, A_TARGET2, SEER_KEY_CODE, NULL, false));
-    ck_assert_uint_gt(exec_and_check(&fx, &tx, &p), 0);
+    ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
     seer_prediction_clear(&p);
     seer_tx_clear(&tx);
     fx_free(&fx);
