@@ -235,6 +235,8 @@ typedef struct seer_prediction {
     size_t nall_slots, all_slots_cap;
     bool unknown;
     const char *unknown_why; /* static string: the first reason */
+    bool unknown_in_known;   /* unknown_in is set */
+    seer_address unknown_in; /* the code (its address) whose analysis gave the first reason */
     uint32_t frames;         /* call frames instantiated */
 } seer_prediction;
 

@@ -922,6 +922,10 @@ typedef struct scratch {
     uint32_t nrep, repcap;
     bool tfail;      /* a log could not grow: every read counts as a conflict */
     bool after_read; /* the storage read being made comes after a call */
+    /* The code whose templates are being instantiated (NULL: none, the
+     * transaction itself): where a prediction's first "unknown" arose. */
+    seer_address where;
+    bool where_set;
 } scratch;
 
 /* The hashes of short inputs (mapping keys: a key word and a slot word)
@@ -1045,6 +1049,7 @@ static void scratch_reset_pass(scratch *sc)
     sc->unit = sc->nunits = 0;
     sc->nrep = 0;
     sc->tfail = false;
+    sc->where_set = false;
 }
 
 static void scratch_put(seer_analyzer *a, scratch *sc)
@@ -1480,9 +1485,13 @@ static int pred_all_slots(scratch *sc, seer_prediction *p, const seer_address *a
 static void pred_unknown(scratch *sc, seer_prediction *p, const char *why)
 {
     if (sc->rec)
-        ev_log(sc, EV_UNKNOWN, NULL, SEER_KEY_BALANCE, NULL, false, SEER_PRED_TX, why);
-    if (!p->unknown)
+        ev_log(sc, EV_UNKNOWN, sc->where_set ? &sc->where : NULL, SEER_KEY_BALANCE, NULL, false, SEER_PRED_TX,
+               why);
+    if (!p->unknown) {
         p->unknown_why = why;
+        p->unknown_in_known = sc->where_set;
+        p->unknown_in = sc->where;
+    }
     p->unknown = true;
 }
 
@@ -2961,7 +2970,16 @@ static int fmemo_lookup(pctx *pc, const cache_ent *ce, const frame_in *f, seer_p
                               v->write, (seer_pred_tier)v->tier);
                 break;
             case EV_ALL: rc = pred_all_slots(sc, pc->p, &v->addr, v->write); break;
-            default: pred_unknown(sc, pc->p, v->why); break;
+            default: {
+                seer_address w = sc->where; /* the code the record's walk was in */
+                bool ws = sc->where_set;
+                sc->where = v->addr;
+                sc->where_set = true;
+                pred_unknown(sc, pc->p, v->why);
+                sc->where = w;
+                sc->where_set = ws;
+                break;
+            }
             }
         }
         for (uint32_t j = 0; j < m->nsub; j++) {
@@ -3216,6 +3234,10 @@ static int guard_templates(evalctx *e, uint32_t g)
     const frame_in *f = e->f;
     seer_prediction *p = pc->p;
     int rc = 0;
+    if (s->gtpl_start[g] < s->gtpl_start[g + 1]) {
+        pc->sc->where = f->code_addr; /* for pred_unknown */
+        pc->sc->where_set = true;
+    }
     for (uint32_t ti = s->gtpl_start[g]; ti < s->gtpl_start[g + 1] && rc == 0 && pc->err == 0 && !cut(pc);
          ti++) {
         const an_template *t = &s->tpl[s->gtpl[ti]];
@@ -3269,8 +3291,12 @@ static int guard_templates(evalctx *e, uint32_t g)
             if (rc == 0)
                 rc = PRW(&f->ctx, SEER_KEY_EXISTS, NULL, true, tier_of(e, t2));
             break;
-        case AT_CALL: rc = inst_call(pc, e, &s->calls[t->call]); break;
-        case AT_CREATE: rc = inst_create(pc, e, &s->calls[t->call], t->call); break;
+        case AT_CALL:
+        case AT_CREATE:
+            rc = t->kind == AT_CALL ? inst_call(pc, e, &s->calls[t->call])
+                                    : inst_create(pc, e, &s->calls[t->call], t->call);
+            pc->sc->where = f->code_addr; /* the callee's walk changed it */
+            break;
         case AT_UNKNOWN:
         default: pred_unknown(pc->sc, p, "analysis incomplete (budget, loop or symbolic jump)"); break;
         }
@@ -3579,6 +3605,7 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
             break;
         rc = 0;
         if (pass == TAINT_PASSES) {
+            sc->where_set = false; /* the transaction as a whole */
             pred_unknown(sc, out, "storage written earlier in the transaction");
             break;
         }

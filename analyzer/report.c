@@ -266,6 +266,53 @@ static bool pred_has_key(const seer_prediction *p, const seer_key *k)
     return false;
 }
 
+/* Where predictions first turned "unknown": a code address (zero with
+ * `in` false: the transaction as a whole) and a reason, with the number of
+ * transactions. For the analyst: which contracts and patterns cost the
+ * most. */
+typedef struct unk_site {
+    seer_address addr;
+    bool in;
+    const char *why;
+    size_t txs;
+} unk_site;
+
+static int unk_count(unk_site **v, size_t *n, const seer_prediction *p)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*v)[i].in == p->unknown_in_known && (*v)[i].why == p->unknown_why &&
+            !memcmp(&(*v)[i].addr, &p->unknown_in, sizeof p->unknown_in)) {
+            (*v)[i].txs++;
+            return 0;
+        }
+    unk_site *q = realloc(*v, (*n + 1) * sizeof *q);
+    if (!q)
+        return seer_err(SEER_ENOMEM, "unknown sites");
+    *v = q;
+    q[*n] = (unk_site){p->unknown_in, p->unknown_in_known, p->unknown_why, 1};
+    (*n)++;
+    return 0;
+}
+
+static int unk_cmp(const void *a, const void *b)
+{
+    const unk_site *x = a, *y = b;
+    if (x->txs != y->txs)
+        return x->txs < y->txs ? 1 : -1;
+    int c = memcmp(&x->addr, &y->addr, sizeof x->addr);
+    return c ? c : strcmp(x->why, y->why);
+}
+
+/* " in 0x..." for a prediction's first unknown, into buf (43+4 bytes). */
+static const char *unk_where(char *buf, const seer_prediction *p)
+{
+    if (!p->unknown_in_known)
+        return "";
+    memcpy(buf, " in ", 4);
+    seer_hex_encode(buf + 4, p->unknown_in.bytes, 20, true);
+    return buf;
+}
+
 static void compare_tx(tx_cmp *c, const seer_prediction *p, const seer_key *rd, size_t nr, const seer_key *wr,
                        size_t nw, FILE *f, bool show_missed)
 {
@@ -324,6 +371,8 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
     seer_world *w = NULL;
     const seer_tx *txs = NULL;
     seer_prediction *preds = NULL;
+    unk_site *unk = NULL;
+    size_t nunk = 0;
     size_t ntx = 0;
     seer_analyzer_block_stats st;
     memset(&st, 0, sizeof st);
@@ -418,8 +467,12 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
         tx_cmp c;
         memset(&c, 0, sizeof c);
         c.predicted = pred_distinct(p);
-        if (p->unknown)
+        if (p->unknown) {
             st.with_unknown++;
+            if ((rc = unk_count(&unk, &nunk, p)) < 0)
+                goto cleanup;
+        }
+        char wbuf[48];
         if (p->nall_slots)
             st.with_all_slots++;
         if (o->compare) {
@@ -460,11 +513,11 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
                 fprintf(f, "  tx %zu:", i);
             compare_tx(&c, p, rd, nr, wr, nw, NULL, false);
             if (show) {
-                fprintf(f, " %s%s actual %zu predicted %zu hit %zu over %zu missed %zu frames %u%s%s%s%s\n",
+                fprintf(f, " %s%s actual %zu predicted %zu hit %zu over %zu missed %zu frames %u%s%s%s%s%s\n",
                         c.covered ? "covered" : "MISSED", c.exact ? " exact" : "", c.actual, c.predicted,
                         c.hit, c.over, c.missed, p->frames, p->nall_slots ? " all-slots" : "",
                         p->unknown ? " UNKNOWN(" : "", p->unknown ? p->unknown_why : "",
-                        p->unknown ? ")" : "");
+                        p->unknown ? unk_where(wbuf, p) : "", p->unknown ? ")" : "");
                 if (!c.covered)
                     compare_tx(&c, p, rd, nr, wr, nw, f, true);
             }
@@ -475,9 +528,9 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
             st.hit_keys += c.hit;
             st.missed_keys += c.missed;
         } else if (f && o->per_tx && !json) {
-            fprintf(f, "  tx %zu: predicted %zu keys%s%s%s\n", i, c.predicted,
+            fprintf(f, "  tx %zu: predicted %zu keys%s%s%s%s\n", i, c.predicted,
                     p->nall_slots ? " all-slots" : "", p->unknown ? " UNKNOWN: " : "",
-                    p->unknown ? p->unknown_why : "");
+                    p->unknown ? p->unknown_why : "", p->unknown ? unk_where(wbuf, p) : "");
         }
         st.predicted_keys += c.predicted;
         if (f && json) {
@@ -495,12 +548,19 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
                 fprintf(f, "%s\"%s\"", k ? "," : "", hx);
             }
             fprintf(f, "],\"unknown\":%s", p->unknown ? "true" : "false");
+            if (p->unknown) {
+                fprintf(f, ",\"unknown_reason\":");
+                json_str(f, p->unknown_why);
+                if (p->unknown_in_known)
+                    fprintf(f, ",\"unknown_in\":\"%s\"", unk_where(wbuf, p) + 4);
+            }
             if (o->compare)
                 fprintf(f, ",\"covered\":%s,\"exact\":%s,\"actual\":%zu,\"hit\":%zu,\"missed\":%zu",
                         c.covered ? "true" : "false", c.exact ? "true" : "false", c.actual, c.hit, c.missed);
             fprintf(f, "}");
         }
     }
+    qsort(unk, nunk, sizeof *unk, unk_cmp);
     st.precision = st.predicted_keys ? (double)st.hit_keys / (double)st.predicted_keys : 1.0;
     st.recall = st.actual_keys ? (double)st.hit_keys / (double)st.actual_keys : 1.0;
     if (f && json) {
@@ -516,7 +576,20 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
                     (unsigned long long)st.covered, (unsigned long long)st.covered_no_unknown,
                     (unsigned long long)st.exact, st.precision, st.recall, (unsigned long long)st.missed_keys,
                     st.execution_s, st.admission_s);
-        fprintf(f, "}}\n");
+        fprintf(f, ",\"unknown_sites\":[");
+        for (size_t i = 0; i < nunk; i++) {
+            char hx[43];
+            seer_hex_encode(hx, unk[i].addr.bytes, 20, true);
+            fprintf(f, "%s{\"in\":", i ? "," : "");
+            if (unk[i].in)
+                fprintf(f, "\"%s\"", hx);
+            else
+                fprintf(f, "null");
+            fprintf(f, ",\"reason\":");
+            json_str(f, unk[i].why);
+            fprintf(f, ",\"txs\":%zu}", unk[i].txs);
+        }
+        fprintf(f, "]}}\n");
     } else if (f) {
         fprintf(f,
                 "total: %llu txs, %llu with unknown, %llu with all-slots wildcards; analysis %.3f ms cold, "
@@ -548,6 +621,14 @@ int seer_analyzer_block_report(seer_analyzer *a, seer_analyzer_block_stats *stat
                     blk_s * 1e3, blk_s > 0 ? 100.0 * st.analysis_warm_s / blk_s : 0.0);
         }
         fprintf(f, "\n");
+        if (nunk)
+            fprintf(f, "  first \"unknown\" by code and reason (%zu sites%s):\n", nunk,
+                    nunk > 10 ? ", the 10 with most transactions" : "");
+        for (size_t i = 0; i < nunk && i < 10; i++) {
+            char hx[43];
+            seer_hex_encode(hx, unk[i].addr.bytes, 20, true);
+            fprintf(f, "    %5zu tx  %s  %s\n", unk[i].txs, unk[i].in ? hx : "(the transaction)", unk[i].why);
+        }
     }
     if (stats)
         *stats = st;
@@ -555,6 +636,7 @@ cleanup:
     for (size_t i = 0; i < ntx && preds; i++)
         seer_prediction_clear(&preds[i]);
     free(preds);
+    free(unk);
     seer_block_clear(&blkd);
     seer_world_free(w);
     seer_memstore_free(ms);

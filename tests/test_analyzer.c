@@ -1101,6 +1101,11 @@ START_TEST(test_stop_at_unknown)
             ck_assert_int_eq(q.unknown, p.unknown);
             if (p.unknown) {
                 ck_assert_str_eq(q.unknown_why, p.unknown_why);
+                /* where: the callee with the symbolic jump, walked or replayed */
+                seer_address uk = addr(A_UNKC);
+                ck_assert(p.unknown_in_known && q.unknown_in_known);
+                ck_assert(!memcmp(&p.unknown_in, &uk, sizeof uk));
+                ck_assert(!memcmp(&q.unknown_in, &uk, sizeof uk));
                 for (size_t i = 0; i < q.nkeys; i++) {
                     bool in = false;
                     for (size_t j = 0; j < p.nkeys && !in; j++)
