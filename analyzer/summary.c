@@ -1974,7 +1974,7 @@ static void emit_ret(builder *b, const astate *st, an_rkind kind, uint32_t offn,
     r.guard = st->guard;
     if (kind == AN_RET_DATA) {
         uint32_t words[MAX_HASH_WORDS], n = 0;
-        if (!mem_words(b, st, offn, lenn, words, &n)) {
+        if (!mem_words(b, st, offn, lenn, words, &n) && !mem_words_var(b, st, offn, lenn, words, &n)) {
             r.kind = AN_RET_OPAQUE;
         } else {
             if (!grow((void **)&s->args, &s->args_cap, s->nargs + n, sizeof *s->args)) {
@@ -2036,11 +2036,29 @@ static uint32_t call_record(builder *b, const an_call *c, const uint32_t *words,
 }
 
 /* Memory [off, off+len) holds the return data of call `c` from byte `src`
- * on: whole words become AN_RETDATA nodes, a partial one is unknown. */
+ * on: whole words become AN_RETDATA nodes, a partial one is unknown.
+ * RETURNDATACOPY(p, 0, RETURNDATASIZE) of that call (a proxy passing its
+ * callee's answer on) has no constant length: the region is unknown bytes
+ * and its first RETCOPY_WORDS words are AN_RETDATA nodes (where memory
+ * has room for them). Where the data
+ * is shorter than a word's end the word is older memory (or part of it),
+ * but then that AN_RETDATA node does not evaluate either (an_retdata_eval
+ * needs the callee's data to reach the word's end), so no value is
+ * wrong. */
+#define RETCOPY_WORDS 8
+
 static void mem_retdata(builder *b, astate *st, uint32_t c, uint32_t offn, uint32_t srcn, uint32_t lenn)
 {
     uint32_t base, src, len;
     int64_t off;
+    const an_node *ln = &b->s->nodes[lenn];
+    if (maddr(b, offn, &base, &off) && cval_u32(b, srcn, &src) && src == 0 && ln->kind == AN_RETDATA &&
+        ln->a == c && ln->b == AN_RETDATA_SIZE && st->nmem + RETCOPY_WORDS + 1 < MEMCAP) {
+        mem_unknown(b, st, offn, lenn);
+        for (uint32_t i = 0; i < RETCOPY_WORDS; i++)
+            mem_store_at(st, base, off + 32 * i, mk(b, AN_RETDATA, 0, c, 32 * i, 0, NULL));
+        return;
+    }
     if (!maddr(b, offn, &base, &off) || !cval_u32(b, srcn, &src) || !cval_u32(b, lenn, &len) ||
         len > 32 * 16 || src > UINT32_MAX - 1024) {
         mem_unknown(b, st, offn, lenn);

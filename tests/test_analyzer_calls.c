@@ -22,6 +22,9 @@ enum {
     A_VAULT2,       /* A_VAULT calling A_RESET instead of A_NOTE */
     A_HASHER,       /* stores, calls the sha256 precompile by CALL, reads the slot back */
     A_FIELDS,       /* stores one mapping entry, reads other entries' fields */
+    A_REG_IMPL,     /* returns its slot 0 (a registry's getter) */
+    A_REG_PROXY,    /* DELEGATECALLs A_REG_IMPL and passes its return data on */
+    A_REG_USER,     /* asks A_REG_PROXY for an address and calls it */
     A_ALICE = 0x10,
 };
 
@@ -79,9 +82,26 @@ static void fx_init(world_fx *fx)
         "PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x04 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 "
         "KECCAK256\n"
         "  SLOAD EXTCODESIZE POP STOP\n");
+    /* A forwarding proxy (EIP-1967 / Aragon style): the answer it returns
+     * is RETURNDATACOPY(0x80, 0, RETURNDATASIZE) of its DELEGATECALL. */
+    put_contract(fx, A_REG_IMPL, "PUSH1 0x00 SLOAD PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 RETURN\n");
+    put_contract(fx, A_REG_PROXY,
+                 "CALLDATASIZE PUSH1 0x00 PUSH1 0x00 CALLDATACOPY\n"
+                 "PUSH1 0x00 PUSH1 0x00 CALLDATASIZE PUSH1 0x00\n"
+                 "  PUSH20 0xaa00000000000000000000000000000000000068 GAS DELEGATECALL\n"
+                 "RETURNDATASIZE PUSH1 0x00 PUSH1 0x80 RETURNDATACOPY\n"
+                 "ISZERO @fail JUMPI RETURNDATASIZE PUSH1 0x80 RETURN\n"
+                 "fail: RETURNDATASIZE PUSH1 0x80 REVERT\n");
+    put_contract(fx, A_REG_USER,
+                 "PUSH1 0x20 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00\n"
+                 "  PUSH20 0xaa00000000000000000000000000000000000069 GAS STATICCALL POP\n"
+                 "PUSH1 0x00 MLOAD DUP1 EXTCODESIZE ISZERO @fail JUMPI\n"
+                 "  PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 DUP6 GAS CALL POP STOP\n"
+                 "fail: PUSH1 0x00 DUP1 REVERT\n");
     seer_address t = addr(A_TARGET), t2 = addr(A_TARGET2);
     u256 zero = U256_ZERO, tw = word_of(&t), t2w = word_of(&t2);
     put_slot(fx, A_VAULT, &zero, &tw);
+    put_slot(fx, A_REG_PROXY, &zero, &t2w); /* the implementation runs in the proxy's storage */
     put_slot(fx, A_VAULT2, &zero, &tw);
     /* A_FIELDS: m3[A_TARGET].field1 = A_TARGET, m4[A_TARGET] = A_TARGET2 */
     u256 three = u256_from_u64(3), four = u256_from_u64(4), s3 = map_slot(&tw, &three),
@@ -202,6 +222,37 @@ START_TEST(test_precompile_call)
 }
 END_TEST
 
+/* ---- return data passed on ---- */
+
+/* A_REG_USER calls the address a forwarding proxy returns: the proxy's
+ * RETURN of RETURNDATACOPY(p, 0, RETURNDATASIZE) is its callee's answer
+ * (the implementation's read of the proxy's slot 0, A_TARGET2), so the
+ * EXTCODESIZE check and the call resolve. Before, a RETURN of a length
+ * that is not a constant was opaque, and this was "call target not
+ * derivable" (Lido's stETH asking its Aragon kernel, itself a proxy, for
+ * the implementation). */
+START_TEST(test_proxy_passes_return_data)
+{
+    world_fx fx;
+    fx_init(&fx);
+    u256 zero = U256_ZERO, six = u256_from_u64(6);
+    for (int round = 0; round < 4; round++) { /* walks, then the frame memo's replays */
+        seer_tx tx;
+        mk_tx(&tx, A_ALICE, A_REG_USER, NULL, 0, (uint64_t)round);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        ck_assert(has(&p, A_REG_PROXY, SEER_KEY_STORAGE, &zero, false));
+        ck_assert(has(&p, A_TARGET2, SEER_KEY_CODE, NULL, false));
+        ck_assert(has(&p, A_TARGET2, SEER_KEY_STORAGE, &six, true));
+        ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+    }
+    fx_free(&fx);
+}
+END_TEST
+
 /* ---- mapping slots apart ---- */
 
 /* After storing m3[caller], the reads of m3[k].field1 (another offset from
@@ -236,6 +287,9 @@ int main(void)
     tcase_add_test(t, test_read_after_call);
     tcase_add_test(t, test_read_after_call_written);
     tcase_add_test(t, test_precompile_call);
+    suite_add_tcase(s, t);
+    t = tcase_create("return_data");
+    tcase_add_test(t, test_proxy_passes_return_data);
     suite_add_tcase(s, t);
     t = tcase_create("slots_apart");
     tcase_add_test(t, test_mapping_fields_apart);
