@@ -133,7 +133,10 @@ typedef struct seer_analyzer_block_stats {
 /** Predicts every transaction of a block; with compare, executes it
  *  serially over the pre-state, records the actual sets and reports per
  *  transaction and in total (covered, exact, over-approximated and missed
- *  keys, wildcards, analysis time).
+ *  keys, wildcards, analysis time). A prediction holding "unknown" names
+ *  its first reason and the code (address) it arose in; the totals list
+ *  the code and reason pairs with the most such transactions (JSON:
+ *  per tx "unknown_reason" and "unknown_in", "summary"."unknown_sites").
  *  Returns: 0, SEER_EINVAL, SEER_EIO, SEER_EPARSE, SEER_ENOMEM, or an
  *           execution error (detail set).
  *  Out:     stats (may be NULL): the totals.
