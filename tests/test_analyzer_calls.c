@@ -85,19 +85,24 @@ static void fx_init(world_fx *fx)
     /* A forwarding proxy (EIP-1967 / Aragon style): the answer it returns
      * is RETURNDATACOPY(0x80, 0, RETURNDATASIZE) of its DELEGATECALL. */
     put_contract(fx, A_REG_IMPL, "PUSH1 0x00 SLOAD PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 RETURN\n");
-    put_contract(fx, A_REG_PROXY,
-                 "CALLDATASIZE PUSH1 0x00 PUSH1 0x00 CALLDATACOPY\n"
-                 "PUSH1 0x00 PUSH1 0x00 CALLDATASIZE PUSH1 0x00\n"
-                 "  PUSH20 0xaa00000000000000000000000000000000000068 GAS DELEGATECALL\n"
-                 "RETURNDATASIZE PUSH1 0x00 PUSH1 0x80 RETURNDATACOPY\n"
-                 "ISZERO @fail JUMPI RETURNDATASIZE PUSH1 0x80 RETURN\n"
-                 "fail: RETURNDATASIZE PUSH1 0x80 REVERT\n");
-    put_contract(fx, A_REG_USER,
-                 "PUSH1 0x20 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00\n"
-                 "  PUSH20 0xaa00000000000000000000000000000000000069 GAS STATICCALL POP\n"
-                 "PUSH1 0x00 MLOAD DUP1 EXTCODESIZE ISZERO @fail JUMPI\n"
-                 "  PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 DUP6 GAS CALL POP STOP\n"
-                 "fail: PUSH1 0x00 DUP1 REVERT\n");
+    char src[1024];
+    snprintf(src, sizeof src,
+             "CALLDATASIZE PUSH1 0x00 PUSH1 0x00 CALLDATACOPY\n"
+             "PUSH1 0x00 PUSH1 0x00 CALLDATASIZE PUSH1 0x00\n"
+             "  PUSH20 0xaa000000000000000000000000000000000000%02x GAS DELEGATECALL\n"
+             "RETURNDATASIZE PUSH1 0x00 PUSH1 0x80 RETURNDATACOPY\n"
+             "ISZERO @fail JUMPI RETURNDATASIZE PUSH1 0x80 RETURN\n"
+             "fail: RETURNDATASIZE PUSH1 0x80 REVERT\n",
+             A_REG_IMPL);
+    put_contract(fx, A_REG_PROXY, src);
+    snprintf(src, sizeof src,
+             "PUSH1 0x20 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00\n"
+             "  PUSH20 0xaa000000000000000000000000000000000000%02x GAS STATICCALL POP\n"
+             "PUSH1 0x00 MLOAD DUP1 EXTCODESIZE ISZERO @fail JUMPI\n"
+             "  PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 DUP6 GAS CALL POP STOP\n"
+             "fail: PUSH1 0x00 DUP1 REVERT\n",
+             A_REG_PROXY);
+    put_contract(fx, A_REG_USER, src);
     seer_address t = addr(A_TARGET), t2 = addr(A_TARGET2);
     u256 zero = U256_ZERO, tw = word_of(&t), t2w = word_of(&t2);
     put_slot(fx, A_VAULT, &zero, &tw);
