@@ -1345,6 +1345,44 @@ START_TEST(test_sort_pair_select)
 }
 END_TEST
 
+/* Paths that differ only in opaque values (never evaluated, no range
+ * known) merge at the next jump target: each round forks on a calldata
+ * word and both arms leave a different unknown (GAS at two pcs) on the
+ * stack. Without the rule the 2^ROUNDS paths never meet and the step
+ * budget cuts the build ("unknown"); with it the build is linear. */
+START_TEST(test_opaque_values_merge)
+{
+    world_fx fx;
+    fx_init(&fx);
+    enum { A_OPQ = 0x62, ROUNDS = 20 };
+    char src[8192];
+    size_t o = 0;
+    for (int r = 0; r < ROUNDS; r++)
+        o += (size_t)snprintf(src + o, sizeof src - o,
+                              "PUSH1 0x%02x CALLDATALOAD @a%d JUMPI GAS @j%d JUMP\n"
+                              "a%d: GAS @j%d JUMP\n"
+                              "j%d:\n",
+                              4 + 32 * (r % 2), r, r, r, r, r);
+    snprintf(src + o, sizeof src - o, "PUSH1 0x07 SLOAD POP STOP\n");
+    put_contract(&fx, A_OPQ, src);
+    u256 w[2] = {U256_ONE, U256_ZERO};
+    uint8_t cd[4 + 64];
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_OPQ, cd, calldata(cd, 0x01020304, w, 2), 0);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
+    u256 k = u256_from_u64(7);
+    ck_assert(has(&p, A_OPQ, SEER_KEY_STORAGE, &k, false));
+    ck_assert_uint_eq(storage_keys(&p), 1);
+    bool resolved;
+    ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
 /* A calldata copy of symbolic length over memory written before (Solidity
  * copies an `address[] calldata` argument to memory at the free-memory
  * pointer, over the words an earlier call's arguments left there: the
@@ -1443,6 +1481,7 @@ int main(void)
     suite_add_tcase(s, t);
     t = tcase_create("select");
     tcase_add_test(t, test_sort_pair_select);
+    tcase_add_test(t, test_opaque_values_merge);
     suite_add_tcase(s, t);
     t = tcase_create("hostile");
     tcase_set_timeout(t, 60);
