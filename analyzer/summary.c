@@ -1560,7 +1560,6 @@ static uint64_t state_hash(const astate *st)
     uint64_t h = mix64(st->pc, ((uint64_t)st->height << 32) | st->clobbered);
     h = mix64(h, ((uint64_t)st->fwd << 63) | ((uint64_t)st->called << 62) | st->fwd_off);
     h = mix64(h, ((uint64_t)st->sw_over << 32) | st->nsw);
-    h = mix64(h, st->rdcall);
     for (uint32_t i = 0; i < st->nsw; i++)
         h = mix64(h, ((uint64_t)st->sw[i].slot << 32) | st->sw[i].val);
     for (uint32_t i = 0; i < st->height; i++)
@@ -1577,7 +1576,12 @@ static uint64_t state_hash(const astate *st)
         h = mix64(
             mix64(mix64(h, st->facts[i].node), (uint64_t)st->facts[i].hi ^ (uint64_t)(st->facts[i].hi >> 64)),
             (uint64_t)st->facts[i].lo ^ (uint64_t)(st->facts[i].lo >> 64));
-    return h;
+    return h; /* without rdcall: state_key adds it */
+}
+
+static uint64_t state_key(uint64_t base, uint32_t rdcall)
+{
+    return mix64(base, rdcall);
 }
 
 static uint32_t *visited_find(builder *b, uint32_t pc, uint64_t key, bool *found)
@@ -1618,7 +1622,17 @@ static bool visited_grow(builder *b)
 }
 
 /* Registers the state at a JUMPDEST. Returns false when an identical state
- * was explored already (its guard is linked there; the path stops). */
+ * was explored already (its guard is linked there; the path stops).
+ *
+ * Return data: states that differ only in whose return data the next
+ * RETURNDATASIZE/RETURNDATACOPY would see (the last call of each arm of a
+ * command interpreter) go on twice at most: the first as it is, every
+ * later one with that return data not derivable (UINT32_MAX: the size is
+ * unknown, a copy writes unknown bytes), which stands for any of them, so
+ * the ones after it merge there. A marker entry (the joined state's key
+ * salted) records that one was explored. */
+#define RD_MARK 0x5a17c0de9e11f00dULL
+
 static bool visit(builder *b, astate *st)
 {
     if (!visited_grow(b)) {
@@ -1626,8 +1640,33 @@ static bool visit(builder *b, astate *st)
         return false;
     }
     bool found;
-    uint32_t *slot = visited_find(b, st->pc, state_hash(st), &found);
-    if (found) {
+    uint64_t base = state_hash(st), top = state_key(base, UINT32_MAX);
+    uint32_t *slot;
+    if (st->rdcall != UINT32_MAX) {
+        slot = visited_find(b, st->pc, top, &found);
+        if (found) {
+            link_guard(b, *slot, st->guard); /* covered by the joined state */
+            return false;
+        }
+        slot = visited_find(b, st->pc, state_key(base, st->rdcall), &found);
+        if (found) {
+            link_guard(b, *slot, st->guard);
+            return false;
+        }
+        uint32_t *mark = visited_find(b, st->pc, top ^ RD_MARK, &found);
+        if (found) {
+            st->rdcall = UINT32_MAX; /* another arm's return data came here first */
+        } else {
+            *mark = 1; /* any nonzero guard: the slot is taken */
+            b->vcount++;
+            if (!visited_grow(b)) {
+                b->oom = true;
+                return false;
+            }
+        }
+    }
+    slot = visited_find(b, st->pc, state_key(base, st->rdcall), &found);
+    if (found) { /* cannot happen: looked up above */
         link_guard(b, *slot, st->guard);
         return false;
     }
