@@ -1560,7 +1560,6 @@ static uint64_t state_hash(const astate *st)
     uint64_t h = mix64(st->pc, ((uint64_t)st->height << 32) | st->clobbered);
     h = mix64(h, ((uint64_t)st->fwd << 63) | ((uint64_t)st->called << 62) | st->fwd_off);
     h = mix64(h, ((uint64_t)st->sw_over << 32) | st->nsw);
-    h = mix64(h, st->rdcall);
     for (uint32_t i = 0; i < st->nsw; i++)
         h = mix64(h, ((uint64_t)st->sw[i].slot << 32) | st->sw[i].val);
     for (uint32_t i = 0; i < st->height; i++)
@@ -1577,7 +1576,12 @@ static uint64_t state_hash(const astate *st)
         h = mix64(
             mix64(mix64(h, st->facts[i].node), (uint64_t)st->facts[i].hi ^ (uint64_t)(st->facts[i].hi >> 64)),
             (uint64_t)st->facts[i].lo ^ (uint64_t)(st->facts[i].lo >> 64));
-    return h;
+    return h; /* without rdcall: state_key adds it */
+}
+
+static uint64_t state_key(uint64_t base, uint32_t rdcall)
+{
+    return mix64(base, rdcall);
 }
 
 static uint32_t *visited_find(builder *b, uint32_t pc, uint64_t key, bool *found)
@@ -1618,7 +1622,17 @@ static bool visited_grow(builder *b)
 }
 
 /* Registers the state at a JUMPDEST. Returns false when an identical state
- * was explored already (its guard is linked there; the path stops). */
+ * was explored already (its guard is linked there; the path stops).
+ *
+ * Return data: states that differ only in whose return data the next
+ * RETURNDATASIZE/RETURNDATACOPY would see (the last call of each arm of a
+ * command interpreter) go on twice at most: the first as it is, every
+ * later one with that return data not derivable (UINT32_MAX: the size is
+ * unknown, a copy writes unknown bytes), which stands for any of them, so
+ * the ones after it merge there. A marker entry (the joined state's key
+ * salted) records that one was explored. */
+#define RD_MARK 0x5a17c0de9e11f00dULL
+
 static bool visit(builder *b, astate *st)
 {
     if (!visited_grow(b)) {
@@ -1626,8 +1640,33 @@ static bool visit(builder *b, astate *st)
         return false;
     }
     bool found;
-    uint32_t *slot = visited_find(b, st->pc, state_hash(st), &found);
-    if (found) {
+    uint64_t base = state_hash(st), top = state_key(base, UINT32_MAX);
+    uint32_t *slot;
+    if (st->rdcall != UINT32_MAX) {
+        slot = visited_find(b, st->pc, top, &found);
+        if (found) {
+            link_guard(b, *slot, st->guard); /* covered by the joined state */
+            return false;
+        }
+        slot = visited_find(b, st->pc, state_key(base, st->rdcall), &found);
+        if (found) {
+            link_guard(b, *slot, st->guard);
+            return false;
+        }
+        uint32_t *mark = visited_find(b, st->pc, top ^ RD_MARK, &found);
+        if (found) {
+            st->rdcall = UINT32_MAX; /* another arm's return data came here first */
+        } else {
+            *mark = 1; /* any nonzero guard: the slot is taken */
+            b->vcount++;
+            if (!visited_grow(b)) {
+                b->oom = true;
+                return false;
+            }
+        }
+    }
+    slot = visited_find(b, st->pc, state_key(base, st->rdcall), &found);
+    if (found) { /* cannot happen: looked up above */
         link_guard(b, *slot, st->guard);
         return false;
     }
@@ -1712,11 +1751,44 @@ static bool has_return_address(const builder *b, const astate *st)
     return false;
 }
 
+/* Whether a value is the same to every reader as the generic unknown:
+ * it never evaluates (an unknown or a loop variable under it) and no
+ * range is known of it (a mask or a shift would bound it). */
+static bool opaque(builder *b, const astate *st, uint32_t v)
+{
+    if (v == b->unk || !nv_get(b, v))
+        return false;
+    u128 lo, hi;
+    range(b, st, v, &lo, &hi, 0);
+    return lo == 0 && hi == U128_INF;
+}
+
+/* At a jump target, opaque values become the generic unknown: paths whose
+ * states differ only in how such values were built (`loop.7 + 1` on one,
+ * `?call@pc` on another) then meet in the visited table and go on once.
+ * Sound because an opaque value already stands for any value: no
+ * instantiation evaluates it, no memory base or fact is built on it, and
+ * the builder never takes two unknown nodes for one value (sload_value
+ * matches slots by identity only when they are stable). */
+static void canon(builder *b, astate *st)
+{
+    for (uint32_t i = 0; i < st->height; i++)
+        if (opaque(b, st, st->stack[i]))
+            st->stack[i] = b->unk;
+    for (uint32_t i = 0; i < st->nmem; i++)
+        if (st->mem[i].kind == MEM_WORD && opaque(b, st, st->mem[i].v))
+            st->mem[i].v = b->unk;
+    for (uint32_t i = 0; i < st->nsw; i++)
+        if (opaque(b, st, st->sw[i].val))
+            st->sw[i].val = b->unk;
+}
+
 /* Loop handling at a JUMPDEST. Returns false when the path stops. The
  * visit counters are hashed by pc, so a count may belong to another head:
  * without a snapshot of this pc the count restarts here. */
 static bool loop_head(builder *b, astate *st)
 {
+    canon(b, st);
     uint8_t *cnt = &st->visits[st->pc & (NVISITS - 1)];
     if (*cnt < 255)
         (*cnt)++;
@@ -1759,10 +1831,9 @@ static bool loop_head(builder *b, astate *st)
         }
     }
     /* Widen: whatever changed becomes a loop variable of this head. */
-    uint32_t pc = st->pc;
     for (uint32_t i = 0; i < st->height; i++)
         if (sn->stack[i] != st->stack[i])
-            st->stack[i] = mk(b, AN_LOOPVAR, 0, pc, i, 0, NULL);
+            st->stack[i] = mk(b, AN_LOOPVAR, 0, 0, i, 0, NULL);
     mem_ent merged[MEMCAP];
     uint32_t nm = 0;
     bool clob = sn->clobbered || st->clobbered;
@@ -1776,7 +1847,7 @@ static bool loop_head(builder *b, astate *st)
         merged[nm] = *e;
         if (!o || o->v != e->v) {
             if (e->kind == MEM_WORD)
-                merged[nm].v = mk(b, AN_LOOPVAR, 1, pc, (uint32_t)e->off, e->base, NULL);
+                merged[nm].v = mk(b, AN_LOOPVAR, 1, 0, (uint32_t)e->off, e->base, NULL);
             else
                 merged[nm].kind = MEM_RUNK, merged[nm].v = 0;
         }
@@ -1795,7 +1866,7 @@ static bool loop_head(builder *b, astate *st)
             }
             merged[nm] = *o;
             if (o->kind == MEM_WORD)
-                merged[nm].v = mk(b, AN_LOOPVAR, 1, pc, (uint32_t)o->off, o->base, NULL);
+                merged[nm].v = mk(b, AN_LOOPVAR, 1, 0, (uint32_t)o->off, o->base, NULL);
             else
                 merged[nm].kind = MEM_RUNK, merged[nm].v = 0;
             nm++;
@@ -1812,7 +1883,7 @@ static bool loop_head(builder *b, astate *st)
      * in storage): unknown from here, so the state repeats. */
     for (uint32_t i = 0; i < st->nsw; i++)
         if (!cval(b, st->sw[i].val))
-            st->sw[i].val = mk_unknown(b, ((uint64_t)SEER_OP_SSTORE << 32) | pc);
+            st->sw[i].val = b->unk;
     b->s->widened++;
     *cnt = (uint8_t)unroll; /* the widened state is the new reference */
     snap_save(b, st, si, false);
@@ -1946,7 +2017,7 @@ static uint32_t sload_value(builder *b, const astate *st, uint32_t slot, uint32_
     if (st->sw_over)
         return mk_unknown(b, ((uint64_t)SEER_OP_SLOAD << 32) | pc);
     for (uint32_t i = st->nsw; i-- > 0;) {
-        if (st->sw[i].slot == slot && !st->called)
+        if (st->sw[i].slot == slot && !st->called && !us_get(b, slot))
             return st->sw[i].val;
         if (may_alias(b, st->sw[i].slot, slot))
             return mk_unknown(b, ((uint64_t)SEER_OP_SLOAD << 32) | pc);

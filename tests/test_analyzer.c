@@ -1350,6 +1350,119 @@ START_TEST(test_sort_pair_select)
 }
 END_TEST
 
+/* The whole-contract summary of `src` is complete: no budget or bound cut
+ * a path. */
+static void assert_complete(const char *src)
+{
+    static uint8_t code[8192];
+    size_t len = test_assemble(code, sizeof code, src);
+    seer_analyzer_options o = SEER_ANALYZER_OPTIONS_INIT;
+    an_summary *s = NULL;
+    ck_assert_int_eq(an_summary_build(&s, code, len, &o), 0);
+    ck_assert_msg(!s->budget_hit && s->truncated == 0, "steps %llu, %u paths cut",
+                  (unsigned long long)s->steps, s->truncated);
+    an_summary_free(s);
+}
+
+/* Paths that differ only in opaque values (never evaluated, no range
+ * known) merge at the next jump target: each round forks on a calldata
+ * word and both arms leave a different unknown (GAS at two pcs) on the
+ * stack. Without the rule the 2^ROUNDS paths never meet and the step
+ * budget cuts the build ("unknown"); with it the build is linear. */
+START_TEST(test_opaque_values_merge)
+{
+    world_fx fx;
+    fx_init(&fx);
+    enum { A_OPQ = 0x62, ROUNDS = 20 };
+    char src[8192];
+    size_t o = 0;
+    for (int r = 0; r < ROUNDS; r++)
+        o += (size_t)snprintf(src + o, sizeof src - o,
+                              "PUSH1 0x%02x CALLDATALOAD @a%d JUMPI GAS @j%d JUMP\n"
+                              "a%d: GAS @j%d JUMP\n"
+                              "j%d:\n",
+                              4 + 32 * (r % 2), r, r, r, r, r);
+    snprintf(src + o, sizeof src - o, "PUSH1 0x07 SLOAD POP STOP\n");
+    assert_complete(src);
+    put_contract(&fx, A_OPQ, src);
+    u256 w[2] = {U256_ONE, U256_ZERO};
+    uint8_t cd[4 + 64];
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_OPQ, cd, calldata(cd, 0x01020304, w, 2), 0);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
+    u256 k = u256_from_u64(7);
+    ck_assert(has(&p, A_OPQ, SEER_KEY_STORAGE, &k, false));
+    ck_assert_uint_eq(storage_keys(&p), 1);
+    bool resolved;
+    ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
+/* States that differ only in whose return data RETURNDATASIZE would see
+ * (each of ARMS arms ends with a call of its own: a command interpreter's
+ * commands) go on twice at most, the second with that return data not
+ * derivable, and the later ones merge there. Without the rule each arm
+ * runs the long tail after them on its own and a budget of 10,000 steps
+ * cuts the build. RETURNDATASIZE then names a slot: derived on the first
+ * arm, any slot on the joined ones (checked by execution). */
+START_TEST(test_retdata_arms_merge)
+{
+    world_fx fx;
+    fx_init(&fx);
+    enum { A_RDA = 0x64, ARMS = 16, TAIL = 600 };
+    static char src[16384];
+    size_t o = 0;
+    for (int r = 0; r < ARMS; r++)
+        o += (size_t)snprintf(src + o, sizeof src - o, "PUSH1 0x04 CALLDATALOAD PUSH1 0x%02x EQ @a%d JUMPI\n",
+                              r, r);
+    o += (size_t)snprintf(src + o, sizeof src - o, "STOP\n");
+    for (int r = 0; r < ARMS; r++)
+        o += (size_t)snprintf(
+            src + o, sizeof src - o,
+            "a%d: PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH2 0x01%02x GAS STATICCALL POP "
+            "@tail JUMP\n",
+            r, r);
+    o += (size_t)snprintf(src + o, sizeof src - o, "tail:\n");
+    for (int i = 0; i < TAIL; i++)
+        o += (size_t)snprintf(src + o, sizeof src - o, "PUSH1 0x01 POP\n");
+    snprintf(src + o, sizeof src - o, "PUSH1 0x07 SLOAD POP RETURNDATASIZE SLOAD POP STOP\n");
+    static uint8_t code[8192];
+    size_t len = test_assemble(code, sizeof code, src);
+    seer_analyzer_options opts = SEER_ANALYZER_OPTIONS_INIT;
+    opts.max_steps = 10000;
+    an_summary *s = NULL;
+    ck_assert_int_eq(an_summary_build(&s, code, len, &opts), 0);
+    ck_assert_msg(!s->budget_hit && s->truncated == 0, "steps %llu, %u paths cut",
+                  (unsigned long long)s->steps, s->truncated);
+    an_summary_free(s);
+    seer_address a = addr(A_RDA);
+    seer_account acct = {.exists = true, .nonce = 1};
+    ck_assert_int_eq(seer_memstore_set_account(fx.ms, &a, &acct), 0);
+    ck_assert_int_eq(seer_memstore_set_code(fx.ms, &a, code, len), 0);
+    for (unsigned arm = 0; arm < ARMS; arm += 5) {
+        u256 w[1] = {u256_from_u64(arm)};
+        uint8_t cd[4 + 32];
+        seer_tx tx;
+        mk_tx(&tx, A_ALICE, A_RDA, cd, calldata(cd, 0x01020304, w, 1), arm / 5);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        ck_assert_msg(!p.unknown, "arm %u: unknown (%s)", arm, p.unknown_why ? p.unknown_why : "");
+        u256 k = u256_from_u64(7);
+        ck_assert(has(&p, A_RDA, SEER_KEY_STORAGE, &k, false));
+        bool resolved;
+        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+    }
+    fx_free(&fx);
+}
+END_TEST
+
 /* A calldata copy of symbolic length over memory written before (Solidity
  * copies an `address[] calldata` argument to memory at the free-memory
  * pointer, over the words an earlier call's arguments left there: the
@@ -1448,6 +1561,8 @@ int main(void)
     suite_add_tcase(s, t);
     t = tcase_create("select");
     tcase_add_test(t, test_sort_pair_select);
+    tcase_add_test(t, test_opaque_values_merge);
+    tcase_add_test(t, test_retdata_arms_merge);
     suite_add_tcase(s, t);
     t = tcase_create("hostile");
     tcase_set_timeout(t, 60);
