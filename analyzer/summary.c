@@ -2482,11 +2482,15 @@ static void run_path(builder *b, astate *st)
             break;
         case SEER_OP_SSTORE: {
             emit(b, AT_SSTORE, a0, 0, st->guard);
+            /* in store order (sload_value picks the newest): a slot stored
+             * again moves to the end */
             uint32_t i = 0;
             while (i < st->nsw && st->sw[i].slot != a0)
                 i++;
             if (i < st->nsw) {
-                st->sw[i].val = a1;
+                memmove(&st->sw[i], &st->sw[i + 1], (st->nsw - i - 1) * sizeof st->sw[0]);
+                st->sw[st->nsw - 1].slot = a0;
+                st->sw[st->nsw - 1].val = a1;
             } else if (st->nsw < SEER_ARRAY_LEN(st->sw)) {
                 st->sw[st->nsw].slot = a0;
                 st->sw[st->nsw++].val = a1;
