@@ -1896,42 +1896,49 @@ static bool keccak_field(const builder *b, uint32_t id, uint32_t *k, uint64_t *o
     return true;
 }
 
-/* Two slot expressions that may name the same slot. Distinct constants do
- * not; a constant and a keccak do not (Solidity's layout rests on keccak
- * never landing on a small fixed slot); anything else may. */
-static bool may_alias(const builder *b, uint32_t x, uint32_t y)
+/* Whether two words certainly differ: distinct constants; a constant
+ * and keccak(..) + i (Solidity's layout rests on keccak never landing on
+ * a small fixed slot: no one finds an input whose hash is that close to
+ * a given value); keccak(A) + i and keccak(B) + j with i != j, or with
+ * inputs of different lengths, or whose inputs certainly differ in a
+ * whole word (hashes of inputs that differ lie apart for the same
+ * reason). i, j constants below 2^32 (the fields of a mapping's struct
+ * values). So keccak(k, 3) and keccak(k', keccak(m, 5) + 5) (a mapping
+ * at slot 3 and a nested mapping in a struct) differ whatever k, k'. */
+static bool words_differ(const builder *b, uint32_t x, uint32_t y, int depth)
 {
-    const an_node *nx = &b->s->nodes[x], *ny = &b->s->nodes[y];
-    if (nx->kind == AN_CONST && ny->kind == AN_CONST)
-        return u256_eq(&nx->k, &ny->k);
-    if ((nx->kind == AN_CONST && ny->kind == AN_KECCAK) || (nx->kind == AN_KECCAK && ny->kind == AN_CONST))
+    if (x == y)
         return false;
-    /* keccak(A) + i and keccak(B) + j, i and j constants below 2^32 (the
-     * fields of a mapping's struct values): for A = B they differ when
-     * i != j; hashes of inputs that differ lie apart, for the reason a
-     * constant and a keccak do (no one finds two inputs whose hashes are
-     * that close). So they may alias only when i = j and A may equal B
-     * (no word both hold as different constants, the same length). */
+    const u256 *cx = cval(b, x), *cy = cval(b, y);
+    if (cx && cy)
+        return !u256_eq(cx, cy);
     uint32_t kx, ky;
     uint64_t ox, oy;
     bool fx = keccak_field(b, x, &kx, &ox), fy = keccak_field(b, y, &ky, &oy);
-    if ((nx->kind == AN_CONST && fy) || (fx && ny->kind == AN_CONST))
-        return false;
+    if ((cx && fy) || (fx && cy))
+        return true;
     if (!fx || !fy)
-        return true;
-    if (ox != oy)
         return false;
-    if (kx == ky)
+    if (ox != oy)
         return true;
+    if (kx == ky)
+        return false;
     const an_node *hx = &b->s->nodes[kx], *hy = &b->s->nodes[ky];
     if (hx->c != hy->c)
+        return true;
+    if (depth >= 3)
         return false;
-    for (uint32_t i = 0; i < hx->b && i < hy->b; i++) {
-        const u256 *cx = cval(b, b->s->args[hx->a + i]), *cy = cval(b, b->s->args[hy->a + i]);
-        if (cx && cy && !u256_eq(cx, cy) && (uint64_t)32 * (i + 1) <= hx->c)
-            return false;
-    }
-    return true;
+    for (uint32_t i = 0; i < hx->b && i < hy->b && (uint64_t)32 * (i + 1) <= hx->c; i++)
+        if (words_differ(b, b->s->args[hx->a + i], b->s->args[hy->a + i], depth + 1))
+            return true;
+    return false;
+}
+
+/* Two slot expressions that may name the same slot: unless they
+ * certainly differ (words_differ). */
+static bool may_alias(const builder *b, uint32_t x, uint32_t y)
+{
+    return !words_differ(b, x, y, 0);
 }
 
 /* The value an SLOAD sees: a value this path stored, the pre-state's

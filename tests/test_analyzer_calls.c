@@ -22,6 +22,7 @@ enum {
     A_VAULT2,       /* A_VAULT calling A_RESET instead of A_NOTE */
     A_HASHER,       /* stores, calls the sha256 precompile by CALL, reads the slot back */
     A_FIELDS,       /* stores one mapping entry, reads other entries' fields */
+    A_NESTED,       /* stores m1[caller][k], reads m2[k] */
     A_REORDER,      /* stores m3[caller], m3[k], m3[caller] again, reads m3[caller] */
     A_REORDER2,     /* the same stores, reads m3[k] */
     A_ALICE = 0x10,
@@ -81,6 +82,16 @@ static void fx_init(world_fx *fx)
         "PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x04 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 "
         "KECCAK256\n"
         "  SLOAD EXTCODESIZE POP STOP\n");
+    /* m1[caller][k] = 1 (slot keccak(k, keccak(caller, 1))); then the code
+     * at m2[k] (keccak(k, 2)), k the argument. */
+    put_contract(
+        fx, A_NESTED,
+        "CALLER PUSH1 0x00 MSTORE PUSH1 0x01 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256\n"
+        "  PUSH1 0x20 MSTORE PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256\n"
+        "  PUSH1 0x01 SWAP1 SSTORE\n"
+        "PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x02 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 "
+        "KECCAK256\n"
+        "  SLOAD EXTCODESIZE POP STOP\n");
     /* m3[caller] = w1, m3[k] = w2, m3[caller] = w3 (k, w1, w2, w3 the
      * arguments); then the code at m3[caller] (A_REORDER) or at m3[k]
      * (A_REORDER2). */
@@ -115,6 +126,9 @@ static void fx_init(world_fx *fx)
     u256_add(&s3f, &s3, &one);
     put_slot(fx, A_FIELDS, &s3f, &tw);
     put_slot(fx, A_FIELDS, &s4, &t2w);
+    /* A_NESTED: m2[A_TARGET] = A_TARGET2 */
+    u256 two = u256_from_u64(2), s2 = map_slot(&tw, &two);
+    put_slot(fx, A_NESTED, &s2, &t2w);
     seer_address al = addr(A_ALICE);
     seer_account user = {.exists = true, .balance = u256_from_u64(1000000000000000000ULL)};
     ck_assert_int_eq(seer_memstore_set_account(fx->ms, &al, &user), 0);
@@ -252,6 +266,30 @@ START_TEST(test_mapping_fields_apart)
 }
 END_TEST
 
+/* After storing m1[caller][k] (keccak(k, keccak(caller, 1))), the read of
+ * m2[k] (keccak(k, 2)) cannot be that slot: the hashes' second words are
+ * a small constant and a hash, so their inputs differ. Its pre-state
+ * value is the address whose code is asked for. */
+START_TEST(test_nested_mapping_apart)
+{
+    world_fx fx;
+    fx_init(&fx);
+    uint8_t cd[4 + 32];
+    seer_address t = addr(A_TARGET);
+    u256 tw = word_of(&t);
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_NESTED, cd, calldata(cd, 0x00000001, &tw, 1), 0);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
+    ck_assert(has(&p, A_TARGET2, SEER_KEY_CODE, NULL, false));
+    ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
 /* Stores to m3[caller], m3[k], then m3[caller] again: a read sees the
  * newest store that may name its slot. m3[caller] is the value stored
  * there last (A_TARGET2, whose code is asked for); m3[k] may be
@@ -298,6 +336,7 @@ int main(void)
     suite_add_tcase(s, t);
     t = tcase_create("slots_apart");
     tcase_add_test(t, test_mapping_fields_apart);
+    tcase_add_test(t, test_nested_mapping_apart);
     tcase_add_test(t, test_store_order);
     suite_add_tcase(s, t);
     return test_run_suite(s);
