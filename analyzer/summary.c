@@ -750,6 +750,33 @@ static void fact_cond(builder *b, astate *st, uint32_t cond, bool pol)
         fact_add(b, st, y, (u128)d->w[0] + (strict ? 1 : 0), U128_INF);
 }
 
+/* Whether r is x rounded up to a multiple of 32, as Solidity pads a
+ * copied bytes value and moves the free-memory pointer past it:
+ * mul(0x20, div(add(0x1f, x), 0x20)) (older solc) or
+ * and(add(0x1f, x), not(0x1f)). */
+static bool roundup32_of(const builder *b, uint32_t r, uint32_t x)
+{
+    const an_node *n = &b->s->nodes[r];
+    if (n->kind != AN_OP || (n->op != SEER_OP_MUL && n->op != SEER_OP_AND))
+        return false;
+    const u256 *k = cval(b, n->a);
+    uint32_t inner = n->b;
+    if (!k)
+        return false;
+    if (n->op == SEER_OP_MUL) {
+        const an_node *d = &b->s->nodes[inner];
+        const u256 *dk = d->kind == AN_OP && d->op == SEER_OP_DIV ? cval(b, d->b) : NULL;
+        if (!u256_eq(k, &(u256){{32, 0, 0, 0}}) || !dk || !u256_eq(dk, k))
+            return false;
+        inner = d->a;
+    } else if (!u256_eq(k, &(u256){{~(uint64_t)31, UINT64_MAX, UINT64_MAX, UINT64_MAX}})) {
+        return false;
+    }
+    const an_node *a = &b->s->nodes[inner];
+    const u256 *c = a->kind == AN_OP && a->op == SEER_OP_ADD ? cval(b, a->a) : NULL;
+    return c && u256_eq(c, &(u256){{31, 0, 0, 0}}) && a->b == x;
+}
+
 /* [lo, hi] holding the value of a node on this path (hi U128_INF: any). */
 static void range(const builder *b, const astate *st, uint32_t id, u128 *lo, u128 *hi, int depth)
 {
@@ -791,6 +818,16 @@ static void range(const builder *b, const astate *st, uint32_t id, u128 *lo, u12
             if (ah * bh < *hi)
                 *hi = ah * bh;
         }
+        break;
+    case SEER_OP_SUB:
+        /* roundup32(x) - x: the padding, below 32, where x + 31 does not
+         * wrap (the gap between a copied bytes value's end and the
+         * free-memory pointer Solidity moves past it) */
+        if (!roundup32_of(b, n->a, n->b))
+            break;
+        range(b, st, n->b, &bl, &bh, depth + 1);
+        if (bh < ((u128)1 << 100) && *hi > 31)
+            *hi = 31;
         break;
     case SEER_OP_AND:
         range(b, st, n->a, &al, &ah, depth + 1);
