@@ -750,6 +750,33 @@ static void fact_cond(builder *b, astate *st, uint32_t cond, bool pol)
         fact_add(b, st, y, (u128)d->w[0] + (strict ? 1 : 0), U128_INF);
 }
 
+/* Whether r is x rounded up to a multiple of 32, as Solidity pads a
+ * copied bytes value and moves the free-memory pointer past it:
+ * mul(0x20, div(add(0x1f, x), 0x20)) (older solc) or
+ * and(add(0x1f, x), not(0x1f)). */
+static bool roundup32_of(const builder *b, uint32_t r, uint32_t x)
+{
+    const an_node *n = &b->s->nodes[r];
+    if (n->kind != AN_OP || (n->op != SEER_OP_MUL && n->op != SEER_OP_AND))
+        return false;
+    const u256 *k = cval(b, n->a);
+    uint32_t inner = n->b;
+    if (!k)
+        return false;
+    if (n->op == SEER_OP_MUL) {
+        const an_node *d = &b->s->nodes[inner];
+        const u256 *dk = d->kind == AN_OP && d->op == SEER_OP_DIV ? cval(b, d->b) : NULL;
+        if (!u256_eq(k, &(u256){{32, 0, 0, 0}}) || !dk || !u256_eq(dk, k))
+            return false;
+        inner = d->a;
+    } else if (!u256_eq(k, &(u256){{~(uint64_t)31, UINT64_MAX, UINT64_MAX, UINT64_MAX}})) {
+        return false;
+    }
+    const an_node *a = &b->s->nodes[inner];
+    const u256 *c = a->kind == AN_OP && a->op == SEER_OP_ADD ? cval(b, a->a) : NULL;
+    return c && u256_eq(c, &(u256){{31, 0, 0, 0}}) && a->b == x;
+}
+
 /* [lo, hi] holding the value of a node on this path (hi U128_INF: any). */
 static void range(const builder *b, const astate *st, uint32_t id, u128 *lo, u128 *hi, int depth)
 {
@@ -791,6 +818,16 @@ static void range(const builder *b, const astate *st, uint32_t id, u128 *lo, u12
             if (ah * bh < *hi)
                 *hi = ah * bh;
         }
+        break;
+    case SEER_OP_SUB:
+        /* roundup32(x) - x: the padding, below 32, where x + 31 does not
+         * wrap (the gap between a copied bytes value's end and the
+         * free-memory pointer Solidity moves past it) */
+        if (!roundup32_of(b, n->a, n->b))
+            break;
+        range(b, st, n->b, &bl, &bh, depth + 1);
+        if (bh < ((u128)1 << 100) && *hi > 31)
+            *hi = 31;
         break;
     case SEER_OP_AND:
         range(b, st, n->a, &al, &ah, depth + 1);
@@ -1967,42 +2004,49 @@ static bool keccak_field(const builder *b, uint32_t id, uint32_t *k, uint64_t *o
     return true;
 }
 
-/* Two slot expressions that may name the same slot. Distinct constants do
- * not; a constant and a keccak do not (Solidity's layout rests on keccak
- * never landing on a small fixed slot); anything else may. */
-static bool may_alias(const builder *b, uint32_t x, uint32_t y)
+/* Whether two words certainly differ: distinct constants; a constant
+ * and keccak(..) + i (Solidity's layout rests on keccak never landing on
+ * a small fixed slot: no one finds an input whose hash is that close to
+ * a given value); keccak(A) + i and keccak(B) + j with i != j, or with
+ * inputs of different lengths, or whose inputs certainly differ in a
+ * whole word (hashes of inputs that differ lie apart for the same
+ * reason). i, j constants below 2^32 (the fields of a mapping's struct
+ * values). So keccak(k, 3) and keccak(k', keccak(m, 5) + 5) (a mapping
+ * at slot 3 and a nested mapping in a struct) differ whatever k, k'. */
+static bool words_differ(const builder *b, uint32_t x, uint32_t y, int depth)
 {
-    const an_node *nx = &b->s->nodes[x], *ny = &b->s->nodes[y];
-    if (nx->kind == AN_CONST && ny->kind == AN_CONST)
-        return u256_eq(&nx->k, &ny->k);
-    if ((nx->kind == AN_CONST && ny->kind == AN_KECCAK) || (nx->kind == AN_KECCAK && ny->kind == AN_CONST))
+    if (x == y)
         return false;
-    /* keccak(A) + i and keccak(B) + j, i and j constants below 2^32 (the
-     * fields of a mapping's struct values): for A = B they differ when
-     * i != j; hashes of inputs that differ lie apart, for the reason a
-     * constant and a keccak do (no one finds two inputs whose hashes are
-     * that close). So they may alias only when i = j and A may equal B
-     * (no word both hold as different constants, the same length). */
+    const u256 *cx = cval(b, x), *cy = cval(b, y);
+    if (cx && cy)
+        return !u256_eq(cx, cy);
     uint32_t kx, ky;
     uint64_t ox, oy;
     bool fx = keccak_field(b, x, &kx, &ox), fy = keccak_field(b, y, &ky, &oy);
-    if ((nx->kind == AN_CONST && fy) || (fx && ny->kind == AN_CONST))
-        return false;
+    if ((cx && fy) || (fx && cy))
+        return true;
     if (!fx || !fy)
-        return true;
-    if (ox != oy)
         return false;
-    if (kx == ky)
+    if (ox != oy)
         return true;
+    if (kx == ky)
+        return false;
     const an_node *hx = &b->s->nodes[kx], *hy = &b->s->nodes[ky];
     if (hx->c != hy->c)
+        return true;
+    if (depth >= 3)
         return false;
-    for (uint32_t i = 0; i < hx->b && i < hy->b; i++) {
-        const u256 *cx = cval(b, b->s->args[hx->a + i]), *cy = cval(b, b->s->args[hy->a + i]);
-        if (cx && cy && !u256_eq(cx, cy) && (uint64_t)32 * (i + 1) <= hx->c)
-            return false;
-    }
-    return true;
+    for (uint32_t i = 0; i < hx->b && i < hy->b && (uint64_t)32 * (i + 1) <= hx->c; i++)
+        if (words_differ(b, b->s->args[hx->a + i], b->s->args[hy->a + i], depth + 1))
+            return true;
+    return false;
+}
+
+/* Two slot expressions that may name the same slot: unless they
+ * certainly differ (words_differ). */
+static bool may_alias(const builder *b, uint32_t x, uint32_t y)
+{
+    return !words_differ(b, x, y, 0);
 }
 
 /* The value an SLOAD sees: a value this path stored, the pre-state's
@@ -2571,11 +2615,15 @@ static void run_path(builder *b, astate *st)
             break;
         case SEER_OP_SSTORE: {
             emit(b, AT_SSTORE, a0, 0, st->guard);
+            /* in store order (sload_value picks the newest): a slot stored
+             * again moves to the end */
             uint32_t i = 0;
             while (i < st->nsw && st->sw[i].slot != a0)
                 i++;
             if (i < st->nsw) {
-                st->sw[i].val = a1;
+                memmove(&st->sw[i], &st->sw[i + 1], (st->nsw - i - 1) * sizeof st->sw[0]);
+                st->sw[st->nsw - 1].slot = a0;
+                st->sw[st->nsw - 1].val = a1;
             } else if (st->nsw < SEER_ARRAY_LEN(st->sw)) {
                 st->sw[st->nsw].slot = a0;
                 st->sw[st->nsw++].val = a1;

@@ -1026,6 +1026,54 @@ START_TEST(test_symbolic_memory)
 }
 END_TEST
 
+/* A bytes value copied from calldata to 0xa0, n bytes, and the
+ * free-memory pointer p past it rounded up to a word, as Solidity places
+ * them (older solc: 0xa0 + 32 * ((n + 31) / 32); newer: 0xa0 +
+ * ((n + 31) & ~31)); then keccak(caller, 0) built at p. The hash's second
+ * word, never written, is zero: p + 0x20 lies past the copy's end, since
+ * p - 0xa0 - n is the padding (below 32). Without that the word overlapped
+ * the copy of any length, the hash did not evaluate and the key was every
+ * slot. */
+START_TEST(test_padded_free_pointer)
+{
+    world_fx fx;
+    fx_init(&fx);
+    enum { A_PAD = 0x43, A_PAD2 };
+    const char *src[2] = {"PUSH1 0x04 CALLDATALOAD DUP1 PUSH1 0x24 PUSH1 0xa0 CALLDATACOPY\n"
+                          "PUSH1 0x20 DUP2 PUSH1 0x1f ADD DIV PUSH1 0x20 MUL PUSH1 0xa0 ADD\n"
+                          "CALLER DUP2 MSTORE PUSH1 0x40 DUP2 KECCAK256 SLOAD POP STOP\n",
+                          "PUSH1 0x04 CALLDATALOAD DUP1 PUSH1 0x24 PUSH1 0xa0 CALLDATACOPY\n"
+                          "PUSH1 0x1f NOT PUSH1 0x1f DUP3 ADD AND PUSH1 0xa0 ADD\n"
+                          "CALLER DUP2 MSTORE PUSH1 0x40 DUP2 KECCAK256 SLOAD POP STOP\n"};
+    seer_address alice = addr(A_ALICE);
+    u256 aw = word_of(&alice), zero = U256_ZERO, key = map_slot(&aw, &zero);
+    for (int v = 0; v < 2; v++) {
+        char *d = describe(&fx, src[v]);
+        ck_assert_msg(strstr(d, "sload storage[keccak(caller, 0x0)]"), "%s", d);
+        free(d);
+        put_contract(&fx, v ? A_PAD2 : A_PAD, src[v]);
+        for (int round = 0; round < 2; round++) {
+            u256 w[3] = {u256_from_u64(round ? 0x30 : 0x05), u256_from_u64(0x1234), u256_from_u64(0x5678)};
+            uint8_t cd[4 + 32 * 3];
+            seer_tx tx;
+            mk_tx(&tx, A_ALICE, v ? A_PAD2 : A_PAD, cd, calldata(cd, 0x88888888, w, 3),
+                  (uint64_t)(2 * v + round));
+            seer_prediction p;
+            predict(&fx, &p, &tx);
+            ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+            ck_assert_uint_eq(p.nall_slots, 0);
+            ck_assert(has(&p, v ? A_PAD2 : A_PAD, SEER_KEY_STORAGE, &key, false));
+            bool resolved;
+            ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
+            ck_assert(resolved);
+            seer_prediction_clear(&p);
+            seer_tx_clear(&tx);
+        }
+    }
+    fx_free(&fx);
+}
+END_TEST
+
 /* A call whose argument size is not a constant (a word, then n bytes of
  * calldata): its first words are passed, the callee's calldata length is
  * the size evaluated, and the callee's key derives from the word. */
@@ -1548,6 +1596,7 @@ int main(void)
     tcase_add_test(t, test_symbolic_memory);
     tcase_add_test(t, test_call_args_dynamic_size);
     tcase_add_test(t, test_calldata_copy_over_older);
+    tcase_add_test(t, test_padded_free_pointer);
     suite_add_tcase(s, t);
     t = tcase_create("stop");
     tcase_add_test(t, test_stop_at_unknown);

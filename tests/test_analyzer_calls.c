@@ -25,6 +25,9 @@ enum {
     A_REG_IMPL,     /* returns its slot 0 (a registry's getter) */
     A_REG_PROXY,    /* DELEGATECALLs A_REG_IMPL and passes its return data on */
     A_REG_USER,     /* asks A_REG_PROXY for an address and calls it */
+    A_NESTED,       /* stores m1[caller][k], reads m2[k] */
+    A_REORDER,      /* stores m3[caller], m3[k], m3[caller] again, reads m3[caller] */
+    A_REORDER2,     /* the same stores, reads m3[k] */
     A_ALICE = 0x10,
 };
 
@@ -85,7 +88,7 @@ static void fx_init(world_fx *fx)
     /* A forwarding proxy (EIP-1967 / Aragon style): the answer it returns
      * is RETURNDATACOPY(0x80, 0, RETURNDATASIZE) of its DELEGATECALL. */
     put_contract(fx, A_REG_IMPL, "PUSH1 0x00 SLOAD PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 RETURN\n");
-    char src[1024];
+    char src[2048];
     snprintf(src, sizeof src,
              "CALLDATASIZE PUSH1 0x00 PUSH1 0x00 CALLDATACOPY\n"
              "PUSH1 0x00 PUSH1 0x00 CALLDATASIZE PUSH1 0x00\n"
@@ -103,6 +106,37 @@ static void fx_init(world_fx *fx)
              "fail: PUSH1 0x00 DUP1 REVERT\n",
              A_REG_PROXY);
     put_contract(fx, A_REG_USER, src);
+    /* m1[caller][k] = 1 (slot keccak(k, keccak(caller, 1))); then the code
+     * at m2[k] (keccak(k, 2)), k the argument. */
+    put_contract(
+        fx, A_NESTED,
+        "CALLER PUSH1 0x00 MSTORE PUSH1 0x01 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256\n"
+        "  PUSH1 0x20 MSTORE PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256\n"
+        "  PUSH1 0x01 SWAP1 SSTORE\n"
+        "PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x02 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 "
+        "KECCAK256\n"
+        "  SLOAD EXTCODESIZE POP STOP\n");
+    /* m3[caller] = w1, m3[k] = w2, m3[caller] = w3 (k, w1, w2, w3 the
+     * arguments); then the code at m3[caller] (A_REORDER) or at m3[k]
+     * (A_REORDER2). */
+    static const char *m3_stores =
+        "PUSH1 0x24 CALLDATALOAD CALLER PUSH1 0x00 MSTORE PUSH1 0x03 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 "
+        "KECCAK256 SSTORE\n"
+        "PUSH1 0x44 CALLDATALOAD PUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x03 PUSH1 0x20 MSTORE\n"
+        "  PUSH1 0x40 PUSH1 0x00 KECCAK256 SSTORE\n"
+        "PUSH1 0x64 CALLDATALOAD CALLER PUSH1 0x00 MSTORE PUSH1 0x03 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 "
+        "KECCAK256 SSTORE\n";
+    snprintf(src, sizeof src,
+             "%sCALLER PUSH1 0x00 MSTORE PUSH1 0x03 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256\n"
+             "  SLOAD EXTCODESIZE POP STOP\n",
+             m3_stores);
+    put_contract(fx, A_REORDER, src);
+    snprintf(src, sizeof src,
+             "%sPUSH1 0x04 CALLDATALOAD PUSH1 0x00 MSTORE PUSH1 0x03 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 "
+             "KECCAK256\n"
+             "  SLOAD EXTCODESIZE POP STOP\n",
+             m3_stores);
+    put_contract(fx, A_REORDER2, src);
     seer_address t = addr(A_TARGET), t2 = addr(A_TARGET2);
     u256 zero = U256_ZERO, tw = word_of(&t), t2w = word_of(&t2);
     put_slot(fx, A_VAULT, &zero, &tw);
@@ -116,6 +150,9 @@ static void fx_init(world_fx *fx)
     u256_add(&s3f, &s3, &one);
     put_slot(fx, A_FIELDS, &s3f, &tw);
     put_slot(fx, A_FIELDS, &s4, &t2w);
+    /* A_NESTED: m2[A_TARGET] = A_TARGET2 */
+    u256 two = u256_from_u64(2), s2 = map_slot(&tw, &two);
+    put_slot(fx, A_NESTED, &s2, &t2w);
     seer_address al = addr(A_ALICE);
     seer_account user = {.exists = true, .balance = u256_from_u64(1000000000000000000ULL)};
     ck_assert_int_eq(seer_memstore_set_account(fx->ms, &al, &user), 0);
@@ -284,6 +321,65 @@ START_TEST(test_mapping_fields_apart)
 }
 END_TEST
 
+/* After storing m1[caller][k] (keccak(k, keccak(caller, 1))), the read of
+ * m2[k] (keccak(k, 2)) cannot be that slot: the hashes' second words are
+ * a small constant and a hash, so their inputs differ. Its pre-state
+ * value is the address whose code is asked for. */
+START_TEST(test_nested_mapping_apart)
+{
+    world_fx fx;
+    fx_init(&fx);
+    uint8_t cd[4 + 32];
+    seer_address t = addr(A_TARGET);
+    u256 tw = word_of(&t);
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_NESTED, cd, calldata(cd, 0x00000001, &tw, 1), 0);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
+    ck_assert(has(&p, A_TARGET2, SEER_KEY_CODE, NULL, false));
+    ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
+/* Stores to m3[caller], m3[k], then m3[caller] again: a read sees the
+ * newest store that may name its slot. m3[caller] is the value stored
+ * there last (A_TARGET2, whose code is asked for); m3[k] may be
+ * m3[caller] (k = caller here), stored after it, so it is not taken as
+ * the value stored at m3[k] (A_TARGET; the EVM reads A_TARGET2) and stays
+ * unknown. With a slot stored again kept at its first place, the first
+ * read was unknown and the second named A_TARGET, missing A_TARGET2's
+ * code. */
+START_TEST(test_store_order)
+{
+    world_fx fx;
+    fx_init(&fx);
+    seer_address al = addr(A_ALICE), t = addr(A_TARGET), t2 = addr(A_TARGET2);
+    u256 w[4] = {word_of(&al), word_of(&t), word_of(&t), word_of(&t2)};
+    uint8_t cd[4 + 32 * 4];
+    for (int round = 0; round < 2; round++) {
+        seer_tx tx;
+        mk_tx(&tx, A_ALICE, round ? A_REORDER2 : A_REORDER, cd, calldata(cd, 0x00000001, w, 4),
+              (uint64_t)round);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        if (round == 0) {
+            ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
+            ck_assert(has(&p, A_TARGET2, SEER_KEY_CODE, NULL, false));
+        } else {
+            ck_assert_msg(p.unknown, "m3[k] read as the value stored there before m3[caller]");
+        }
+        ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+    }
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer_calls");
@@ -298,6 +394,8 @@ int main(void)
     suite_add_tcase(s, t);
     t = tcase_create("slots_apart");
     tcase_add_test(t, test_mapping_fields_apart);
+    tcase_add_test(t, test_nested_mapping_apart);
+    tcase_add_test(t, test_store_order);
     suite_add_tcase(s, t);
     return test_run_suite(s);
 }
