@@ -1077,6 +1077,12 @@ static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_
         const u256 *rl = cval(b, e->rlen);
         if (rl && u256_fits_u64(rl) && rl->w[0] >= (uint64_t)(off - e->off) + 32)
             return w;
+        /* a length the path bounded from below (`require(path.length >=
+         * 2)` before path[0], path[1] are read) */
+        u128 llo, lhi;
+        range(b, st, e->rlen, &llo, &lhi, 0);
+        if (llo >= (u128)(off - e->off) + 32 && llo <= lhi)
+            return w;
         uint32_t older = mem_load_top(b, st, base, off, (uint32_t)owner[0], depth + 1, nb);
         if (older == b->unk || b->s->nodes[older].kind == AN_UNKNOWN)
             return b->unk;

@@ -28,6 +28,7 @@ enum {
     A_GASRET,       /* returns GAS: return data that does not evaluate */
     A_SELCALL,      /* calls A_TWOSEL with selector 7 and an argument from A_GASRET */
     A_TWOSEL,       /* selector 7 stores slot 7; any other a slot that is not derivable */
+    A_ARRAY,        /* copies a calldata array of at least 2 words, calls its second element */
     A_ALICE = 0x10,
 };
 /* the addresses the contracts below name in their code */
@@ -102,6 +103,17 @@ static void fx_init(world_fx *fx)
                  "PUSH1 0x00 MLOAD PUSH1 0x84 MSTORE\n"
                  "PUSH1 0x00 PUSH1 0x00 PUSH1 0x24 PUSH1 0x80 PUSH1 0x00\n"
                  "  PUSH20 0xaa0000000000000000000000000000000000006d GAS CALL POP STOP\n");
+    /* f(address[] a) with a.length >= 2 (required after the copy, as
+     * the router's getAmountsOut does): a[1] over an unknown word. */
+    put_contract(fx, A_ARRAY,
+                 "GAS PUSH1 0xa0 MSTORE\n"
+                 "PUSH1 0x04 CALLDATALOAD\n"
+                 "DUP1 PUSH1 0x05 SHL PUSH1 0x24 PUSH1 0x80 CALLDATACOPY\n"
+                 "DUP1 PUSH8 0xffffffffffffffff LT @fail JUMPI\n"
+                 "PUSH1 0x02 GT @fail JUMPI\n"
+                 "PUSH1 0xa0 MLOAD DUP1 EXTCODESIZE ISZERO @fail JUMPI\n"
+                 "PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 DUP6 GAS CALL POP STOP\n"
+                 "fail: PUSH1 0x00 DUP1 REVERT\n");
     put_contract(fx, A_TWOSEL,
                  "PUSH1 0x00 CALLDATALOAD PUSH1 0xe0 SHR\n"
                  "DUP1 PUSH4 0x00000007 EQ @seven JUMPI\n"
@@ -364,6 +376,31 @@ START_TEST(test_selector_bytes_known)
 }
 END_TEST
 
+/* A_ARRAY reads a[1] of a calldata array copied with a symbolic length
+ * over a word that is not known: the length is at least 2 on the path
+ * that reads it, so the word is the calldata's (before: unknown where the
+ * copy might end inside it). */
+START_TEST(test_array_length_bound)
+{
+    world_fx fx;
+    fx_init(&fx);
+    uint8_t cd[4 + 32 * 3];
+    seer_address t = addr(A_TARGET);
+    u256 w[3] = {u256_from_u64(2), U256_ONE, word_of(&t)}, five = u256_from_u64(5);
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_ARRAY, cd, calldata(cd, 0x00000001, w, 3), 0);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
+    ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
+    ck_assert(has(&p, A_TARGET, SEER_KEY_STORAGE, &five, true));
+    ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer_calls");
@@ -380,6 +417,7 @@ int main(void)
     tcase_add_test(t, test_retdata_memory_base);
     tcase_add_test(t, test_packed_keccak_tail);
     tcase_add_test(t, test_selector_bytes_known);
+    tcase_add_test(t, test_array_length_bound);
     suite_add_tcase(s, t);
     return test_run_suite(s);
 }
