@@ -2000,6 +2000,49 @@ static bool call_writes_exists(const seer_block_env *env, bool has_value, const 
            !memcmp(&acct->code_hash, &SEER_EMPTY_CODE_HASH, 32);
 }
 
+/* The bytes of a word that does not evaluate whole but whose pieces may:
+ * the builder composes a word read across memory entries as
+ * or(and(mask, piece), ...) (summary.c, mem_load_top), as Solidity's
+ * argument encoding puts the selector and the first argument's high bytes
+ * in one word (`pair.swap(amount0Out, ...)`, an amount from return data
+ * that does not evaluate). A byte is known when every piece's byte is:
+ * evaluated, or zero under its constant mask. */
+static void eval_bytes(evalctx *e, uint32_t id, uint8_t val[32], uint8_t known[32], int depth)
+{
+    const an_node *n = &e->s->nodes[id];
+    u256 w;
+    bool t2 = false;
+    memset(val, 0, 32);
+    memset(known, 0, 32);
+    if (eval(e, id, &w, &t2)) {
+        be32_put(val, &w);
+        memset(known, 1, 32);
+        return;
+    }
+    if (depth > 8 || n->kind != AN_OP)
+        return;
+    if (n->op == SEER_OP_AND && e->s->nodes[n->a].kind == AN_CONST) {
+        uint8_t m[32];
+        be32_put(m, &e->s->nodes[n->a].k);
+        for (int k = 0; k < 32; k++)
+            if (!m[k]) {
+                val[k] = 0;
+                known[k] = 1;
+            }
+        return;
+    }
+    if (n->op == SEER_OP_OR) {
+        uint8_t va[32], ka[32], vb[32], kb[32];
+        eval_bytes(e, n->a, va, ka, depth + 1);
+        eval_bytes(e, n->b, vb, kb, depth + 1);
+        for (int k = 0; k < 32; k++)
+            if (ka[k] && kb[k]) {
+                val[k] = va[k] | vb[k];
+                known[k] = 1;
+            }
+    }
+}
+
 /* The argument words a call or creation passes, into the next level's
  * calldata buffer. *len_known when the size evaluates. A return-data walk
  * during the evaluation uses the next level too (ret_walk): then the
@@ -2018,6 +2061,9 @@ static int eval_args(evalctx *e, const an_call *c, level *next, size_t *len, boo
             if (eval(e, e->s->args[c->args + i], &w, &wt2)) {
                 be32_put(next->cd + 32 * i, &w);
                 memset(next->known + 32 * i, 1, 32);
+            } else {
+                /* some bytes may still be known: the selector (frame_selector) */
+                eval_bytes(e, e->s->args[c->args + i], next->cd + 32 * i, next->known + 32 * i, 0);
             }
         }
         u256 sz;

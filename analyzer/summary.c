@@ -41,6 +41,7 @@
 #define MAX_TEMPLATES  200000             /* per contract */
 #define MAX_REDEPTH    512                /* per path: re-entries of a head at another stack height */
 #define SNAP_BYTES     ((size_t)64 << 20) /* loop-head snapshots per build */
+#define NRECS          32                 /* call records remembered per path */
 
 /* A memory entry: the 32-byte word at base + off holding v, or a region
  * [base + off, base + off + rlen) (rlen a node) that holds unknown bytes
@@ -85,6 +86,11 @@ typedef struct astate {
     /* Whose return data RETURNDATASIZE/RETURNDATACOPY see: 0 none yet
      * (empty), call index + 1, or UINT32_MAX (not derivable: a create) */
     uint32_t rdcall;
+    /* The call records this path made (see call_record): a record is made
+     * at most once per path, so its return-data nodes name one value on
+     * it. Past NRECS every call gets a record of its own. */
+    uint32_t nrecs;
+    uint32_t recs[NRECS];
     /* Slots written on this path and their values: a later SLOAD of the
      * same slot is the written value, not the pre-state's (tier 2 must
      * not read a value the transaction itself replaced). */
@@ -273,10 +279,27 @@ static bool us_get(const builder *b, uint32_t id)
     return id < b->us_cap && (b->us_bits[id >> 3] >> (id & 7)) & 1;
 }
 
+/* Whether call record c's inputs (target, value, size, argument words)
+ * are stable: then call_record gives a repeated call a record of its
+ * own, so its return data names one value per path. A call over loop
+ * variables repeats with the same record in every widened iteration:
+ * its return data is not stable. */
+static bool rec_stable(const builder *b, uint32_t c)
+{
+    const an_call *k = &b->s->calls[c];
+    if (us_get(b, k->target) || us_get(b, k->value) || us_get(b, k->argsize) || k->args == AN_ARGS_UNKNOWN)
+        return false;
+    for (uint32_t i = 0; k->args < AN_ARGS_FORWARD && i < k->nargs; i++)
+        if (us_get(b, b->s->args[k->args + i]))
+            return false;
+    return true;
+}
+
 static void us_note(builder *b, uint32_t id)
 {
     const an_node *n = &b->s->nodes[id];
-    bool us = n->kind == AN_RETDATA || n->kind == AN_UNKNOWN || n->kind == AN_LOOPVAR ||
+    bool us = n->kind == AN_UNKNOWN || n->kind == AN_LOOPVAR ||
+              (n->kind == AN_RETDATA && !rec_stable(b, n->a)) ||
               (n->kind == AN_SLOAD && n->op); /* a read after a call: may differ per read */
     if (n->kind == AN_KECCAK)
         for (uint32_t i = 0; i < n->b && !us; i++)
@@ -797,6 +820,8 @@ static void range(const builder *b, const astate *st, uint32_t id, u128 *lo, u12
             flo = st->facts[i].lo;
         }
     *lo = flo;
+    if (n->kind == AN_RETDATA && n->b == AN_RETDATA_SIZE && *hi > MEM_BOUND)
+        *hi = MEM_BOUND; /* the callee's memory: gas bounds it as it bounds ours */
     if (n->kind != AN_OP || depth > 10)
         return;
     u128 al, ah, bl, bh;
@@ -978,10 +1003,10 @@ static bool gap_min(const builder *b, const astate *st, uint32_t id, int64_t *ou
     return true;
 }
 
-/* Entry e and the word at base + off are disjoint by their difference:
- * bases and lengths bounded (so the sums do not wrap) and a constant gap
- * between the end of one and the start of the other. */
-static bool disjoint_sym(builder *b, const astate *st, const mem_ent *e, uint32_t base, int64_t off)
+/* Entry e and the nb bytes at base + off are disjoint by their
+ * difference: bases and lengths bounded (so the sums do not wrap) and a
+ * constant gap between the end of one and the start of the other. */
+static bool disjoint_sym(builder *b, const astate *st, const mem_ent *e, uint32_t base, int64_t off, int nb)
 {
     if (!bounded(b, st, base) || !bounded(b, st, e->base) ||
         (e->kind != MEM_WORD && !bounded(b, st, e->rlen)))
@@ -995,7 +1020,7 @@ static bool disjoint_sym(builder *b, const astate *st, const mem_ent *e, uint32_
         g + off - (e->off + (e->kind == MEM_WORD ? 32 : 0)) >= 0)
         return true;
     /* the read ends at or before the entry's start */
-    if (gap_min(b, st, mk_op(b, SEER_OP_SUB, eb, rb, 0), &g) && g + e->off - (off + 32) >= 0)
+    if (gap_min(b, st, mk_op(b, SEER_OP_SUB, eb, rb, 0), &g) && g + e->off - (off + nb) >= 0)
         return true;
     return false;
 }
@@ -1030,9 +1055,13 @@ static void mem_store_at(astate *st, uint32_t base, int64_t off, uint32_t v)
     mem_push(st, &e);
 }
 
-/* The word at base + off from the first `top` entries (older ones). */
+/* The word at base + off from the first `top` entries (older ones), of
+ * which only the first nb bytes (1..32) are read: the others are zero in
+ * the result (KECCAK256 over a length that is not a multiple of 32, as
+ * `abi.encodePacked(token0, token1)` in Uniswap's pairFor: 40 bytes,
+ * whose second word's tail is whatever an earlier call left there). */
 static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_t off, uint32_t top,
-                             int depth)
+                             int depth, int nb)
 {
     int owner[32];
     int nown = 0;
@@ -1040,11 +1069,11 @@ static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_
         owner[k] = -1;
     u128 rlo = 0, rhi = 0;
     bool have_r = false;
-    for (int i = (int)top - 1; i >= 0 && nown < 32; i--) {
+    for (int i = (int)top - 1; i >= 0 && nown < nb; i--) {
         const mem_ent *e = &st->mem[i];
         if (e->base == base) {
             u128 len = ent_len(b, st, e);
-            for (int k = 0; k < 32; k++) {
+            for (int k = 0; k < nb; k++) {
                 int64_t a = off + k;
                 if (owner[k] < 0 && a >= e->off && (u128)(a - e->off) < len) {
                     owner[k] = i;
@@ -1054,17 +1083,17 @@ static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_
             continue;
         }
         if (!have_r) {
-            addr_range(b, st, base, off, 32, &rlo, &rhi);
+            addr_range(b, st, base, off, (u128)nb, &rlo, &rhi);
             have_r = true;
         }
         u128 elo, ehi;
         addr_range(b, st, e->base, e->off, ent_len(b, st, e), &elo, &ehi);
-        if (ehi <= rlo || rhi <= elo || disjoint_sym(b, st, e, base, off))
+        if (ehi <= rlo || rhi <= elo || disjoint_sym(b, st, e, base, off, nb))
             continue; /* disjoint */
         return b->unk;
     }
     bool any = false;
-    for (int k = 0; k < 32; k++) {
+    for (int k = 0; k < nb; k++) {
         if (owner[k] < 0 && st->clobbered)
             return b->unk;
         any |= owner[k] >= 0;
@@ -1076,7 +1105,7 @@ static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_
          * older memory (zeros where never written). */
         const mem_ent *e = &st->mem[owner[0]];
         bool whole = e->kind == MEM_RCD && depth < 2;
-        for (int k = 1; k < 32 && whole; k++)
+        for (int k = 1; k < nb && whole; k++)
             whole = owner[k] == owner[0];
         if (!whole)
             return b->unk;
@@ -1085,7 +1114,13 @@ static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_
         const u256 *rl = cval(b, e->rlen);
         if (rl && u256_fits_u64(rl) && rl->w[0] >= (uint64_t)(off - e->off) + 32)
             return w;
-        uint32_t older = mem_load_top(b, st, base, off, (uint32_t)owner[0], depth + 1);
+        /* a length the path bounded from below (`require(path.length >=
+         * 2)` before path[0], path[1] are read) */
+        u128 llo, lhi;
+        range(b, st, e->rlen, &llo, &lhi, 0);
+        if (llo >= (u128)(off - e->off) + 32 && llo <= lhi)
+            return w;
+        uint32_t older = mem_load_top(b, st, base, off, (uint32_t)owner[0], depth + 1, nb);
         if (older == b->unk || b->s->nodes[older].kind == AN_UNKNOWN)
             return b->unk;
         /* rlen > d: the word's first (rlen - d) bytes, else none; the
@@ -1107,15 +1142,15 @@ static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_
     }
     if (owner[0] >= 0 && st->mem[owner[0]].off == off) {
         bool whole = true;
-        for (int k = 1; k < 32; k++)
+        for (int k = 1; k < nb; k++)
             whole &= owner[k] == owner[0];
         if (whole)
             return st->mem[owner[0]].v;
     }
     uint32_t acc = mk_const64(b, 0);
-    for (int k = 0; k < 32;) {
+    for (int k = 0; k < nb;) {
         int e = owner[k], k1 = k;
-        while (k1 + 1 < 32 && owner[k1 + 1] == e)
+        while (k1 + 1 < nb && owner[k1 + 1] == e)
             k1++;
         if (e >= 0) {
             if (st->mem[e].kind != MEM_WORD)
@@ -1140,7 +1175,7 @@ static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_
 
 static uint32_t mem_load_at(builder *b, const astate *st, uint32_t base, int64_t off)
 {
-    return mem_load_top(b, st, base, off, st->nmem, 0);
+    return mem_load_top(b, st, base, off, st->nmem, 0, 32);
 }
 
 /* Marks [off, off+len) unknown (a region when len is not a small
@@ -1184,7 +1219,7 @@ static void mem_unknown(builder *b, astate *st, uint32_t offn, uint32_t lenn)
 /* Reads the words of a region of constant length; false when not
  * derivable. */
 static bool mem_words(builder *b, const astate *st, uint32_t offn, uint32_t lenn, uint32_t *words,
-                      uint32_t *n)
+                      uint32_t *n, bool partial)
 {
     uint32_t len, base;
     int64_t off;
@@ -1192,7 +1227,8 @@ static bool mem_words(builder *b, const astate *st, uint32_t offn, uint32_t lenn
         return false;
     *n = (len + 31) / 32;
     for (uint32_t i = 0; i < *n; i++)
-        words[i] = mem_load_at(b, st, base, off + 32 * i);
+        words[i] = mem_load_top(b, st, base, off + 32 * i, st->nmem, 0,
+                                (partial && len - 32 * i < 32) ? (int)(len - 32 * i) : 32);
     return true;
 }
 
@@ -2089,7 +2125,7 @@ static void emit_ret(builder *b, const astate *st, an_rkind kind, uint32_t offn,
     r.guard = st->guard;
     if (kind == AN_RET_DATA) {
         uint32_t words[MAX_HASH_WORDS], n = 0;
-        if (!mem_words(b, st, offn, lenn, words, &n) && !mem_words_var(b, st, offn, lenn, words, &n)) {
+        if (!mem_words(b, st, offn, lenn, words, &n, true) && !mem_words_var(b, st, offn, lenn, words, &n)) {
             r.kind = AN_RET_OPAQUE;
         } else {
             if (!grow((void **)&s->args, &s->args_cap, s->nargs + n, sizeof *s->args)) {
@@ -2111,15 +2147,31 @@ static void emit_ret(builder *b, const astate *st, an_rkind kind, uint32_t offn,
     s->rets[s->nrets++] = r;
 }
 
-/* The call record for c and its argument words: an identical earlier one
- * (same opcode, target, value, size and words) is reused, so paths that
- * made the same call see the same return-data nodes and still merge.
- * Returns the index, or UINT32_MAX on OOM. */
-static uint32_t call_record(builder *b, const an_call *c, const uint32_t *words, uint32_t n)
+/* The call record for c and its argument words, made by path st: an
+ * identical earlier one (same opcode, target, value, size and words) is
+ * reused, so paths that made the same call see the same return-data
+ * nodes and still merge; but never one this path made already (a call
+ * repeated in a loop or an internal function called twice): the second
+ * call may return other data, and the first one's nodes may still be in
+ * the path's state, so a record's nodes name one value per path (return
+ * data is then a stable memory base: Solidity's free-memory pointer after
+ * `bytes memory data = ...call(...)` moves by RETURNDATASIZE). The oldest
+ * match first, so paths that repeat a call pick the same records in the
+ * same order. Returns the index, or UINT32_MAX on OOM. */
+static uint32_t call_record(builder *b, astate *st, const an_call *c, const uint32_t *words, uint32_t n)
 {
     an_summary *s = b->s;
     uint32_t lo = s->ncalls > 64 ? s->ncalls - 64 : 0;
-    for (uint32_t i = s->ncalls; i-- > lo;) {
+    bool stable =
+        !us_get(b, c->target) && !us_get(b, c->value) && !us_get(b, c->argsize) && c->args != AN_ARGS_UNKNOWN;
+    for (uint32_t i = 0; stable && c->args < AN_ARGS_FORWARD && i < n; i++)
+        stable = !us_get(b, words[i]);
+    for (uint32_t i = !stable || st->nrecs < NRECS ? lo : s->ncalls; i < s->ncalls; i++) {
+        bool made = false;
+        for (uint32_t j = 0; stable && j < st->nrecs && !made; j++)
+            made = st->recs[j] == i;
+        if (made)
+            continue;
         const an_call *o = &s->calls[i];
         if (o->op != c->op || o->target != c->target || o->value != c->value || o->salt != c->salt ||
             o->argsize != c->argsize || o->nargs != n)
@@ -2127,8 +2179,11 @@ static uint32_t call_record(builder *b, const an_call *c, const uint32_t *words,
         bool same_args = (o->args >= AN_ARGS_FORWARD || c->args >= AN_ARGS_FORWARD)
                              ? o->args == c->args
                              : (n == 0 || memcmp(&s->args[o->args], words, n * sizeof *words) == 0);
-        if (same_args)
+        if (same_args) {
+            if (stable)
+                st->recs[st->nrecs++] = i;
             return i;
+        }
     }
     an_call nc = *c;
     if (c->args < AN_ARGS_FORWARD) {
@@ -2147,6 +2202,8 @@ static uint32_t call_record(builder *b, const an_call *c, const uint32_t *words,
         return UINT32_MAX;
     }
     s->calls[s->ncalls] = nc;
+    if (stable && st->nrecs < NRECS)
+        st->recs[st->nrecs++] = s->ncalls;
     return s->ncalls++;
 }
 
@@ -2560,7 +2617,7 @@ static void run_path(builder *b, astate *st)
         case SEER_OP_KECCAK256: {
             uint32_t words[MAX_HASH_WORDS], n = 0, len;
             fact_add(b, st, a1, 0, MEM_BOUND);
-            if (cval_u32(b, a1, &len) && mem_words(b, st, a0, a1, words, &n))
+            if (cval_u32(b, a1, &len) && mem_words(b, st, a0, a1, words, &n, true))
                 r = mk_keccak(b, words, n, len);
             else
                 r = mk_unknown(b, pc);
@@ -2727,14 +2784,14 @@ static void run_path(builder *b, astate *st)
             if (st->fwd && cval_u32(b, inoff, &fo) && fo == st->fwd_off &&
                 b->s->nodes[insz].kind == AN_CDSIZE) {
                 c.args = AN_ARGS_FORWARD;
-            } else if (mem_words(b, st, inoff, insz, words, &n) ||
+            } else if (mem_words(b, st, inoff, insz, words, &n, false) ||
                        mem_words_var(b, st, inoff, insz, words, &n)) {
                 c.args = 0; /* call_record places the words */
             } else {
                 c.args = AN_ARGS_UNKNOWN;
                 n = 0;
             }
-            uint32_t ci = call_record(b, &c, words, n);
+            uint32_t ci = call_record(b, st, &c, words, n);
             if (ci == UINT32_MAX)
                 break;
             emit(b, AT_CALL, 0, ci, st->guard);

@@ -22,6 +22,13 @@ enum {
     A_VAULT2,       /* A_VAULT calling A_RESET instead of A_NOTE */
     A_HASHER,       /* stores, calls the sha256 precompile by CALL, reads the slot back */
     A_FIELDS,       /* stores one mapping entry, reads other entries' fields */
+    A_RDBASE,       /* copies return data as `bytes memory`, then allocates at the moved pointer */
+    A_RET32,        /* returns 32 bytes */
+    A_PACKED,       /* keccak of 40 packed bytes over an unknown word */
+    A_GASRET,       /* returns GAS: return data that does not evaluate */
+    A_SELCALL,      /* calls A_TWOSEL with selector 7 and an argument from A_GASRET */
+    A_TWOSEL,       /* selector 7 stores slot 7; any other a slot that is not derivable */
+    A_ARRAY,        /* copies a calldata array of at least 2 words, calls its second element */
     A_REG_IMPL,     /* returns its slot 0 (a registry's getter) */
     A_REG_PROXY,    /* DELEGATECALLs A_REG_IMPL and passes its return data on */
     A_REG_USER,     /* asks A_REG_PROXY for an address and calls it */
@@ -30,6 +37,8 @@ enum {
     A_REORDER2,     /* the same stores, reads m3[k] */
     A_ALICE = 0x10,
 };
+/* the addresses the contracts below name in their code */
+_Static_assert(A_RET32 == 0x69 && A_GASRET == 0x6b && A_TWOSEL == 0x6d, "contract addresses");
 
 /* The vault: selector 1 calls `callee` (no data), then reads slot 0,
  * requires code there (Solidity's EXTCODESIZE check) and calls it;
@@ -65,6 +74,57 @@ static void fx_init(world_fx *fx)
                  "PUSH1 0x00 PUSH1 0x00 PUSH1 0x24 PUSH1 0x00 PUSH1 0x00\n"
                  "  PUSH20 0xaa00000000000000000000000000000000000065 GAS CALL POP STOP\n");
     put_contract(fx, A_TARGET, "PUSH1 0x01 PUSH1 0x05 SSTORE STOP\n");
+    /* Solidity's `(bool ok, bytes memory data) = x.call(..)` moves the
+     * free-memory pointer by RETURNDATASIZE rounded up; the next
+     * allocation there holds the argument, whose code is asked for and
+     * which is called. */
+    put_contract(fx, A_RDBASE,
+                 "PUSH1 0x80 PUSH1 0x40 MSTORE\n"
+                 "PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00\n"
+                 "  PUSH20 0xaa00000000000000000000000000000000000069 GAS CALL POP\n"
+                 "PUSH1 0x40 MLOAD PUSH1 0x1f NOT RETURNDATASIZE PUSH1 0x3f ADD AND\n"
+                 "DUP2 ADD PUSH1 0x40 MSTORE\n"
+                 "RETURNDATASIZE DUP2 MSTORE\n"
+                 "RETURNDATASIZE PUSH1 0x00 DUP3 PUSH1 0x20 ADD RETURNDATACOPY POP\n"
+                 "PUSH1 0x40 MLOAD PUSH1 0x04 CALLDATALOAD DUP2 MSTORE\n"
+                 "DUP1 PUSH1 0x20 ADD PUSH1 0x40 MSTORE\n"
+                 "MLOAD DUP1 EXTCODESIZE ISZERO @fail JUMPI\n"
+                 "PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 DUP6 GAS CALL POP STOP\n"
+                 "fail: PUSH1 0x00 DUP1 REVERT\n");
+    put_contract(fx, A_RET32, "PUSH1 0x20 PUSH1 0x00 RETURN\n");
+    /* m[keccak(abi.encodePacked(caller, arg))] = 1, over memory whose
+     * word at 0xa0 is not known (GAS): the hash reads 8 bytes of it. */
+    put_contract(fx, A_PACKED,
+                 "GAS PUSH1 0xa0 MSTORE\n"
+                 "CALLER PUSH1 0x60 SHL PUSH1 0x80 MSTORE\n"
+                 "PUSH1 0x04 CALLDATALOAD PUSH1 0x60 SHL PUSH1 0x94 MSTORE\n"
+                 "PUSH1 0x01 PUSH1 0x28 PUSH1 0x80 KECCAK256 SSTORE STOP\n");
+    put_contract(fx, A_GASRET, "GAS PUSH1 0x00 MSTORE PUSH1 0x20 PUSH1 0x00 RETURN\n");
+    /* f(amount) on A_TWOSEL: selector 7 at 0x80, the amount (A_GASRET's
+     * return data) at 0x84, so the first argument word holds both. */
+    put_contract(fx, A_SELCALL,
+                 "PUSH1 0x20 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00\n"
+                 "  PUSH20 0xaa0000000000000000000000000000000000006b GAS CALL POP\n"
+                 "PUSH4 0x00000007 PUSH1 0xe0 SHL PUSH1 0x80 MSTORE\n"
+                 "PUSH1 0x00 MLOAD PUSH1 0x84 MSTORE\n"
+                 "PUSH1 0x00 PUSH1 0x00 PUSH1 0x24 PUSH1 0x80 PUSH1 0x00\n"
+                 "  PUSH20 0xaa0000000000000000000000000000000000006d GAS CALL POP STOP\n");
+    /* f(address[] a) with a.length >= 2 (required after the copy, as
+     * the router's getAmountsOut does): a[1] over an unknown word. */
+    put_contract(fx, A_ARRAY,
+                 "GAS PUSH1 0xa0 MSTORE\n"
+                 "PUSH1 0x04 CALLDATALOAD\n"
+                 "DUP1 PUSH1 0x05 SHL PUSH1 0x24 PUSH1 0x80 CALLDATACOPY\n"
+                 "DUP1 PUSH8 0xffffffffffffffff LT @fail JUMPI\n"
+                 "PUSH1 0x02 GT @fail JUMPI\n"
+                 "PUSH1 0xa0 MLOAD DUP1 EXTCODESIZE ISZERO @fail JUMPI\n"
+                 "PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 DUP6 GAS CALL POP STOP\n"
+                 "fail: PUSH1 0x00 DUP1 REVERT\n");
+    put_contract(fx, A_TWOSEL,
+                 "PUSH1 0x00 CALLDATALOAD PUSH1 0xe0 SHR\n"
+                 "DUP1 PUSH4 0x00000007 EQ @seven JUMPI\n"
+                 "PUSH1 0x01 GAS SSTORE STOP\n"
+                 "seven: PUSH1 0x01 PUSH1 0x07 SSTORE STOP\n");
     put_contract(fx, A_TARGET2, "PUSH1 0x01 PUSH1 0x06 SSTORE STOP\n");
     /* Stores its argument at slot 0, hashes a word with sha256 (CALL to
      * the precompile at 2, as pre-Byzantium Solidity did), reads slot 0
@@ -380,6 +440,119 @@ START_TEST(test_store_order)
 }
 END_TEST
 
+/* ---- memory after return data ---- */
+
+/* A_RDBASE copies a call's return data into memory the way Solidity
+ * does, which moves the free-memory pointer by RETURNDATASIZE; it then
+ * stores its argument at the new pointer and reads it back. Return data
+ * is a stable memory base (one value per path) and RETURNDATASIZE is
+ * bounded, so the word reads back and the target resolves. Before, the
+ * store at a base over return data clobbered memory: "unknown". */
+START_TEST(test_retdata_memory_base)
+{
+    world_fx fx;
+    fx_init(&fx);
+    uint8_t cd[4 + 32];
+    seer_address t = addr(A_TARGET);
+    u256 tw = word_of(&t), five = u256_from_u64(5);
+    for (int round = 0; round < 4; round++) {
+        seer_tx tx;
+        mk_tx(&tx, A_ALICE, A_RDBASE, cd, calldata(cd, 0x00000001, &tw, 1), (uint64_t)round);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        ck_assert(has(&p, A_RET32, SEER_KEY_CODE, NULL, false));
+        ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
+        ck_assert(has(&p, A_TARGET, SEER_KEY_STORAGE, &five, true));
+        ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+    }
+    fx_free(&fx);
+}
+END_TEST
+
+/* A_PACKED hashes 40 packed bytes (caller, argument) whose second word's
+ * tail is an unknown word an earlier store left there: only the hashed
+ * bytes count, so the slot is derived (before: the all-slots wildcard). */
+START_TEST(test_packed_keccak_tail)
+{
+    world_fx fx;
+    fx_init(&fx);
+    uint8_t cd[4 + 32];
+    seer_address t = addr(A_TARGET), al = addr(A_ALICE);
+    u256 tw = word_of(&t);
+    uint8_t buf[40], h[32];
+    memcpy(buf, al.bytes, 20);
+    memcpy(buf + 20, t.bytes, 20);
+    seer_keccak256(h, buf, sizeof buf);
+    u256 slot;
+    u256_from_be32(&slot, h);
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_PACKED, cd, calldata(cd, 0x00000001, &tw, 1), 0);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
+    ck_assert_uint_eq(p.nall_slots, 0);
+    ck_assert(has(&p, A_PACKED, SEER_KEY_STORAGE, &slot, true));
+    ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
+/* A_SELCALL calls A_TWOSEL with selector 7 and an argument that does not
+ * evaluate, in the same first word: the selector's bytes still do, so the
+ * callee's entry point for 7 is taken (slot 7 only; before, the whole
+ * contract: its other entry point's slot is not derivable, all slots). */
+START_TEST(test_selector_bytes_known)
+{
+    world_fx fx;
+    fx_init(&fx);
+    uint8_t cd[4];
+    u256 seven = u256_from_u64(7);
+    for (int round = 0; round < 4; round++) {
+        seer_tx tx;
+        mk_tx(&tx, A_ALICE, A_SELCALL, cd, calldata(cd, 0x00000001, NULL, 0), (uint64_t)round);
+        seer_prediction p;
+        predict(&fx, &p, &tx);
+        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        ck_assert_uint_eq(p.nall_slots, 0);
+        ck_assert(has(&p, A_TWOSEL, SEER_KEY_STORAGE, &seven, true));
+        ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
+        seer_prediction_clear(&p);
+        seer_tx_clear(&tx);
+    }
+    fx_free(&fx);
+}
+END_TEST
+
+/* A_ARRAY reads a[1] of a calldata array copied with a symbolic length
+ * over a word that is not known: the length is at least 2 on the path
+ * that reads it, so the word is the calldata's (before: unknown where the
+ * copy might end inside it). */
+START_TEST(test_array_length_bound)
+{
+    world_fx fx;
+    fx_init(&fx);
+    uint8_t cd[4 + 32 * 3];
+    seer_address t = addr(A_TARGET);
+    u256 w[3] = {u256_from_u64(2), U256_ONE, word_of(&t)}, five = u256_from_u64(5);
+    seer_tx tx;
+    mk_tx(&tx, A_ALICE, A_ARRAY, cd, calldata(cd, 0x00000001, w, 3), 0);
+    seer_prediction p;
+    predict(&fx, &p, &tx);
+    ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
+    ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
+    ck_assert(has(&p, A_TARGET, SEER_KEY_STORAGE, &five, true));
+    ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
+    seer_prediction_clear(&p);
+    seer_tx_clear(&tx);
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer_calls");
@@ -396,6 +569,12 @@ int main(void)
     tcase_add_test(t, test_mapping_fields_apart);
     tcase_add_test(t, test_nested_mapping_apart);
     tcase_add_test(t, test_store_order);
+    suite_add_tcase(s, t);
+    t = tcase_create("memory_words");
+    tcase_add_test(t, test_retdata_memory_base);
+    tcase_add_test(t, test_packed_keccak_tail);
+    tcase_add_test(t, test_selector_bytes_known);
+    tcase_add_test(t, test_array_length_bound);
     suite_add_tcase(s, t);
     return test_run_suite(s);
 }
