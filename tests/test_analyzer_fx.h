@@ -83,7 +83,8 @@ static void mk_tx(seer_tx *tx, unsigned from, unsigned to, const uint8_t *data, 
     tx->has_to = true;
     tx->to = addr(to);
     tx->data = malloc(len + 1);
-    memcpy(tx->data, data, len);
+    if (len) /* data may be NULL for none */
+        memcpy(tx->data, data, len);
     tx->data_len = len;
     tx->has_sender = true;
     tx->sender = addr(from);
