@@ -238,6 +238,46 @@ static void predict(world_fx *fx, seer_prediction *p, const seer_tx *tx)
     seer_analyzer_free(fresh);
 }
 
+/* A transaction from A_ALICE to `to` (calldata cd, len bytes), predicted
+ * into *p and asserted resolved: no "unknown" (the message names the
+ * round). */
+static void predict_resolved(world_fx *fx, seer_tx *tx, seer_prediction *p, unsigned to, const uint8_t *cd,
+                             size_t len, int round)
+{
+    mk_tx(tx, A_ALICE, to, cd, len, (uint64_t)round);
+    predict(fx, p, tx);
+    ck_assert_msg(!p->unknown, "round %d: unknown (%s)", round, p->unknown_why ? p->unknown_why : "");
+}
+
+/* Executes tx (it must succeed), checks that p covers every key it
+ * touched, and frees both. */
+static void check_done(world_fx *fx, seer_tx *tx, seer_prediction *p)
+{
+    ck_assert_uint_gt(exec_check(fx, tx, p, true), 0);
+    seer_prediction_clear(p);
+    seer_tx_clear(tx);
+}
+
+/* One call to `to`'s selector 1 with the address `arg`, in a fresh
+ * world: resolved, naming the code of `code_of` (and of `code_of2`, 0:
+ * none), and covering what it touches. */
+static void check_address_call(unsigned to, unsigned arg, unsigned code_of, unsigned code_of2)
+{
+    world_fx fx;
+    fx_init(&fx);
+    uint8_t cd[4 + 32];
+    seer_address a = addr(arg);
+    u256 aw = word_of(&a);
+    seer_tx tx;
+    seer_prediction p;
+    predict_resolved(&fx, &tx, &p, to, cd, calldata(cd, 0x00000001, &aw, 1), 0);
+    ck_assert(has(&p, code_of, SEER_KEY_CODE, NULL, false));
+    if (code_of2)
+        ck_assert(has(&p, code_of2, SEER_KEY_CODE, NULL, false));
+    check_done(&fx, &tx, &p);
+    fx_free(&fx);
+}
+
 /* ---- reads after a call ---- */
 
 /* The vault reads its slot 0 after calling a contract that writes only its
@@ -253,18 +293,14 @@ START_TEST(test_read_after_call)
     u256 zero = U256_ZERO, five = u256_from_u64(5);
     for (int round = 0; round < 5; round++) {
         seer_tx tx;
-        mk_tx(&tx, A_ALICE, A_VAULT, cd, calldata(cd, 0x00000001, NULL, 0), (uint64_t)round);
         seer_prediction p;
-        predict(&fx, &p, &tx);
-        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        predict_resolved(&fx, &tx, &p, A_VAULT, cd, calldata(cd, 0x00000001, NULL, 0), round);
         ck_assert_uint_eq(p.nall_slots, 0);
         ck_assert(has(&p, A_VAULT, SEER_KEY_STORAGE, &zero, false));
         ck_assert(has(&p, A_NOTE, SEER_KEY_STORAGE, &zero, true));
         ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
         ck_assert(has(&p, A_TARGET, SEER_KEY_STORAGE, &five, true));
-        ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p);
     }
     fx_free(&fx);
 }
@@ -293,9 +329,7 @@ START_TEST(test_read_after_call_written)
         ck_assert(has(&p, A_VAULT2, SEER_KEY_STORAGE, &zero, true));
         ck_assert_msg(p.unknown, "round %d: the vault's read after the call was taken", round);
         ck_assert(!has(&p, A_TARGET2, SEER_KEY_STORAGE, &six, true));
-        ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p);
         put_slot(&fx, A_VAULT2, &zero, &tw);
     }
     fx_free(&fx);
@@ -306,21 +340,7 @@ END_TEST
  * stored before it still holds the argument, whose code is asked for. */
 START_TEST(test_precompile_call)
 {
-    world_fx fx;
-    fx_init(&fx);
-    uint8_t cd[4 + 32];
-    seer_address t = addr(A_TARGET2);
-    u256 tw = word_of(&t);
-    seer_tx tx;
-    mk_tx(&tx, A_ALICE, A_HASHER, cd, calldata(cd, 0x00000001, &tw, 1), 0);
-    seer_prediction p;
-    predict(&fx, &p, &tx);
-    ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
-    ck_assert(has(&p, A_TARGET2, SEER_KEY_CODE, NULL, false));
-    ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
-    seer_prediction_clear(&p);
-    seer_tx_clear(&tx);
-    fx_free(&fx);
+    check_address_call(A_HASHER, A_TARGET2, A_TARGET2, 0);
 }
 END_TEST
 
@@ -340,16 +360,12 @@ START_TEST(test_proxy_passes_return_data)
     u256 zero = U256_ZERO, six = u256_from_u64(6);
     for (int round = 0; round < 4; round++) { /* walks, then the frame memo's replays */
         seer_tx tx;
-        mk_tx(&tx, A_ALICE, A_REG_USER, NULL, 0, (uint64_t)round);
         seer_prediction p;
-        predict(&fx, &p, &tx);
-        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        predict_resolved(&fx, &tx, &p, A_REG_USER, NULL, 0, round);
         ck_assert(has(&p, A_REG_PROXY, SEER_KEY_STORAGE, &zero, false));
         ck_assert(has(&p, A_TARGET2, SEER_KEY_CODE, NULL, false));
         ck_assert(has(&p, A_TARGET2, SEER_KEY_STORAGE, &six, true));
-        ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p);
     }
     fx_free(&fx);
 }
@@ -362,22 +378,7 @@ END_TEST
  * pre-state values are the addresses whose code is asked for. */
 START_TEST(test_mapping_fields_apart)
 {
-    world_fx fx;
-    fx_init(&fx);
-    uint8_t cd[4 + 32];
-    seer_address t = addr(A_TARGET);
-    u256 tw = word_of(&t);
-    seer_tx tx;
-    mk_tx(&tx, A_ALICE, A_FIELDS, cd, calldata(cd, 0x00000001, &tw, 1), 0);
-    seer_prediction p;
-    predict(&fx, &p, &tx);
-    ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
-    ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
-    ck_assert(has(&p, A_TARGET2, SEER_KEY_CODE, NULL, false));
-    ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
-    seer_prediction_clear(&p);
-    seer_tx_clear(&tx);
-    fx_free(&fx);
+    check_address_call(A_FIELDS, A_TARGET, A_TARGET, A_TARGET2);
 }
 END_TEST
 
@@ -387,21 +388,7 @@ END_TEST
  * value is the address whose code is asked for. */
 START_TEST(test_nested_mapping_apart)
 {
-    world_fx fx;
-    fx_init(&fx);
-    uint8_t cd[4 + 32];
-    seer_address t = addr(A_TARGET);
-    u256 tw = word_of(&t);
-    seer_tx tx;
-    mk_tx(&tx, A_ALICE, A_NESTED, cd, calldata(cd, 0x00000001, &tw, 1), 0);
-    seer_prediction p;
-    predict(&fx, &p, &tx);
-    ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
-    ck_assert(has(&p, A_TARGET2, SEER_KEY_CODE, NULL, false));
-    ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
-    seer_prediction_clear(&p);
-    seer_tx_clear(&tx);
-    fx_free(&fx);
+    check_address_call(A_NESTED, A_TARGET, A_TARGET2, 0);
 }
 END_TEST
 
@@ -432,9 +419,7 @@ START_TEST(test_store_order)
         } else {
             ck_assert_msg(p.unknown, "m3[k] read as the value stored there before m3[caller]");
         }
-        ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p);
     }
     fx_free(&fx);
 }
@@ -457,16 +442,12 @@ START_TEST(test_retdata_memory_base)
     u256 tw = word_of(&t), five = u256_from_u64(5);
     for (int round = 0; round < 4; round++) {
         seer_tx tx;
-        mk_tx(&tx, A_ALICE, A_RDBASE, cd, calldata(cd, 0x00000001, &tw, 1), (uint64_t)round);
         seer_prediction p;
-        predict(&fx, &p, &tx);
-        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        predict_resolved(&fx, &tx, &p, A_RDBASE, cd, calldata(cd, 0x00000001, &tw, 1), round);
         ck_assert(has(&p, A_RET32, SEER_KEY_CODE, NULL, false));
         ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
         ck_assert(has(&p, A_TARGET, SEER_KEY_STORAGE, &five, true));
-        ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p);
     }
     fx_free(&fx);
 }
@@ -489,15 +470,11 @@ START_TEST(test_packed_keccak_tail)
     u256 slot;
     u256_from_be32(&slot, h);
     seer_tx tx;
-    mk_tx(&tx, A_ALICE, A_PACKED, cd, calldata(cd, 0x00000001, &tw, 1), 0);
     seer_prediction p;
-    predict(&fx, &p, &tx);
-    ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
+    predict_resolved(&fx, &tx, &p, A_PACKED, cd, calldata(cd, 0x00000001, &tw, 1), 0);
     ck_assert_uint_eq(p.nall_slots, 0);
     ck_assert(has(&p, A_PACKED, SEER_KEY_STORAGE, &slot, true));
-    ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
-    seer_prediction_clear(&p);
-    seer_tx_clear(&tx);
+    check_done(&fx, &tx, &p);
     fx_free(&fx);
 }
 END_TEST
@@ -514,15 +491,11 @@ START_TEST(test_selector_bytes_known)
     u256 seven = u256_from_u64(7);
     for (int round = 0; round < 4; round++) {
         seer_tx tx;
-        mk_tx(&tx, A_ALICE, A_SELCALL, cd, calldata(cd, 0x00000001, NULL, 0), (uint64_t)round);
         seer_prediction p;
-        predict(&fx, &p, &tx);
-        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        predict_resolved(&fx, &tx, &p, A_SELCALL, cd, calldata(cd, 0x00000001, NULL, 0), round);
         ck_assert_uint_eq(p.nall_slots, 0);
         ck_assert(has(&p, A_TWOSEL, SEER_KEY_STORAGE, &seven, true));
-        ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p);
     }
     fx_free(&fx);
 }
@@ -540,15 +513,11 @@ START_TEST(test_array_length_bound)
     seer_address t = addr(A_TARGET);
     u256 w[3] = {u256_from_u64(2), U256_ONE, word_of(&t)}, five = u256_from_u64(5);
     seer_tx tx;
-    mk_tx(&tx, A_ALICE, A_ARRAY, cd, calldata(cd, 0x00000001, w, 3), 0);
     seer_prediction p;
-    predict(&fx, &p, &tx);
-    ck_assert_msg(!p.unknown, "unknown (%s)", p.unknown_why ? p.unknown_why : "");
+    predict_resolved(&fx, &tx, &p, A_ARRAY, cd, calldata(cd, 0x00000001, w, 3), 0);
     ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
     ck_assert(has(&p, A_TARGET, SEER_KEY_STORAGE, &five, true));
-    ck_assert_uint_gt(exec_check(&fx, &tx, &p, true), 0);
-    seer_prediction_clear(&p);
-    seer_tx_clear(&tx);
+    check_done(&fx, &tx, &p);
     fx_free(&fx);
 }
 END_TEST
