@@ -570,10 +570,7 @@ START_TEST(test_plain_transfers)
             want++;
         }
         ck_assert_msg(p.nkeys == want, "case %zu: %zu keys, expected %zu", c, p.nkeys, want);
-        bool resolved;
-        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p, false);
     }
     fx_free(&fx);
 }
@@ -962,10 +959,7 @@ START_TEST(test_retdata_in_call_args)
         ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &to_bal, true));
         ck_assert(has(&p, A_TOKEN, SEER_KEY_STORAGE, &allow, true));
         ck_assert(has(&p, A_REG, SEER_KEY_STORAGE, &zero, false));
-        bool resolved;
-        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p, false);
     }
     fx_free(&fx);
 }
@@ -1008,19 +1002,13 @@ START_TEST(test_symbolic_memory)
         end = u256_from_u64(round == 0 ? 0xe0 : 0xb0);
         uint8_t cd[4 + 32 * 3];
         seer_tx tx;
-        mk_tx(&tx, A_ALICE, A_SYM, cd, calldata(cd, 0x55555555, w, 3), (uint64_t)round);
         seer_prediction p;
-        predict(&fx, &p, &tx);
-        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        predict_resolved(&fx, &tx, &p, A_ALICE, A_SYM, cd, calldata(cd, 0x55555555, w, 3), (uint64_t)round);
         ck_assert_uint_eq(p.nall_slots, 0);
         ck_assert(has(&p, A_SYM, SEER_KEY_STORAGE, &key, false));
         ck_assert(has(&p, A_SYM, SEER_KEY_STORAGE, &end, false));
         ck_assert(has(&p, A_SYM, SEER_KEY_STORAGE, &want, false));
-        bool resolved;
-        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
-        ck_assert(resolved);
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p, false);
     }
     fx_free(&fx);
 }
@@ -1056,18 +1044,12 @@ START_TEST(test_padded_free_pointer)
             u256 w[3] = {u256_from_u64(round ? 0x30 : 0x05), u256_from_u64(0x1234), u256_from_u64(0x5678)};
             uint8_t cd[4 + 32 * 3];
             seer_tx tx;
-            mk_tx(&tx, A_ALICE, v ? A_PAD2 : A_PAD, cd, calldata(cd, 0x88888888, w, 3),
-                  (uint64_t)(2 * v + round));
             seer_prediction p;
-            predict(&fx, &p, &tx);
-            ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+            predict_resolved(&fx, &tx, &p, A_ALICE, v ? A_PAD2 : A_PAD, cd, calldata(cd, 0x88888888, w, 3),
+                             (uint64_t)(2 * v + round));
             ck_assert_uint_eq(p.nall_slots, 0);
             ck_assert(has(&p, v ? A_PAD2 : A_PAD, SEER_KEY_STORAGE, &key, false));
-            bool resolved;
-            ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
-            ck_assert(resolved);
-            seer_prediction_clear(&p);
-            seer_tx_clear(&tx);
+            check_done(&fx, &tx, &p, false);
         }
     }
     fx_free(&fx);
@@ -1094,18 +1076,12 @@ START_TEST(test_call_args_dynamic_size)
         u256 x = u256_from_u64(0x777), size = u256_from_u64(round ? 0x50 : 0x25);
         uint8_t cd[4 + 32 * 4];
         seer_tx tx;
-        mk_tx(&tx, A_ALICE, A_DYNC, cd, calldata(cd, 0x66666666, w, 4), (uint64_t)round);
         seer_prediction p;
-        predict(&fx, &p, &tx);
-        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        predict_resolved(&fx, &tx, &p, A_ALICE, A_DYNC, cd, calldata(cd, 0x66666666, w, 4), (uint64_t)round);
         ck_assert_uint_eq(p.nall_slots, 0);
         ck_assert(has(&p, A_DYNR, SEER_KEY_STORAGE, &x, false));
         ck_assert(has(&p, A_DYNR, SEER_KEY_STORAGE, &size, false));
-        bool resolved;
-        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
-        ck_assert(resolved);
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p, false);
     }
     fx_free(&fx);
 }
@@ -1235,10 +1211,7 @@ START_TEST(test_sibling_writes)
         if (k == 2)
             ck_assert_msg(has(&p, A_SB, SEER_KEY_STORAGE, &eight, true), "round %d: the second SB.inc",
                           round);
-        bool resolved;
-        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p, false);
         put_slot(&fx, A_SB, &one, &zero); /* back to the pre-state for the next round */
         put_slot(&fx, A_SB, &two, &zero);
         put_slot(&fx, A_SB, &seven, &zero);
@@ -1330,10 +1303,7 @@ START_TEST(test_reentrant_reads)
     ck_assert(!has(&p, A_RD, SEER_KEY_STORAGE, &zero, false) || p.nall_slots > 0);
     seer_key k42 = key(A_RD, SEER_KEY_STORAGE, &x42);
     ck_assert(seer_prediction_covers(&p, &k42, false));
-    bool resolved;
-    ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
-    seer_prediction_clear(&p);
-    seer_tx_clear(&tx);
+    check_done(&fx, &tx, &p, false);
     fx_free(&fx);
 }
 END_TEST
@@ -1375,10 +1345,8 @@ START_TEST(test_sort_pair_select)
         u256 w[2] = {a, b};
         uint8_t cd[4 + 64];
         seer_tx tx;
-        mk_tx(&tx, A_ALICE, A_SORT, cd, calldata(cd, 0x5047a5e7, w, 2), (uint64_t)round);
         seer_prediction p;
-        predict(&fx, &p, &tx);
-        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        predict_resolved(&fx, &tx, &p, A_ALICE, A_SORT, cd, calldata(cd, 0x5047a5e7, w, 2), (uint64_t)round);
         ck_assert_uint_eq(p.nall_slots, 0);
         u256 cur = a;
         for (int k = 0; k < ROUNDS * ITERS; k++) {
@@ -1388,11 +1356,7 @@ START_TEST(test_sort_pair_select)
             cur = h;
         }
         ck_assert_uint_eq(storage_keys(&p), ROUNDS * ITERS);
-        bool resolved;
-        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
-        ck_assert(resolved);
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p, false);
     }
     fx_free(&fx);
 }
@@ -1443,10 +1407,7 @@ START_TEST(test_opaque_values_merge)
     u256 k = u256_from_u64(7);
     ck_assert(has(&p, A_OPQ, SEER_KEY_STORAGE, &k, false));
     ck_assert_uint_eq(storage_keys(&p), 1);
-    bool resolved;
-    ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
-    seer_prediction_clear(&p);
-    seer_tx_clear(&tx);
+    check_done(&fx, &tx, &p, false);
     fx_free(&fx);
 }
 END_TEST
@@ -1496,16 +1457,11 @@ START_TEST(test_retdata_arms_merge)
         u256 w[1] = {u256_from_u64(arm)};
         uint8_t cd[4 + 32];
         seer_tx tx;
-        mk_tx(&tx, A_ALICE, A_RDA, cd, calldata(cd, 0x01020304, w, 1), arm / 5);
         seer_prediction p;
-        predict(&fx, &p, &tx);
-        ck_assert_msg(!p.unknown, "arm %u: unknown (%s)", arm, p.unknown_why ? p.unknown_why : "");
+        predict_resolved(&fx, &tx, &p, A_ALICE, A_RDA, cd, calldata(cd, 0x01020304, w, 1), arm / 5);
         u256 k = u256_from_u64(7);
         ck_assert(has(&p, A_RDA, SEER_KEY_STORAGE, &k, false));
-        bool resolved;
-        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p, false);
     }
     fx_free(&fx);
 }
@@ -1540,17 +1496,11 @@ START_TEST(test_calldata_copy_over_older)
         want = round == 0 ? word : (u256){.w = {aw.w[0], aw.w[1], 0x1234, 0x9a}};
         uint8_t cd[4 + 32 * 2];
         seer_tx tx;
-        mk_tx(&tx, A_ALICE, A_OVER, cd, calldata(cd, 0x77777777, w, 2), (uint64_t)round);
         seer_prediction p;
-        predict(&fx, &p, &tx);
-        ck_assert_msg(!p.unknown, "round %d: unknown (%s)", round, p.unknown_why ? p.unknown_why : "");
+        predict_resolved(&fx, &tx, &p, A_ALICE, A_OVER, cd, calldata(cd, 0x77777777, w, 2), (uint64_t)round);
         ck_assert_uint_eq(p.nall_slots, 0);
         ck_assert(has(&p, A_OVER, SEER_KEY_STORAGE, &want, false));
-        bool resolved;
-        ck_assert(exec_and_check(&fx, &tx, &p, &resolved));
-        ck_assert(resolved);
-        seer_prediction_clear(&p);
-        seer_tx_clear(&tx);
+        check_done(&fx, &tx, &p, false);
     }
     fx_free(&fx);
 }

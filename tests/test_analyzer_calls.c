@@ -238,26 +238,6 @@ static void predict(world_fx *fx, seer_prediction *p, const seer_tx *tx)
     seer_analyzer_free(fresh);
 }
 
-/* A transaction from A_ALICE to `to` (calldata cd, len bytes), predicted
- * into *p and asserted resolved: no "unknown" (the message names the
- * round). */
-static void predict_resolved(world_fx *fx, seer_tx *tx, seer_prediction *p, unsigned to, const uint8_t *cd,
-                             size_t len, int round)
-{
-    mk_tx(tx, A_ALICE, to, cd, len, (uint64_t)round);
-    predict(fx, p, tx);
-    ck_assert_msg(!p->unknown, "round %d: unknown (%s)", round, p->unknown_why ? p->unknown_why : "");
-}
-
-/* Executes tx (it must succeed), checks that p covers every key it
- * touched, and frees both. */
-static void check_done(world_fx *fx, seer_tx *tx, seer_prediction *p)
-{
-    ck_assert_uint_gt(exec_check(fx, tx, p, true), 0);
-    seer_prediction_clear(p);
-    seer_tx_clear(tx);
-}
-
 /* One call to `to`'s selector 1 with the address `arg`, in a fresh
  * world: resolved, naming the code of `code_of` (and of `code_of2`, 0:
  * none), and covering what it touches. */
@@ -270,11 +250,11 @@ static void check_address_call(unsigned to, unsigned arg, unsigned code_of, unsi
     u256 aw = word_of(&a);
     seer_tx tx;
     seer_prediction p;
-    predict_resolved(&fx, &tx, &p, to, cd, calldata(cd, 0x00000001, &aw, 1), 0);
+    predict_resolved(&fx, &tx, &p, A_ALICE, to, cd, calldata(cd, 0x00000001, &aw, 1), 0);
     ck_assert(has(&p, code_of, SEER_KEY_CODE, NULL, false));
     if (code_of2)
         ck_assert(has(&p, code_of2, SEER_KEY_CODE, NULL, false));
-    check_done(&fx, &tx, &p);
+    check_done(&fx, &tx, &p, true);
     fx_free(&fx);
 }
 
@@ -294,13 +274,13 @@ START_TEST(test_read_after_call)
     for (int round = 0; round < 5; round++) {
         seer_tx tx;
         seer_prediction p;
-        predict_resolved(&fx, &tx, &p, A_VAULT, cd, calldata(cd, 0x00000001, NULL, 0), round);
+        predict_resolved(&fx, &tx, &p, A_ALICE, A_VAULT, cd, calldata(cd, 0x00000001, NULL, 0), round);
         ck_assert_uint_eq(p.nall_slots, 0);
         ck_assert(has(&p, A_VAULT, SEER_KEY_STORAGE, &zero, false));
         ck_assert(has(&p, A_NOTE, SEER_KEY_STORAGE, &zero, true));
         ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
         ck_assert(has(&p, A_TARGET, SEER_KEY_STORAGE, &five, true));
-        check_done(&fx, &tx, &p);
+        check_done(&fx, &tx, &p, true);
     }
     fx_free(&fx);
 }
@@ -329,7 +309,7 @@ START_TEST(test_read_after_call_written)
         ck_assert(has(&p, A_VAULT2, SEER_KEY_STORAGE, &zero, true));
         ck_assert_msg(p.unknown, "round %d: the vault's read after the call was taken", round);
         ck_assert(!has(&p, A_TARGET2, SEER_KEY_STORAGE, &six, true));
-        check_done(&fx, &tx, &p);
+        check_done(&fx, &tx, &p, true);
         put_slot(&fx, A_VAULT2, &zero, &tw);
     }
     fx_free(&fx);
@@ -361,11 +341,11 @@ START_TEST(test_proxy_passes_return_data)
     for (int round = 0; round < 4; round++) { /* walks, then the frame memo's replays */
         seer_tx tx;
         seer_prediction p;
-        predict_resolved(&fx, &tx, &p, A_REG_USER, NULL, 0, round);
+        predict_resolved(&fx, &tx, &p, A_ALICE, A_REG_USER, NULL, 0, round);
         ck_assert(has(&p, A_REG_PROXY, SEER_KEY_STORAGE, &zero, false));
         ck_assert(has(&p, A_TARGET2, SEER_KEY_CODE, NULL, false));
         ck_assert(has(&p, A_TARGET2, SEER_KEY_STORAGE, &six, true));
-        check_done(&fx, &tx, &p);
+        check_done(&fx, &tx, &p, true);
     }
     fx_free(&fx);
 }
@@ -419,7 +399,7 @@ START_TEST(test_store_order)
         } else {
             ck_assert_msg(p.unknown, "m3[k] read as the value stored there before m3[caller]");
         }
-        check_done(&fx, &tx, &p);
+        check_done(&fx, &tx, &p, true);
     }
     fx_free(&fx);
 }
@@ -443,11 +423,11 @@ START_TEST(test_retdata_memory_base)
     for (int round = 0; round < 4; round++) {
         seer_tx tx;
         seer_prediction p;
-        predict_resolved(&fx, &tx, &p, A_RDBASE, cd, calldata(cd, 0x00000001, &tw, 1), round);
+        predict_resolved(&fx, &tx, &p, A_ALICE, A_RDBASE, cd, calldata(cd, 0x00000001, &tw, 1), round);
         ck_assert(has(&p, A_RET32, SEER_KEY_CODE, NULL, false));
         ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
         ck_assert(has(&p, A_TARGET, SEER_KEY_STORAGE, &five, true));
-        check_done(&fx, &tx, &p);
+        check_done(&fx, &tx, &p, true);
     }
     fx_free(&fx);
 }
@@ -471,10 +451,10 @@ START_TEST(test_packed_keccak_tail)
     u256_from_be32(&slot, h);
     seer_tx tx;
     seer_prediction p;
-    predict_resolved(&fx, &tx, &p, A_PACKED, cd, calldata(cd, 0x00000001, &tw, 1), 0);
+    predict_resolved(&fx, &tx, &p, A_ALICE, A_PACKED, cd, calldata(cd, 0x00000001, &tw, 1), 0);
     ck_assert_uint_eq(p.nall_slots, 0);
     ck_assert(has(&p, A_PACKED, SEER_KEY_STORAGE, &slot, true));
-    check_done(&fx, &tx, &p);
+    check_done(&fx, &tx, &p, true);
     fx_free(&fx);
 }
 END_TEST
@@ -492,10 +472,10 @@ START_TEST(test_selector_bytes_known)
     for (int round = 0; round < 4; round++) {
         seer_tx tx;
         seer_prediction p;
-        predict_resolved(&fx, &tx, &p, A_SELCALL, cd, calldata(cd, 0x00000001, NULL, 0), round);
+        predict_resolved(&fx, &tx, &p, A_ALICE, A_SELCALL, cd, calldata(cd, 0x00000001, NULL, 0), round);
         ck_assert_uint_eq(p.nall_slots, 0);
         ck_assert(has(&p, A_TWOSEL, SEER_KEY_STORAGE, &seven, true));
-        check_done(&fx, &tx, &p);
+        check_done(&fx, &tx, &p, true);
     }
     fx_free(&fx);
 }
@@ -514,10 +494,10 @@ START_TEST(test_array_length_bound)
     u256 w[3] = {u256_from_u64(2), U256_ONE, word_of(&t)}, five = u256_from_u64(5);
     seer_tx tx;
     seer_prediction p;
-    predict_resolved(&fx, &tx, &p, A_ARRAY, cd, calldata(cd, 0x00000001, w, 3), 0);
+    predict_resolved(&fx, &tx, &p, A_ALICE, A_ARRAY, cd, calldata(cd, 0x00000001, w, 3), 0);
     ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
     ck_assert(has(&p, A_TARGET, SEER_KEY_STORAGE, &five, true));
-    check_done(&fx, &tx, &p);
+    check_done(&fx, &tx, &p, true);
     fx_free(&fx);
 }
 END_TEST

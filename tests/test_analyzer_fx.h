@@ -172,4 +172,27 @@ static size_t exec_check(world_fx *fx, const seer_tx *tx, const seer_prediction 
     return nr + nw;
 }
 
+/* Each suite's prediction of tx into *p (its analyzer, and what it also
+ * checks). */
+static void predict(world_fx *fx, seer_prediction *p, const seer_tx *tx);
+
+/* A transaction from `from` to `to` (calldata cd, len bytes; nonce),
+ * predicted into *p and asserted resolved: no "unknown". */
+static void predict_resolved(world_fx *fx, seer_tx *tx, seer_prediction *p, unsigned from, unsigned to,
+                             const uint8_t *cd, size_t len, uint64_t nonce)
+{
+    mk_tx(tx, from, to, cd, len, nonce);
+    predict(fx, p, tx);
+    ck_assert_msg(!p->unknown, "nonce %llu: unknown (%s)", (unsigned long long)nonce,
+                  p->unknown_why ? p->unknown_why : "");
+}
+
+/* exec_check, then frees the prediction and the transaction. */
+static void check_done(world_fx *fx, seer_tx *tx, seer_prediction *p, bool must_succeed)
+{
+    ck_assert_uint_gt(exec_check(fx, tx, p, must_succeed), 0);
+    seer_prediction_clear(p);
+    seer_tx_clear(tx);
+}
+
 #endif
