@@ -2223,16 +2223,19 @@ static void mem_retdata(builder *b, astate *st, uint32_t c, uint32_t offn, uint3
 {
     uint32_t base, src, len;
     int64_t off;
+    if (!maddr(b, offn, &base, &off) || !cval_u32(b, srcn, &src)) {
+        mem_unknown(b, st, offn, lenn);
+        return;
+    }
     const an_node *ln = &b->s->nodes[lenn];
-    if (maddr(b, offn, &base, &off) && cval_u32(b, srcn, &src) && src == 0 && ln->kind == AN_RETDATA &&
-        ln->a == c && ln->b == AN_RETDATA_SIZE && st->nmem + RETCOPY_WORDS + 1 < MEMCAP) {
+    if (src == 0 && ln->kind == AN_RETDATA && ln->a == c && ln->b == AN_RETDATA_SIZE &&
+        st->nmem + RETCOPY_WORDS + 1 < MEMCAP) {
         mem_unknown(b, st, offn, lenn);
         for (uint32_t i = 0; i < RETCOPY_WORDS; i++)
             mem_store_at(st, base, off + 32 * i, mk(b, AN_RETDATA, 0, c, 32 * i, 0, NULL));
         return;
     }
-    if (!maddr(b, offn, &base, &off) || !cval_u32(b, srcn, &src) || !cval_u32(b, lenn, &len) ||
-        len > 32 * 16 || src > UINT32_MAX - 1024) {
+    if (!cval_u32(b, lenn, &len) || len > 32 * 16 || src > UINT32_MAX - 1024) {
         mem_unknown(b, st, offn, lenn);
         return;
     }
