@@ -1668,8 +1668,10 @@ typedef struct pctx {
     const seer_state_reader *base; /* the caller's reader */
     seer_state_reader wr;          /* base, logging reads for the frame memo */
     bool stop;                     /* stop once the prediction is "unknown" */
-    an_rctx *ext;                  /* an_retdata_eval: summaries from its callback */
-    cache_ent **shells;            /* an_retdata_eval: entries wrapping them */
+    bool txcd_have;                /* txcd holds cd_digest of the transaction's data */
+    uint64_t txcd;
+    an_rctx *ext;       /* an_retdata_eval: summaries from its callback */
+    cache_ent **shells; /* an_retdata_eval: entries wrapping them */
     uint32_t nshells, shells_cap;
 } pctx;
 
@@ -2693,6 +2695,7 @@ static bool ret_walk(pctx *pc, const cache_ent *ce, const frame_in *g, frec *dep
 }
 
 static uint64_t cd_digest(const frame_in *f);
+static uint64_t frame_cd_digest(pctx *pc, const frame_in *f);
 static uint64_t frame_base(const an_summary *s, const frame_in *f, uint64_t cdh);
 static uint64_t frame_sig(uint64_t base, const frame_in *f);
 
@@ -2737,7 +2740,7 @@ static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out)
     /* Its reads are the callee frame's (see "earlier writes"). */
     scratch *sc = pc->sc;
     uint32_t unit0 = sc->unit;
-    sc->unit = unit_enter(sc, frame_sig(frame_base(ce->s, &g, cd_digest(&g)), &g));
+    sc->unit = unit_enter(sc, frame_sig(frame_base(ce->s, &g, frame_cd_digest(pc, &g)), &g));
     bool ok = ret_walk(pc, ce, &g, c->op == SEER_OP_DELEGATECALL ? e->dep : NULL, off, out);
     sc->unit = unit0;
     return ok;
@@ -2800,6 +2803,21 @@ static uint64_t cd_digest(const frame_in *f)
         }
     uint64_t h = fmix(fmix(fmix(fmix(n, a[0]), a[1]), a[2]), a[3]);
     return hash_words(h, p + i, n - i);
+}
+
+/* cd_digest of f: computed once per prediction for the transaction's own
+ * data (constant while it is predicted), which the top frame and the
+ * frames it forwards its calldata to (proxies) run with; a rollup's batch
+ * is kilobytes. */
+static uint64_t frame_cd_digest(pctx *pc, const frame_in *f)
+{
+    if (!f->cd || f->cd != pc->tx->data || f->cd_len != pc->tx->data_len)
+        return cd_digest(f);
+    if (!pc->txcd_have) {
+        pc->txcd = cd_digest(f);
+        pc->txcd_have = true;
+    }
+    return pc->txcd;
 }
 
 /* What a frame's signature and its memo key both hash: the summary, the
@@ -3466,7 +3484,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     uint64_t wsig;
     unsigned wa = writer_above(sc, &f->ctx, f->depth, &wsig);
     bool stale = wa < f->depth; /* see "re-entrancy" */
-    uint64_t base = frame_base(s, f, cd_digest(f)), sig = frame_sig(base, f);
+    uint64_t base = frame_base(s, f, frame_cd_digest(pc, f)), sig = frame_sig(base, f);
     if (stale)
         sig = fmix(sig, wsig ^ 0x5eadULL); /* not the frame with pre-state reads */
     for (uint32_t i = 0; i < sc->nseen; i++)
