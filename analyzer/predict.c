@@ -1920,7 +1920,7 @@ static bool eval_calldata(const frame_in *f, const u256 *off, u256 *v)
 }
 
 /* AN_KECCAK (its buffer kept off eval_node's frame). */
-static bool eval_keccak(evalctx *e, const an_node *n, u256 *v, bool *mt2)
+__attribute__((noinline)) static bool eval_keccak(evalctx *e, const an_node *n, u256 *v, bool *mt2)
 {
     uint8_t buf[32 * 32];
     bool ok = n->b <= 32;
@@ -3561,7 +3561,8 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
          * itself, first in its own list). */
         while (qh < qt && rc == 0 && pc->err == 0 && !cut(pc)) {
             uint32_t k = queue[qh++];
-            for (uint32_t j = ce->kt_start[k]; j < ce->kt_start[k + 1] && rc == 0; j++) {
+            /* (the bounds read once: the entry does not change during a walk) */
+            for (uint32_t j = ce->kt_start[k], jn = ce->kt_start[k + 1]; j < jn && rc == 0; j++) {
                 uint32_t g = ce->kt[j];
                 if (g != k) {
                     if (mark[g] == ep)
@@ -3570,7 +3571,8 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
                 }
                 rc = guard_templates(&e, g);
             }
-            for (uint32_t j = ce->kf_start[k]; j < ce->kf_start[k + 1] && rc == 0 && pc->err == 0; j++) {
+            for (uint32_t j = ce->kf_start[k], jn = rc == 0 ? ce->kf_start[k + 1] : j; j < jn && pc->err == 0;
+                 j++) {
                 uint32_t c = ce->kf[j];
                 if (mark[c] == ep || !guard_may_hold(&e, c))
                     continue;
