@@ -864,7 +864,7 @@ typedef struct frec {
     uint64_t cmask[4]; /* storage contexts of the frames walked in it (ctx_bit) */
 } frec;
 
-#define LOOK_SIZE 64
+#define LOOK_SIZE 1024
 
 typedef struct scratch {
     struct scratch *next; /* the pool's list: first member */
@@ -920,6 +920,8 @@ typedef struct scratch {
     uint32_t seen_unit[MAX_FRAMES];
     uint32_t *rep; /* units a frame repeated (skipped as seen) */
     uint32_t nrep, repcap;
+    struct seer_pred_key *sortbuf; /* pred_finish's merges */
+    size_t sortcap;
     bool tfail;      /* a log could not grow: every read counts as a conflict */
     bool after_read; /* the storage read being made comes after a call */
     /* The code whose templates are being instantiated (NULL: none, the
@@ -994,6 +996,7 @@ static void scratch_free(scratch *sc)
     free(sc->rep);
     free(sc->uparent);
     free(sc->usig);
+    free(sc->sortbuf);
     free(sc);
 }
 
@@ -1315,6 +1318,62 @@ static bool unit_below(const scratch *sc, uint32_t a, uint32_t d)
     return false;
 }
 
+/* Whether write w meets read r of (r's address, with any every slot of
+ * it, else r's slot): see tacc_conflicts. */
+static inline bool tacc_meets(const scratch *sc, const tacc *w, const tacc *r, bool any)
+{
+    return tacc_is(w, &r->addr, &r->slot, any) &&
+           (w->unit == r->unit ? unit_repeated(sc, r->unit) : r->after || !unit_below(sc, r->unit, w->unit));
+}
+
+/* Adds r's slot (every slot of its address with any) to the taint. */
+static int taint_add(scratch *sc, const tacc *r, bool any)
+{
+    if (sc->ntaint == sc->taintcap) {
+        uint32_t nc = sc->taintcap ? sc->taintcap * 2 : 16;
+        tacc *q = realloc(sc->taint, (size_t)nc * sizeof *q);
+        if (!q)
+            return seer_err(SEER_ENOMEM, "prediction: storage log");
+        sc->taint = q;
+        sc->taintcap = nc;
+    }
+    tacc *x = &sc->taint[sc->ntaint++];
+    *x = *r;
+    x->any = (uint8_t)any;
+    return 0;
+}
+
+/* Pairs of reads and writes below which tacc_conflicts compares each
+ * pair instead of hashing the writes (most recorded frames log a few). */
+#define TACC_SCAN 64
+
+/* tacc_conflicts for few pairs: the same answer and taint, in the same
+ * order (each read, its slot before its address). */
+static int tacc_conflicts_scan(scratch *sc, uint32_t r0, uint32_t w0, bool taint)
+{
+    int found = 0;
+    for (uint32_t i = r0; i < sc->ntr; i++) {
+        const tacc *r = &sc->tr[i];
+        for (int any = 0; any < 2; any++) {
+            bool hit = false;
+            for (uint32_t j = w0; j < sc->ntw && !hit; j++)
+                hit = tacc_meets(sc, &sc->tw[j], r, any);
+            if (!hit)
+                continue;
+            found = 1;
+            if (!taint)
+                return 1;
+            if (taint_has(sc, &r->addr, &r->slot, any))
+                break;
+            int rc = taint_add(sc, r, any);
+            if (rc < 0)
+                return rc;
+            break;
+        }
+    }
+    return found;
+}
+
 /* Whether a read logged from r0 on meets a write logged from w0 on by a
  * unit that may run before the read: another unit, but for one inside a
  * call the reader made (a frame's reads that evaluate come before its
@@ -1329,6 +1388,8 @@ static int tacc_conflicts(scratch *sc, uint32_t r0, uint32_t w0, bool taint)
     uint32_t nw = sc->ntw - w0;
     if (nw == 0 || sc->ntr == r0)
         return 0;
+    if ((uint64_t)nw * (sc->ntr - r0) <= TACC_SCAN)
+        return tacc_conflicts_scan(sc, r0, w0, taint);
     uint32_t cap = 16;
     while (cap < 2 * nw)
         cap *= 2;
@@ -1354,10 +1415,7 @@ static int tacc_conflicts(scratch *sc, uint32_t r0, uint32_t w0, bool taint)
             bool hit = false;
             for (uint32_t j = (uint32_t)tacc_hash(&r->addr, &r->slot, any) & (cap - 1); sc->tab[j] && !hit;
                  j = (j + 1) & (cap - 1)) {
-                const tacc *w = &sc->tw[sc->tab[j] - 1];
-                hit = tacc_is(w, &r->addr, &r->slot, any) &&
-                      (w->unit == r->unit ? unit_repeated(sc, r->unit)
-                                          : r->after || !unit_below(sc, r->unit, w->unit));
+                hit = tacc_meets(sc, &sc->tw[sc->tab[j] - 1], r, any);
             }
             if (!hit)
                 continue;
@@ -1366,17 +1424,9 @@ static int tacc_conflicts(scratch *sc, uint32_t r0, uint32_t w0, bool taint)
                 return 1;
             if (taint_has(sc, &r->addr, &r->slot, any))
                 break;
-            if (sc->ntaint == sc->taintcap) {
-                uint32_t nc = sc->taintcap ? sc->taintcap * 2 : 16;
-                tacc *q = realloc(sc->taint, (size_t)nc * sizeof *q);
-                if (!q)
-                    return seer_err(SEER_ENOMEM, "prediction: storage log");
-                sc->taint = q;
-                sc->taintcap = nc;
-            }
-            tacc *x = &sc->taint[sc->ntaint++];
-            *x = *r;
-            x->any = (uint8_t)any;
+            int rc = taint_add(sc, r, any);
+            if (rc < 0)
+                return rc;
             break;
         }
     }
@@ -1518,16 +1568,9 @@ static int cmp_pkey(const void *x, const void *y)
     return pkey_order(x, y);
 }
 
-/* Keys are distinct already (the key set): one sort (most predictions
- * are short: insertion). */
-static void pred_finish(seer_prediction *p)
+static void pred_insertion_sort(seer_pred_key *k, size_t n)
 {
-    seer_pred_key *k = p->keys;
-    if (p->nkeys > 24) {
-        seer_qsort(k, p->nkeys, sizeof *k, cmp_pkey);
-        return;
-    }
-    for (size_t i = 1; i < p->nkeys; i++) {
+    for (size_t i = 1; i < n; i++) {
         if (pkey_order(&k[i - 1], &k[i]) <= 0)
             continue;
         seer_pred_key t = k[i];
@@ -1536,6 +1579,51 @@ static void pred_finish(seer_prediction *p)
             k[j] = k[j - 1];
         k[j] = t;
     }
+}
+
+#define SORT_RUN 16
+
+/* Keys are distinct already (the key set): one sort, a total order, so
+ * any sort gives the same array. Most predictions are short (insertion);
+ * longer ones: runs of SORT_RUN by insertion, then merges through the
+ * scratch's buffer (no allocation once warm, no comparison callback). */
+static void pred_finish(scratch *sc, seer_prediction *p)
+{
+    seer_pred_key *k = p->keys;
+    size_t n = p->nkeys;
+    if (n <= 24) {
+        pred_insertion_sort(k, n);
+        return;
+    }
+    if (n > sc->sortcap) {
+        seer_pred_key *q = realloc(sc->sortbuf, n * sizeof *q);
+        if (!q) {
+            seer_qsort(k, n, sizeof *k, cmp_pkey);
+            return;
+        }
+        sc->sortbuf = q;
+        sc->sortcap = n;
+    }
+    for (size_t i = 0; i < n; i += SORT_RUN)
+        pred_insertion_sort(k + i, n - i < SORT_RUN ? n - i : SORT_RUN);
+    seer_pred_key *src = k, *dst = sc->sortbuf;
+    for (size_t w = SORT_RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                dst[o++] = pkey_order(&src[j], &src[i]) < 0 ? src[j++] : src[i++];
+            while (i < mid)
+                dst[o++] = src[i++];
+            while (j < hi)
+                dst[o++] = src[j++];
+        }
+        seer_pred_key *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != k)
+        memcpy(k, src, n * sizeof *k);
 }
 
 static bool pred_has(const seer_prediction *p, const seer_key *k, bool write)
@@ -1580,8 +1668,10 @@ typedef struct pctx {
     const seer_state_reader *base; /* the caller's reader */
     seer_state_reader wr;          /* base, logging reads for the frame memo */
     bool stop;                     /* stop once the prediction is "unknown" */
-    an_rctx *ext;                  /* an_retdata_eval: summaries from its callback */
-    cache_ent **shells;            /* an_retdata_eval: entries wrapping them */
+    bool txcd_have;                /* txcd holds cd_digest of the transaction's data */
+    uint64_t txcd;
+    an_rctx *ext;       /* an_retdata_eval: summaries from its callback */
+    cache_ent **shells; /* an_retdata_eval: entries wrapping them */
     uint32_t nshells, shells_cap;
 } pctx;
 
@@ -1830,7 +1920,7 @@ static bool eval_calldata(const frame_in *f, const u256 *off, u256 *v)
 }
 
 /* AN_KECCAK (its buffer kept off eval_node's frame). */
-static bool eval_keccak(evalctx *e, const an_node *n, u256 *v, bool *mt2)
+__attribute__((noinline)) static bool eval_keccak(evalctx *e, const an_node *n, u256 *v, bool *mt2)
 {
     uint8_t buf[32 * 32];
     bool ok = n->b <= 32;
@@ -2605,6 +2695,7 @@ static bool ret_walk(pctx *pc, const cache_ent *ce, const frame_in *g, frec *dep
 }
 
 static uint64_t cd_digest(const frame_in *f);
+static uint64_t frame_cd_digest(pctx *pc, const frame_in *f);
 static uint64_t frame_base(const an_summary *s, const frame_in *f, uint64_t cdh);
 static uint64_t frame_sig(uint64_t base, const frame_in *f);
 
@@ -2649,7 +2740,7 @@ static bool retdata_eval(evalctx *e, uint32_t call, uint32_t off, u256 *out)
     /* Its reads are the callee frame's (see "earlier writes"). */
     scratch *sc = pc->sc;
     uint32_t unit0 = sc->unit;
-    sc->unit = unit_enter(sc, frame_sig(frame_base(ce->s, &g, cd_digest(&g)), &g));
+    sc->unit = unit_enter(sc, frame_sig(frame_base(ce->s, &g, frame_cd_digest(pc, &g)), &g));
     bool ok = ret_walk(pc, ce, &g, c->op == SEER_OP_DELEGATECALL ? e->dep : NULL, off, out);
     sc->unit = unit0;
     return ok;
@@ -2712,6 +2803,21 @@ static uint64_t cd_digest(const frame_in *f)
         }
     uint64_t h = fmix(fmix(fmix(fmix(n, a[0]), a[1]), a[2]), a[3]);
     return hash_words(h, p + i, n - i);
+}
+
+/* cd_digest of f: computed once per prediction for the transaction's own
+ * data (constant while it is predicted), which the top frame and the
+ * frames it forwards its calldata to (proxies) run with; a rollup's batch
+ * is kilobytes. */
+static uint64_t frame_cd_digest(pctx *pc, const frame_in *f)
+{
+    if (!f->cd || f->cd != pc->tx->data || f->cd_len != pc->tx->data_len)
+        return cd_digest(f);
+    if (!pc->txcd_have) {
+        pc->txcd = cd_digest(f);
+        pc->txcd_have = true;
+    }
+    return pc->txcd;
 }
 
 /* What a frame's signature and its memo key both hash: the summary, the
@@ -2937,11 +3043,22 @@ static bool fmemo_match(const fmemo *m, const pctx *pc, const cache_ent *ce, con
         return false;
     if (m->origin_dep && memcmp(&m->origin, &pc->tx->sender, 20))
         return false;
-    for (size_t i = 0; i < f->cd_len; i++) {
-        uint8_t b = f->cd ? f->cd[i] : 0, k = cd_known_at(f, i);
-        if (m->cd[i] != b || (m->cdk ? m->cdk[i] : 1) != k)
+    size_t n = f->cd_len;
+    if (n == 0)
+        return true;
+    /* The bytes (f->cd NULL: zeros), then which are known (m->cdk NULL:
+     * all; the record's flags are 0/1, f's any nonzero byte). */
+    if (f->cd ? memcmp(m->cd, f->cd, n) != 0 : m->cd[0] != 0 || memcmp(m->cd, m->cd + 1, n - 1) != 0)
+        return false;
+    if (!m->cdk)
+        return !f->cd_known || !memchr(f->cd_known, 0, n);
+    if (!f->cd_known)
+        return false; /* m has an unknown byte */
+    if (memcmp(m->cdk, f->cd_known, n) == 0)
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if (m->cdk[i] != (f->cd_known[i] != 0))
             return false;
-    }
     return true;
 }
 
@@ -3199,9 +3316,7 @@ static void fmemo_record(pctx *pc, const cache_ent *ce, const frame_in *f, seer_
     if (crd < 0)
         return;
     uint32_t nev = (uint32_t)cev, nrd = (uint32_t)crd, nsub = sc->nseen - rec->seen0 - 1;
-    bool all_known = true;
-    for (size_t i = 0; i < f->cd_len && all_known; i++)
-        all_known = cd_known_at(f, i);
+    bool all_known = !f->cd_known || !f->cd_len || !memchr(f->cd_known, 0, f->cd_len);
     size_t o_ev = align16(sizeof(fmemo)), o_rd = o_ev + align16((size_t)nev * sizeof(fev)),
            o_sub = o_rd + align16((size_t)nrd * sizeof(frd)), o_cd = o_sub + align16((size_t)nsub * 8),
            o_cdk = o_cd + align16(f->cd_len), total = o_cdk + (all_known ? 0 : f->cd_len);
@@ -3251,11 +3366,15 @@ static void fmemo_record(pctx *pc, const cache_ent *ce, const frame_in *f, seer_
         memcpy(m->rd, sc->rdc, (size_t)nrd * sizeof(frd));
     if (nsub)
         memcpy(m->sub, sc->seen + rec->seen0 + 1, (size_t)nsub * 8);
-    for (size_t i = 0; i < f->cd_len; i++) {
-        m->cd[i] = f->cd ? f->cd[i] : 0;
-        if (m->cdk)
-            m->cdk[i] = cd_known_at(f, i);
+    if (f->cd_len) {
+        if (f->cd)
+            memcpy(m->cd, f->cd, f->cd_len);
+        else
+            memset(m->cd, 0, f->cd_len);
     }
+    if (m->cdk)
+        for (size_t i = 0; i < f->cd_len; i++)
+            m->cdk[i] = cd_known_at(f, i);
     pthread_rwlock_wrlock(&a->mlock);
     if (!a->mb && !(a->mb = calloc(FMEMO_BUCKETS, sizeof *a->mb))) {
         pthread_rwlock_unlock(&a->mlock);
@@ -3365,7 +3484,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
     uint64_t wsig;
     unsigned wa = writer_above(sc, &f->ctx, f->depth, &wsig);
     bool stale = wa < f->depth; /* see "re-entrancy" */
-    uint64_t base = frame_base(s, f, cd_digest(f)), sig = frame_sig(base, f);
+    uint64_t base = frame_base(s, f, frame_cd_digest(pc, f)), sig = frame_sig(base, f);
     if (stale)
         sig = fmix(sig, wsig ^ 0x5eadULL); /* not the frame with pre-state reads */
     for (uint32_t i = 0; i < sc->nseen; i++)
@@ -3442,7 +3561,8 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
          * itself, first in its own list). */
         while (qh < qt && rc == 0 && pc->err == 0 && !cut(pc)) {
             uint32_t k = queue[qh++];
-            for (uint32_t j = ce->kt_start[k]; j < ce->kt_start[k + 1] && rc == 0; j++) {
+            /* (the bounds read once: the entry does not change during a walk) */
+            for (uint32_t j = ce->kt_start[k], jn = ce->kt_start[k + 1]; j < jn && rc == 0; j++) {
                 uint32_t g = ce->kt[j];
                 if (g != k) {
                     if (mark[g] == ep)
@@ -3451,7 +3571,8 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
                 }
                 rc = guard_templates(&e, g);
             }
-            for (uint32_t j = ce->kf_start[k]; j < ce->kf_start[k + 1] && rc == 0 && pc->err == 0; j++) {
+            for (uint32_t j = ce->kf_start[k], jn = rc == 0 ? ce->kf_start[k + 1] : j; j < jn && pc->err == 0;
+                 j++) {
                 uint32_t c = ce->kf[j];
                 if (mark[c] == ep || !guard_may_hold(&e, c))
                     continue;
@@ -3661,12 +3782,13 @@ int seer_analyzer_predict_tx(seer_analyzer *a, seer_prediction *out, const seer_
         pc->ret_budget = RET_BUDGET;
         pc->ret_walks = 0;
     }
+    if (rc >= 0)
+        pred_finish(pc->sc, out);
     scratch_put(a, pc->sc);
     if (rc < 0) {
         seer_prediction_clear(out);
         return rc;
     }
-    pred_finish(out);
     return 0;
 }
 
