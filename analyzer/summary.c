@@ -79,9 +79,12 @@ typedef struct astate {
     uint32_t height;
     uint32_t nmem;
     uint32_t clobbered;
-    /* Memory from fwd_off on holds this frame's whole calldata
-     * (CALLDATACOPY(fwd_off, 0, CALLDATASIZE), as proxies forward it). */
-    uint32_t fwd, fwd_off;
+    /* Memory from fwd_base + fwd_off on holds this frame's whole
+     * calldata (CALLDATACOPY(fwd_off, 0, CALLDATASIZE), as proxies
+     * forward it; fwd_base a stable node or 0, as a memory entry's base:
+     * Solidity's `impl.delegatecall(msg.data)` copies it at the free-memory
+     * pointer). */
+    uint32_t fwd, fwd_off, fwd_base;
     uint32_t called; /* a call that may change state (not STATICCALL) or a create happened */
     /* Whose return data RETURNDATASIZE/RETURNDATACOPY see: 0 none yet
      * (empty), call index + 1, or UINT32_MAX (not derivable: a create) */
@@ -1025,12 +1028,53 @@ static bool disjoint_sym(builder *b, const astate *st, const mem_ent *e, uint32_
     return false;
 }
 
+/* The word at d bytes into calldata region e (MEM_RCD): rlen > d: the
+ * region's first (rlen - d) bytes there, the other bytes zero (*mask_out,
+ * when not NULL, the mask of the region's bytes). */
+static uint32_t rcd_word(builder *b, const mem_ent *e, uint64_t d, uint32_t *mask_out)
+{
+    uint32_t dn = mk_const64(b, d);
+    uint32_t w = mk(b, AN_CALLDATA, 0, mk_op(b, SEER_OP_ADD, dn, e->v, 0), 0, 0, NULL);
+    uint32_t left = mk_op(b, SEER_OP_SUB, e->rlen, dn, 0);
+    uint32_t mask = mk_op(b, SEER_OP_NOT,
+                          mk_op(b, SEER_OP_SHR, mk_op(b, SEER_OP_MUL, mk_const64(b, 8), left, 0),
+                                mk_op(b, SEER_OP_NOT, mk_const64(b, 0), 0, 0), 0),
+                          0, 0);
+    uint32_t m = mk_op(b, SEER_OP_MUL, mk_op(b, SEER_OP_GT, e->rlen, dn, 0), mask, 0);
+    if (mask_out)
+        *mask_out = m;
+    return mk_op(b, SEER_OP_AND, w, m, 0);
+}
+
+/* Entry i is the zero word Solidity stores right past a calldata copy
+ * (`calldatacopy(p, src, n) mstore(add(p, n), 0)`: the copy of msg.data
+ * or of a `bytes calldata` into memory): a MEM_WORD of constant 0 at the
+ * end of the region just older than it. A word read that starts inside
+ * the region at d <= rlen then ends inside the two: its bytes past the
+ * region are the zero word's. */
+static bool mem_is_pad(const builder *b, const astate *st, uint32_t i)
+{
+    if (i == 0)
+        return false;
+    const mem_ent *z = &st->mem[i], *r = &st->mem[i - 1];
+    if (z->kind != MEM_WORD || r->kind != MEM_RCD || z->off != r->off || !z->base)
+        return false;
+    const u256 *zv = cval(b, z->v);
+    if (!zv || !u256_is_zero(zv))
+        return false;
+    if (!r->base)
+        return z->base == r->rlen;
+    const an_node *n = &b->s->nodes[z->base];
+    return n->kind == AN_OP && n->op == SEER_OP_ADD &&
+           ((n->a == r->base && n->b == r->rlen) || (n->a == r->rlen && n->b == r->base));
+}
+
 /* Memory is a list of entries in write order; a later entry takes
  * precedence where entries overlap, so Solidity's unaligned argument
  * encoding (selector at p, arguments from p+4) stays exact. */
 static void mem_push(astate *st, const mem_ent *e)
 {
-    if (st->fwd && (e->base || e->off + 32 > (int64_t)st->fwd_off || e->kind != MEM_WORD))
+    if (st->fwd && (e->base || st->fwd_base || e->off + 32 > (int64_t)st->fwd_off || e->kind != MEM_WORD))
         st->fwd = 0;
     uint32_t o = 0;
     for (uint32_t i = 0; i < st->nmem; i++)
@@ -1090,6 +1134,16 @@ static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_
         addr_range(b, st, e->base, e->off, ent_len(b, st, e), &elo, &ehi);
         if (ehi <= rlo || rhi <= elo || disjoint_sym(b, st, e, base, off, nb))
             continue; /* disjoint */
+        if (nown == 0 && nb == 32 && depth < 2 && mem_is_pad(b, st, (uint32_t)i)) {
+            /* A calldata copy and the zero word Solidity stores right
+             * past its end: a read inside them that starts in the copy. */
+            const mem_ent *r = &st->mem[i - 1];
+            int64_t d = off - r->off;
+            u128 llo, lhi;
+            range(b, st, r->rlen, &llo, &lhi, 0);
+            if (r->base == base && d >= 0 && (d == 0 || (llo >= (u128)d && llo <= lhi)))
+                return rcd_word(b, r, (uint64_t)d, NULL);
+        }
         return b->unk;
     }
     bool any = false;
@@ -1123,18 +1177,11 @@ static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_
         uint32_t older = mem_load_top(b, st, base, off, (uint32_t)owner[0], depth + 1, nb);
         if (older == b->unk || b->s->nodes[older].kind == AN_UNKNOWN)
             return b->unk;
-        /* rlen > d: the word's first (rlen - d) bytes, else none; the
-         * other bytes are the older memory's. Solidity copies a calldata
-         * array to memory (`address[] calldata` passed to an internal
-         * function) at the free-memory pointer, over the words an earlier
-         * call's arguments left there. */
-        uint32_t left = mk_op(b, SEER_OP_SUB, e->rlen, d, 0);
-        uint32_t mask = mk_op(b, SEER_OP_NOT,
-                              mk_op(b, SEER_OP_SHR, mk_op(b, SEER_OP_MUL, mk_const64(b, 8), left, 0),
-                                    mk_op(b, SEER_OP_NOT, mk_const64(b, 0), 0, 0), 0),
-                              0, 0);
-        uint32_t m = mk_op(b, SEER_OP_MUL, mk_op(b, SEER_OP_GT, e->rlen, d, 0), mask, 0);
-        uint32_t v = mk_op(b, SEER_OP_AND, w, m, 0);
+        /* Solidity copies a calldata array to memory (`address[]
+         * calldata` passed to an internal function) at the free-memory
+         * pointer, over the words an earlier call's arguments left there. */
+        uint32_t m;
+        uint32_t v = rcd_word(b, e, (uint64_t)(off - e->off), &m);
         const u256 *oc = cval(b, older);
         if (oc && u256_is_zero(oc))
             return v;
@@ -1631,7 +1678,8 @@ static astate *state_copy(builder *b, const astate *st)
 static uint64_t state_hash(const astate *st)
 {
     uint64_t h = mix64(st->pc, ((uint64_t)st->height << 32) | st->clobbered);
-    h = mix64(h, ((uint64_t)st->fwd << 63) | ((uint64_t)st->called << 62) | st->fwd_off);
+    h = mix64(h, ((uint64_t)st->fwd << 63) | ((uint64_t)st->called << 62) | ((uint64_t)st->fwd_base << 32) |
+                     st->fwd_off);
     h = mix64(h, ((uint64_t)st->sw_over << 32) | st->nsw);
     for (uint32_t i = 0; i < st->nsw; i++)
         h = mix64(h, ((uint64_t)st->sw[i].slot << 32) | st->sw[i].val);
@@ -2503,7 +2551,8 @@ static bool diamond(builder *b, astate *st, uint32_t target, uint32_t cond, bool
             goto done; /* cannot happen: the same steps again */
     sa = at[hit];
     if (fa->pc != tb->pc || fa->height != tb->height || fa->nmem != tb->nmem ||
-        fa->clobbered != tb->clobbered || fa->fwd != tb->fwd || fa->fwd_off != tb->fwd_off)
+        fa->clobbered != tb->clobbered || fa->fwd != tb->fwd || fa->fwd_off != tb->fwd_off ||
+        fa->fwd_base != tb->fwd_base)
         goto done;
     uint32_t ndiff = 0;
     for (uint32_t i = 0; i < fa->height; i++)
@@ -2711,25 +2760,33 @@ static void run_path(builder *b, astate *st)
         case SEER_OP_MSTORE8: {
             uint32_t base;
             int64_t off;
-            if (maddr(b, a0, &base, &off))
+            if (maddr(b, a0, &base, &off)) {
+                uint32_t fwd = st->fwd;
                 mem_store_at(st, base, off, op == SEER_OP_MSTORE ? a1 : b->unk);
-            else
+                /* the zero word past a forwarded copy of the calldata
+                 * leaves the copy whole */
+                if (fwd && op == SEER_OP_MSTORE && st->nmem && mem_is_pad(b, st, st->nmem - 1))
+                    st->fwd = fwd;
+            } else
                 mem_clobber(st);
             fact_add(b, st, a0, 0, MEM_BOUND);
             break;
         }
         case SEER_OP_CALLDATACOPY:
         case SEER_OP_CODECOPY: {
-            uint32_t dst, len, dbase;
+            uint32_t len, dbase;
             int64_t doff;
             fact_add(b, st, a2, 0, MEM_BOUND);
             if (!maddr(b, a0, &dbase, &doff) || !cval_u32(b, a2, &len) || len > 32 * 16) {
                 mem_region(b, st, a0, a2, op == SEER_OP_CALLDATACOPY ? MEM_RCD : MEM_RUNK, a1);
                 const u256 *src0 = cval(b, a1);
-                if (op == SEER_OP_CALLDATACOPY && cval_u32(b, a0, &dst) && src0 && u256_is_zero(src0) &&
-                    b->s->nodes[a2].kind == AN_CDSIZE) {
+                uint32_t fbase;
+                int64_t foff;
+                if (op == SEER_OP_CALLDATACOPY && maddr(b, a0, &fbase, &foff) && foff >= 0 &&
+                    foff <= UINT32_MAX && src0 && u256_is_zero(src0) && b->s->nodes[a2].kind == AN_CDSIZE) {
                     st->fwd = 1;
-                    st->fwd_off = dst;
+                    st->fwd_base = fbase;
+                    st->fwd_off = (uint32_t)foff;
                 }
                 break;
             }
@@ -2781,10 +2838,12 @@ static void run_path(builder *b, astate *st)
             c.target = a1;
             c.value = value;
             c.argsize = insz;
-            uint32_t words[MAX_HASH_WORDS], n = 0, fo;
+            uint32_t words[MAX_HASH_WORDS], n = 0;
             fact_add(b, st, insz, 0, MEM_BOUND);
             fact_add(b, st, outsz, 0, MEM_BOUND);
-            if (st->fwd && cval_u32(b, inoff, &fo) && fo == st->fwd_off &&
+            uint32_t fb;
+            int64_t fo;
+            if (st->fwd && maddr(b, inoff, &fb, &fo) && fb == st->fwd_base && fo == (int64_t)st->fwd_off &&
                 b->s->nodes[insz].kind == AN_CDSIZE) {
                 c.args = AN_ARGS_FORWARD;
             } else if (mem_words(b, st, inoff, insz, words, &n, false) ||

@@ -35,6 +35,9 @@ enum {
     A_NESTED,       /* stores m1[caller][k], reads m2[k] */
     A_REORDER,      /* stores m3[caller], m3[k], m3[caller] again, reads m3[caller] */
     A_REORDER2,     /* the same stores, reads m3[k] */
+    A_SELPROXY, /* copies msg.data to memory, looks its selector up, forwards a copy at the free pointer */
+    A_SELPROXY_BAD, /* the same with GAS instead of zero past the first copy */
+    A_SELIMPL,      /* calls the address in its first argument */
     A_ALICE = 0x10,
 };
 /* the addresses the contracts below name in their code */
@@ -197,6 +200,30 @@ static void fx_init(world_fx *fx)
              "  SLOAD EXTCODESIZE POP STOP\n",
              m3_stores);
     put_contract(fx, A_REORDER2, src);
+    /* The 0x Exchange Proxy's fallback (Solidity 0.6): `bytes memory` of
+     * msg.data at 0x80 (its length, the copy, a zero word past the copy's
+     * end), the implementation of its first 4 bytes from a mapping (slot
+     * keccak(selector, 0)), and `impl.delegatecall(msg.data)`: another
+     * copy at the free-memory pointer, zero past its end. */
+    static const char *selproxy =
+        "PUSH1 0x80 PUSH1 0x40 MSTORE\n"
+        "CALLDATASIZE PUSH1 0x80 MSTORE\n"
+        "CALLDATASIZE PUSH1 0x00 PUSH1 0xa0 CALLDATACOPY\n"
+        "%s CALLDATASIZE PUSH1 0xa0 ADD MSTORE\n"
+        "PUSH1 0x1f NOT PUSH1 0x1f CALLDATASIZE ADD AND PUSH1 0xa0 ADD PUSH1 0x40 MSTORE\n"
+        "PUSH1 0xa0 MLOAD PUSH4 0xffffffff PUSH1 0xe0 SHL AND\n"
+        "PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256 SLOAD\n"
+        "PUSH1 0x40 MLOAD CALLDATASIZE PUSH1 0x00 DUP3 CALLDATACOPY\n"
+        "PUSH1 0x00 CALLDATASIZE DUP3 ADD MSTORE\n"
+        "PUSH1 0x00 PUSH1 0x00 CALLDATASIZE DUP4 DUP6 GAS DELEGATECALL POP STOP\n";
+    snprintf(src, sizeof src, selproxy, "PUSH1 0x00");
+    put_contract(fx, A_SELPROXY, src);
+    snprintf(src, sizeof src, selproxy, "GAS");
+    put_contract(fx, A_SELPROXY_BAD, src);
+    put_contract(fx, A_SELIMPL,
+                 "PUSH1 0x04 CALLDATALOAD DUP1 EXTCODESIZE ISZERO @fail JUMPI\n"
+                 "PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 DUP6 GAS CALL POP STOP\n"
+                 "fail: PUSH1 0x00 DUP1 REVERT\n");
     seer_address t = addr(A_TARGET), t2 = addr(A_TARGET2);
     u256 zero = U256_ZERO, tw = word_of(&t), t2w = word_of(&t2);
     put_slot(fx, A_VAULT, &zero, &tw);
@@ -213,6 +240,13 @@ static void fx_init(world_fx *fx)
     /* A_NESTED: m2[A_TARGET] = A_TARGET2 */
     u256 two = u256_from_u64(2), s2 = map_slot(&tw, &two);
     put_slot(fx, A_NESTED, &s2, &t2w);
+    /* A_SELPROXY*: impls[0x00000001] = A_SELIMPL */
+    seer_address si = addr(A_SELIMPL);
+    u256 sel1 = u256_from_u64(1), siw = word_of(&si), simpl;
+    u256_shl_bits(&sel1, &sel1, 224);
+    simpl = map_slot(&sel1, &zero);
+    put_slot(fx, A_SELPROXY, &simpl, &siw);
+    put_slot(fx, A_SELPROXY_BAD, &simpl, &siw);
     seer_address al = addr(A_ALICE);
     seer_account user = {.exists = true, .balance = u256_from_u64(1000000000000000000ULL)};
     ck_assert_int_eq(seer_memstore_set_account(fx->ms, &al, &user), 0);
@@ -502,6 +536,41 @@ START_TEST(test_array_length_bound)
 }
 END_TEST
 
+/* A_SELPROXY reads its selector from a copy of msg.data in memory, the
+ * zero word Solidity stores past the copy's end over the word's tail
+ * when the calldata is short: the word is the calldata's first (a word
+ * read inside the copy, no further than its end, holds the copy's bytes
+ * then zeros). Its DELEGATECALL passes a copy of msg.data at the
+ * free-memory pointer (a symbolic base), zero past its end: the
+ * implementation gets the whole calldata, its argument's code is asked
+ * for and called. Before, the selector word and the call target were
+ * not derivable. Over anything but zero past the copy (A_SELPROXY_BAD)
+ * the word stays unknown. */
+START_TEST(test_msg_data_copy)
+{
+    world_fx fx;
+    fx_init(&fx);
+    uint8_t cd[4 + 32];
+    seer_address t = addr(A_TARGET);
+    u256 tw = word_of(&t), five = u256_from_u64(5), zero = U256_ZERO, sel1 = u256_from_u64(1);
+    u256_shl_bits(&sel1, &sel1, 224);
+    u256 simpl = map_slot(&sel1, &zero);
+    seer_tx tx;
+    seer_prediction p;
+    predict_resolved(&fx, &tx, &p, A_ALICE, A_SELPROXY, cd, calldata(cd, 0x00000001, &tw, 1), 0);
+    ck_assert_uint_eq(p.nall_slots, 0);
+    ck_assert(has(&p, A_SELPROXY, SEER_KEY_STORAGE, &simpl, false));
+    ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
+    ck_assert(has(&p, A_TARGET, SEER_KEY_STORAGE, &five, true));
+    check_done(&fx, &tx, &p, true);
+    mk_tx(&tx, A_ALICE, A_SELPROXY_BAD, cd, calldata(cd, 0x00000001, &tw, 1), 1);
+    predict(&fx, &p, &tx);
+    ck_assert(p.unknown);
+    check_done(&fx, &tx, &p, true);
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer_calls");
@@ -524,6 +593,7 @@ int main(void)
     tcase_add_test(t, test_packed_keccak_tail);
     tcase_add_test(t, test_selector_bytes_known);
     tcase_add_test(t, test_array_length_bound);
+    tcase_add_test(t, test_msg_data_copy);
     suite_add_tcase(s, t);
     return test_run_suite(s);
 }
