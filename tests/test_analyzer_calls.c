@@ -38,6 +38,8 @@ enum {
     A_SELPROXY, /* copies msg.data to memory, looks its selector up, forwards a copy at the free pointer */
     A_SELPROXY_BAD, /* the same with GAS instead of zero past the first copy */
     A_SELIMPL,      /* calls the address in its first argument */
+    A_RETARR,       /* returns abi.encode(address[] [A_TARGET]) */
+    A_DECODE, /* abi.decodes A_RETARR's answer, then calls A_TWOSEL(7) at the moved free-memory pointer */
     A_ALICE = 0x10,
 };
 /* the addresses the contracts below name in their code */
@@ -220,6 +222,34 @@ static void fx_init(world_fx *fx)
     put_contract(fx, A_SELPROXY, src);
     snprintf(src, sizeof src, selproxy, "GAS");
     put_contract(fx, A_SELPROXY_BAD, src);
+    snprintf(src, sizeof src,
+             "PUSH1 0x20 PUSH1 0x00 MSTORE PUSH1 0x01 PUSH1 0x20 MSTORE\n"
+             "PUSH20 0xaa000000000000000000000000000000000000%02x PUSH1 0x40 MSTORE PUSH1 0x60 PUSH1 0x00 "
+             "RETURN\n",
+             A_TARGET);
+    put_contract(fx, A_RETARR, src);
+    /* Solidity's abi.decode(data, (address[])) of a call's whole return
+     * data copied at 0x80: the array's offset o (the data's first word),
+     * its length n at 0x80 + o (both required below 2^32, as the
+     * decoder does; n in a disjunction with an end check), a new array at the free-memory pointer moved past
+     * it by 0x20 + 32n; then f(caller) on A_TWOSEL (selector 7) encoded
+     * there. */
+    snprintf(
+        src, sizeof src,
+        "PUSH1 0x80 PUSH1 0x40 MSTORE\n"
+        "PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00\n"
+        "  PUSH20 0xaa000000000000000000000000000000000000%02x GAS STATICCALL POP\n"
+        "RETURNDATASIZE PUSH1 0x00 PUSH1 0x80 RETURNDATACOPY\n"
+        "PUSH1 0x1f NOT PUSH1 0x1f RETURNDATASIZE ADD AND PUSH1 0x80 ADD PUSH1 0x40 MSTORE\n"
+        "PUSH1 0x80 MLOAD DUP1 PUSH5 0x0100000000 LT @fail JUMPI\n"
+        "PUSH1 0x80 ADD MLOAD DUP1 PUSH5 0x0100000000 LT RETURNDATASIZE PUSH1 0x00 GT OR @fail JUMPI\n"
+        "PUSH1 0x40 MLOAD DUP2 DUP2 MSTORE SWAP1 PUSH1 0x05 SHL ADD PUSH1 0x20 ADD PUSH1 0x40 MSTORE\n"
+        "PUSH1 0x40 MLOAD PUSH4 0x00000007 PUSH1 0xe0 SHL DUP2 MSTORE CALLER DUP2 PUSH1 0x04 ADD MSTORE POP\n"
+        "PUSH1 0x00 PUSH1 0x00 PUSH1 0x24 PUSH1 0x40 MLOAD PUSH1 0x00\n"
+        "  PUSH20 0xaa000000000000000000000000000000000000%02x GAS CALL POP STOP\n"
+        "fail: PUSH1 0x00 DUP1 REVERT\n",
+        A_RETARR, A_TWOSEL);
+    put_contract(fx, A_DECODE, src);
     put_contract(fx, A_SELIMPL,
                  "PUSH1 0x04 CALLDATALOAD DUP1 EXTCODESIZE ISZERO @fail JUMPI\n"
                  "PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 DUP6 GAS CALL POP STOP\n"
@@ -571,6 +601,29 @@ START_TEST(test_msg_data_copy)
 }
 END_TEST
 
+/* A_DECODE decodes a dynamic array from a call's return data: its
+ * length is the data's word at the offset the first word gives (an
+ * AN_RETDATA node at an offset that is not a constant), the decoder's
+ * bounds on offset and length (conditions over return data) hold on the
+ * path, so the free-memory pointer moved past the new array is known and
+ * the next call's selector evaluates: A_TWOSEL's entry point 7 alone
+ * (before: its whole code, whose other slot is not derivable). */
+START_TEST(test_decode_dynamic_return)
+{
+    world_fx fx;
+    fx_init(&fx);
+    uint8_t cd[4];
+    u256 seven = u256_from_u64(7);
+    seer_tx tx;
+    seer_prediction p;
+    predict_resolved(&fx, &tx, &p, A_ALICE, A_DECODE, cd, calldata(cd, 0x00000001, NULL, 0), 0);
+    ck_assert_uint_eq(p.nall_slots, 0);
+    ck_assert(has(&p, A_TWOSEL, SEER_KEY_STORAGE, &seven, true));
+    check_done(&fx, &tx, &p, true);
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer_calls");
@@ -594,6 +647,7 @@ int main(void)
     tcase_add_test(t, test_selector_bytes_known);
     tcase_add_test(t, test_array_length_bound);
     tcase_add_test(t, test_msg_data_copy);
+    tcase_add_test(t, test_decode_dynamic_return);
     suite_add_tcase(s, t);
     return test_run_suite(s);
 }
