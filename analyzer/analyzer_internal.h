@@ -53,6 +53,10 @@ typedef enum an_kind {
 } an_kind;
 
 #define AN_RETDATA_SIZE UINT32_MAX /* AN_RETDATA's b for RETURNDATASIZE */
+/* AN_RETDATA's b for a word at a byte offset that is not a constant: c,
+ * a node (Solidity's abi.decode of a dynamic value reads its length at
+ * the offset the data's first word gives). */
+#define AN_RETDATA_DYN (UINT32_MAX - 1)
 
 typedef struct an_node {
     uint8_t kind;

@@ -2014,10 +2014,20 @@ static bool eval_node(evalctx *e, uint32_t id, u256 *out, bool *t2)
         break;
     }
     case AN_KECCAK: ok = eval_keccak(e, n, &v, &mt2); break;
-    case AN_RETDATA:
-        ok = retdata_eval(e, n->a, n->b, &v);
+    case AN_RETDATA: {
+        uint32_t off = n->b;
+        if (off == AN_RETDATA_DYN) {
+            /* a word at an offset that evaluates, inside the data */
+            u256 d;
+            ok = eval(e, n->c, &d, &mt2) && u256_fits_u64(&d) && d.w[0] < ((uint64_t)1 << 31);
+            off = ok ? (uint32_t)d.w[0] : 0;
+        } else
+            ok = true;
+        if (ok)
+            ok = retdata_eval(e, n->a, off, &v);
         mt2 = true; /* it reads the callee's storage */
         break;
+    }
     default: break;
     }
     memo_ent *m = memo_new(lv, id);

@@ -48,7 +48,7 @@
  * (MEM_RUNK) or a copy of the calldata from v on (MEM_RCD). base 0: off
  * is absolute; else base is a stable node (see us_get) and off a small
  * signed displacement from it. */
-enum { MEM_WORD = 0, MEM_RUNK, MEM_RCD };
+enum { MEM_WORD = 0, MEM_RUNK, MEM_RCD, MEM_RRD };
 
 typedef struct mem_ent {
     uint32_t base;
@@ -79,9 +79,12 @@ typedef struct astate {
     uint32_t height;
     uint32_t nmem;
     uint32_t clobbered;
-    /* Memory from fwd_off on holds this frame's whole calldata
-     * (CALLDATACOPY(fwd_off, 0, CALLDATASIZE), as proxies forward it). */
-    uint32_t fwd, fwd_off;
+    /* Memory from fwd_base + fwd_off on holds this frame's whole
+     * calldata (CALLDATACOPY(fwd_off, 0, CALLDATASIZE), as proxies
+     * forward it; fwd_base a stable node or 0, as a memory entry's base:
+     * Solidity's `impl.delegatecall(msg.data)` copies it at the free-memory
+     * pointer). */
+    uint32_t fwd, fwd_off, fwd_base;
     uint32_t called; /* a call that may change state (not STATICCALL) or a create happened */
     /* Whose return data RETURNDATASIZE/RETURNDATACOPY see: 0 none yet
      * (empty), call index + 1, or UINT32_MAX (not derivable: a create) */
@@ -306,6 +309,8 @@ static void us_note(builder *b, uint32_t id)
             us = us_get(b, b->s->args[n->a + i]);
     else if (n->kind == AN_CALLDATA || n->kind == AN_SLOAD || n->kind == AN_OP)
         us = us_get(b, n->a) || us_get(b, n->b) || us_get(b, n->c);
+    else if (n->kind == AN_RETDATA && n->b == AN_RETDATA_DYN)
+        us = us || us_get(b, n->c);
     if (!us)
         return;
     if (id >= b->us_cap) {
@@ -416,6 +421,8 @@ static uint32_t mk(builder *b, an_kind kind, unsigned op, uint32_t x, uint32_t y
             for (int i = 0; i < 3; i++)
                 if (ch[i] && b->s->nodes[ch[i]].depth > d)
                     d = b->s->nodes[ch[i]].depth;
+        if (kind == AN_RETDATA && y == AN_RETDATA_DYN)
+            d = b->s->nodes[z].depth;
         if (d + 1 > MAX_DEPTH)
             return b->unk;
         n.depth = (uint16_t)(d + 1);
@@ -742,6 +749,10 @@ static bool occurs(const builder *b, uint32_t id, uint32_t x, int depth)
  * paths that differ only in them still merge. */
 static bool fact_useful(const builder *b, const astate *st, uint32_t x)
 {
+    /* a word of return data that abi.decode checks (an offset, a
+     * length) before it allocates by it */
+    if (b->s->nodes[x].kind == AN_RETDATA && b->s->nodes[x].b != AN_RETDATA_SIZE)
+        return true;
     for (uint32_t i = 0; i < st->nmem; i++)
         if ((st->mem[i].base && occurs(b, st->mem[i].base, x, 0)) ||
             (st->mem[i].kind != MEM_WORD && occurs(b, st->mem[i].rlen, x, 0)))
@@ -750,13 +761,21 @@ static bool fact_useful(const builder *b, const astate *st, uint32_t x)
 }
 
 /* A fact from a condition the path took (`pol`: its truth). */
-static void fact_cond(builder *b, astate *st, uint32_t cond, bool pol)
+static void fact_cond_at(builder *b, astate *st, uint32_t cond, bool pol, int depth)
 {
     const an_node *n = &b->s->nodes[cond];
     for (int i = 0; i < 8 && n->kind == AN_OP && n->op == SEER_OP_ISZERO; i++) {
         pol = !pol;
         cond = n->a;
         n = &b->s->nodes[cond];
+    }
+    /* or(p, q) == 0: both are (abi.decode's `length > 2^32 || end > size`
+     * revert); and(p, q) != 0: both are not */
+    if (n->kind == AN_OP && ((n->op == SEER_OP_OR && !pol) || (n->op == SEER_OP_AND && pol)) && depth < 2) {
+        uint32_t p = n->a, q = n->b;
+        fact_cond_at(b, st, p, pol, depth + 1);
+        fact_cond_at(b, st, q, pol, depth + 1);
+        return;
     }
     if (n->kind != AN_OP || (n->op != SEER_OP_LT && n->op != SEER_OP_GT))
         return;
@@ -771,6 +790,11 @@ static void fact_cond(builder *b, astate *st, uint32_t cond, bool pol)
         fact_add(b, st, x, 0, (u128)c->w[0] - (strict ? 1 : 0));
     else if (d && u256_fits_u64(d))
         fact_add(b, st, y, (u128)d->w[0] + (strict ? 1 : 0), U128_INF);
+}
+
+static void fact_cond(builder *b, astate *st, uint32_t cond, bool pol)
+{
+    fact_cond_at(b, st, cond, pol, 0);
 }
 
 /* Whether r is x rounded up to a multiple of 32, as Solidity pads a
@@ -1025,12 +1049,119 @@ static bool disjoint_sym(builder *b, const astate *st, const mem_ent *e, uint32_
     return false;
 }
 
+/* The word at d bytes into calldata region e (MEM_RCD): rlen > d: the
+ * region's first (rlen - d) bytes there, the other bytes zero (*mask_out,
+ * when not NULL, the mask of the region's bytes). */
+static uint32_t rcd_word(builder *b, const mem_ent *e, uint64_t d, uint32_t *mask_out)
+{
+    uint32_t dn = mk_const64(b, d);
+    uint32_t w = mk(b, AN_CALLDATA, 0, mk_op(b, SEER_OP_ADD, dn, e->v, 0), 0, 0, NULL);
+    uint32_t left = mk_op(b, SEER_OP_SUB, e->rlen, dn, 0);
+    uint32_t mask = mk_op(b, SEER_OP_NOT,
+                          mk_op(b, SEER_OP_SHR, mk_op(b, SEER_OP_MUL, mk_const64(b, 8), left, 0),
+                                mk_op(b, SEER_OP_NOT, mk_const64(b, 0), 0, 0), 0),
+                          0, 0);
+    uint32_t m = mk_op(b, SEER_OP_MUL, mk_op(b, SEER_OP_GT, e->rlen, dn, 0), mask, 0);
+    if (mask_out)
+        *mask_out = m;
+    return mk_op(b, SEER_OP_AND, w, m, 0);
+}
+
+/* Entry i is the zero word Solidity stores right past a calldata copy
+ * (`calldatacopy(p, src, n) mstore(add(p, n), 0)`: the copy of msg.data
+ * or of a `bytes calldata` into memory): a MEM_WORD of constant 0 at the
+ * end of the region just older than it. A word read that starts inside
+ * the region at d <= rlen then ends inside the two: its bytes past the
+ * region are the zero word's. */
+static bool mem_is_pad(const builder *b, const astate *st, uint32_t i)
+{
+    if (i == 0)
+        return false;
+    const mem_ent *z = &st->mem[i], *r = &st->mem[i - 1];
+    if (z->kind != MEM_WORD || r->kind != MEM_RCD || z->off != r->off || !z->base)
+        return false;
+    const u256 *zv = cval(b, z->v);
+    if (!zv || !u256_is_zero(zv))
+        return false;
+    if (!r->base)
+        return z->base == r->rlen;
+    const an_node *n = &b->s->nodes[z->base];
+    return n->kind == AN_OP && n->op == SEER_OP_ADD &&
+           ((n->a == r->base && n->b == r->rlen) || (n->a == r->rlen && n->b == r->base));
+}
+
+/* A word read at base + off (nb 32) that entry i, newer than any entry
+ * owning its bytes, may overlap: inside the copy of a call's whole return
+ * data (RETURNDATACOPY(p, 0, RETURNDATASIZE), a MEM_RRD region) at an
+ * offset that is not a constant, it is that call's word there (Solidity's
+ * abi.decode of a dynamic array reads its length at p + the offset the
+ * first word gives). Every entry newer than the region must be disjoint
+ * from the read or one of the copy's own words; the AN_RETDATA_DYN node
+ * evaluates only where the data reaches the word's end, where the copy
+ * holds it. Else unknown. */
+static uint32_t mem_load_rrd(builder *b, const astate *st, uint32_t base, int64_t off, int i)
+{
+    int r = i;
+    while (r >= 0 && st->mem[r].kind != MEM_RRD)
+        r--;
+    if (r < 0)
+        return b->unk;
+    const mem_ent *rg = &st->mem[r];
+    if (base == rg->base || !base || us_get(b, base))
+        return b->unk;
+    /* The node evaluates only at an offset below 2^31 (predict.c): the
+     * read lies within that much of the region's start. */
+    u128 rlo, rhi;
+    addr_range(b, st, rg->base, rg->off, 0, &rlo, &rhi);
+    if (rhi >= ((u128)1 << 100))
+        return b->unk;
+    rhi += ((u128)1 << 31) + 32;
+    uint32_t end = 0;
+    for (int j = i; j > r; j--) {
+        const mem_ent *e = &st->mem[j];
+        const an_node *v = &b->s->nodes[e->v];
+        if (e->kind == MEM_WORD && e->base == rg->base && e->off >= rg->off && (e->off - rg->off) % 32 == 0 &&
+            v->kind == AN_RETDATA && v->a == rg->v && (int64_t)v->b == e->off - rg->off)
+            continue; /* the copy's own word */
+        u128 elo, ehi, len = ent_len(b, st, e);
+        if (e->base == base) {
+            if (e->off < off + 32 && (e->off >= off || (u128)(off - e->off) < len))
+                return b->unk; /* it owns some of the read's bytes */
+            continue;
+        }
+        addr_range(b, st, e->base, e->off, len, &elo, &ehi);
+        if (ehi <= rlo || rhi <= elo || disjoint_sym(b, st, e, base, off, 32))
+            continue;
+        /* it starts at or past the copy's end (the free-memory pointer
+         * moved past the data), which the read does not pass */
+        if (!end)
+            end = rg->base ? mk_op(b, SEER_OP_ADD, rg->base, rg->rlen, 0) : rg->rlen;
+        int64_t g;
+        uint32_t eb = e->base ? e->base : mk_const64(b, 0);
+        if (!bounded(b, st, end) || !bounded(b, st, e->base) ||
+            !gap_min(b, st, mk_op(b, SEER_OP_SUB, eb, end, 0), &g) || g + e->off - rg->off < 0)
+            return b->unk;
+    }
+    /* the read's offset in the data: base + off - (region base + region off) */
+    u256 k = u256_from_u64((uint64_t)(off >= rg->off ? off - rg->off : rg->off - off));
+    if (off < rg->off) {
+        u256 z = U256_ZERO;
+        u256_sub(&k, &z, &k);
+    }
+    uint32_t d = mk_op(b, SEER_OP_ADD, mk_const(b, &k), base, 0);
+    if (rg->base)
+        d = mk_op(b, SEER_OP_SUB, d, rg->base, 0);
+    if (d == b->unk)
+        return b->unk;
+    return mk(b, AN_RETDATA, 0, rg->v, AN_RETDATA_DYN, d, NULL);
+}
+
 /* Memory is a list of entries in write order; a later entry takes
  * precedence where entries overlap, so Solidity's unaligned argument
  * encoding (selector at p, arguments from p+4) stays exact. */
 static void mem_push(astate *st, const mem_ent *e)
 {
-    if (st->fwd && (e->base || e->off + 32 > (int64_t)st->fwd_off || e->kind != MEM_WORD))
+    if (st->fwd && (e->base || st->fwd_base || e->off + 32 > (int64_t)st->fwd_off || e->kind != MEM_WORD))
         st->fwd = 0;
     uint32_t o = 0;
     for (uint32_t i = 0; i < st->nmem; i++)
@@ -1090,6 +1221,21 @@ static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_
         addr_range(b, st, e->base, e->off, ent_len(b, st, e), &elo, &ehi);
         if (ehi <= rlo || rhi <= elo || disjoint_sym(b, st, e, base, off, nb))
             continue; /* disjoint */
+        if (nown == 0 && nb == 32 && depth == 0) {
+            uint32_t v = mem_load_rrd(b, st, base, off, i);
+            if (v != b->unk)
+                return v;
+        }
+        if (nown == 0 && nb == 32 && depth < 2 && mem_is_pad(b, st, (uint32_t)i)) {
+            /* A calldata copy and the zero word Solidity stores right
+             * past its end: a read inside them that starts in the copy. */
+            const mem_ent *r = &st->mem[i - 1];
+            int64_t d = off - r->off;
+            u128 llo, lhi;
+            range(b, st, r->rlen, &llo, &lhi, 0);
+            if (r->base == base && d >= 0 && (d == 0 || (llo >= (u128)d && llo <= lhi)))
+                return rcd_word(b, r, (uint64_t)d, NULL);
+        }
         return b->unk;
     }
     bool any = false;
@@ -1123,18 +1269,11 @@ static uint32_t mem_load_top(builder *b, const astate *st, uint32_t base, int64_
         uint32_t older = mem_load_top(b, st, base, off, (uint32_t)owner[0], depth + 1, nb);
         if (older == b->unk || b->s->nodes[older].kind == AN_UNKNOWN)
             return b->unk;
-        /* rlen > d: the word's first (rlen - d) bytes, else none; the
-         * other bytes are the older memory's. Solidity copies a calldata
-         * array to memory (`address[] calldata` passed to an internal
-         * function) at the free-memory pointer, over the words an earlier
-         * call's arguments left there. */
-        uint32_t left = mk_op(b, SEER_OP_SUB, e->rlen, d, 0);
-        uint32_t mask = mk_op(b, SEER_OP_NOT,
-                              mk_op(b, SEER_OP_SHR, mk_op(b, SEER_OP_MUL, mk_const64(b, 8), left, 0),
-                                    mk_op(b, SEER_OP_NOT, mk_const64(b, 0), 0, 0), 0),
-                              0, 0);
-        uint32_t m = mk_op(b, SEER_OP_MUL, mk_op(b, SEER_OP_GT, e->rlen, d, 0), mask, 0);
-        uint32_t v = mk_op(b, SEER_OP_AND, w, m, 0);
+        /* Solidity copies a calldata array to memory (`address[]
+         * calldata` passed to an internal function) at the free-memory
+         * pointer, over the words an earlier call's arguments left there. */
+        uint32_t m;
+        uint32_t v = rcd_word(b, e, (uint64_t)(off - e->off), &m);
         const u256 *oc = cval(b, older);
         if (oc && u256_is_zero(oc))
             return v;
@@ -1631,7 +1770,8 @@ static astate *state_copy(builder *b, const astate *st)
 static uint64_t state_hash(const astate *st)
 {
     uint64_t h = mix64(st->pc, ((uint64_t)st->height << 32) | st->clobbered);
-    h = mix64(h, ((uint64_t)st->fwd << 63) | ((uint64_t)st->called << 62) | st->fwd_off);
+    h = mix64(h, ((uint64_t)st->fwd << 63) | ((uint64_t)st->called << 62) | ((uint64_t)st->fwd_base << 32) |
+                     st->fwd_off);
     h = mix64(h, ((uint64_t)st->sw_over << 32) | st->nsw);
     for (uint32_t i = 0; i < st->nsw; i++)
         h = mix64(h, ((uint64_t)st->sw[i].slot << 32) | st->sw[i].val);
@@ -2230,7 +2370,7 @@ static void mem_retdata(builder *b, astate *st, uint32_t c, uint32_t offn, uint3
     const an_node *ln = &b->s->nodes[lenn];
     if (src == 0 && ln->kind == AN_RETDATA && ln->a == c && ln->b == AN_RETDATA_SIZE &&
         st->nmem + RETCOPY_WORDS + 1 < MEMCAP) {
-        mem_unknown(b, st, offn, lenn);
+        mem_region(b, st, offn, lenn, MEM_RRD, c);
         for (uint32_t i = 0; i < RETCOPY_WORDS; i++)
             mem_store_at(st, base, off + 32 * i, mk(b, AN_RETDATA, 0, c, 32 * i, 0, NULL));
         return;
@@ -2503,7 +2643,8 @@ static bool diamond(builder *b, astate *st, uint32_t target, uint32_t cond, bool
             goto done; /* cannot happen: the same steps again */
     sa = at[hit];
     if (fa->pc != tb->pc || fa->height != tb->height || fa->nmem != tb->nmem ||
-        fa->clobbered != tb->clobbered || fa->fwd != tb->fwd || fa->fwd_off != tb->fwd_off)
+        fa->clobbered != tb->clobbered || fa->fwd != tb->fwd || fa->fwd_off != tb->fwd_off ||
+        fa->fwd_base != tb->fwd_base)
         goto done;
     uint32_t ndiff = 0;
     for (uint32_t i = 0; i < fa->height; i++)
@@ -2711,25 +2852,33 @@ static void run_path(builder *b, astate *st)
         case SEER_OP_MSTORE8: {
             uint32_t base;
             int64_t off;
-            if (maddr(b, a0, &base, &off))
+            if (maddr(b, a0, &base, &off)) {
+                uint32_t fwd = st->fwd;
                 mem_store_at(st, base, off, op == SEER_OP_MSTORE ? a1 : b->unk);
-            else
+                /* the zero word past a forwarded copy of the calldata
+                 * leaves the copy whole */
+                if (fwd && op == SEER_OP_MSTORE && st->nmem && mem_is_pad(b, st, st->nmem - 1))
+                    st->fwd = fwd;
+            } else
                 mem_clobber(st);
             fact_add(b, st, a0, 0, MEM_BOUND);
             break;
         }
         case SEER_OP_CALLDATACOPY:
         case SEER_OP_CODECOPY: {
-            uint32_t dst, len, dbase;
+            uint32_t len, dbase;
             int64_t doff;
             fact_add(b, st, a2, 0, MEM_BOUND);
             if (!maddr(b, a0, &dbase, &doff) || !cval_u32(b, a2, &len) || len > 32 * 16) {
                 mem_region(b, st, a0, a2, op == SEER_OP_CALLDATACOPY ? MEM_RCD : MEM_RUNK, a1);
                 const u256 *src0 = cval(b, a1);
-                if (op == SEER_OP_CALLDATACOPY && cval_u32(b, a0, &dst) && src0 && u256_is_zero(src0) &&
-                    b->s->nodes[a2].kind == AN_CDSIZE) {
+                uint32_t fbase;
+                int64_t foff;
+                if (op == SEER_OP_CALLDATACOPY && maddr(b, a0, &fbase, &foff) && foff >= 0 &&
+                    foff <= UINT32_MAX && src0 && u256_is_zero(src0) && b->s->nodes[a2].kind == AN_CDSIZE) {
                     st->fwd = 1;
-                    st->fwd_off = dst;
+                    st->fwd_base = fbase;
+                    st->fwd_off = (uint32_t)foff;
                 }
                 break;
             }
@@ -2781,10 +2930,12 @@ static void run_path(builder *b, astate *st)
             c.target = a1;
             c.value = value;
             c.argsize = insz;
-            uint32_t words[MAX_HASH_WORDS], n = 0, fo;
+            uint32_t words[MAX_HASH_WORDS], n = 0;
             fact_add(b, st, insz, 0, MEM_BOUND);
             fact_add(b, st, outsz, 0, MEM_BOUND);
-            if (st->fwd && cval_u32(b, inoff, &fo) && fo == st->fwd_off &&
+            uint32_t fb;
+            int64_t fo;
+            if (st->fwd && maddr(b, inoff, &fb, &fo) && fb == st->fwd_base && fo == (int64_t)st->fwd_off &&
                 b->s->nodes[insz].kind == AN_CDSIZE) {
                 c.args = AN_ARGS_FORWARD;
             } else if (mem_words(b, st, inoff, insz, words, &n, false) ||
@@ -2907,7 +3058,7 @@ static void run_path(builder *b, astate *st)
                 }
                 tk->guard = new_guard(b, gc, 1, g);
                 tk->pc = (uint32_t)t->w[0];
-                if (gc == a1)
+                if (gc == a1 || !us_get(b, a1)) /* a stable condition over return data too */
                     fact_cond(b, tk, a1, true);
                 uint32_t sel;
                 if (cond_selector(b, a1, &sel))
@@ -2920,7 +3071,7 @@ static void run_path(builder *b, astate *st)
                     state_free(b, tk);
             }
             st->guard = new_guard(b, gc, 0, g);
-            if (gc == a1)
+            if (gc == a1 || !us_get(b, a1))
                 fact_cond(b, st, a1, false);
             st->pc = next;
             continue;
@@ -3204,6 +3355,14 @@ static size_t fmt_rec(const an_summary *s, uint32_t id, char *buf, size_t cap, i
     case AN_RETDATA:
         if (n->b == AN_RETDATA_SIZE)
             return (size_t)snprintf(buf, cap, "retsize(call%u)", n->a);
+        if (n->b == AN_RETDATA_DYN) {
+            size_t o = (size_t)snprintf(buf, cap, "ret(call%u)[", n->a);
+            if (o < cap)
+                o += fmt_rec(s, n->c, buf + o, cap - o, depth + 1);
+            if (o < cap)
+                o += (size_t)snprintf(buf + o, cap - o, "]");
+            return o;
+        }
         return (size_t)snprintf(buf, cap, "ret(call%u)[0x%x]", n->a, n->b);
     case AN_SLOAD: {
         size_t o = (size_t)snprintf(buf, cap, n->op ? "sload@%u(" : "sload(", (unsigned)n->k.w[0]);

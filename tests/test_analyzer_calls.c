@@ -35,6 +35,11 @@ enum {
     A_NESTED,       /* stores m1[caller][k], reads m2[k] */
     A_REORDER,      /* stores m3[caller], m3[k], m3[caller] again, reads m3[caller] */
     A_REORDER2,     /* the same stores, reads m3[k] */
+    A_SELPROXY, /* copies msg.data to memory, looks its selector up, forwards a copy at the free pointer */
+    A_SELPROXY_BAD, /* the same with GAS instead of zero past the first copy */
+    A_SELIMPL,      /* calls the address in its first argument */
+    A_RETARR,       /* returns abi.encode(address[] [A_TARGET]) */
+    A_DECODE, /* abi.decodes A_RETARR's answer, then calls A_TWOSEL(7) at the moved free-memory pointer */
     A_ALICE = 0x10,
 };
 /* the addresses the contracts below name in their code */
@@ -197,6 +202,58 @@ static void fx_init(world_fx *fx)
              "  SLOAD EXTCODESIZE POP STOP\n",
              m3_stores);
     put_contract(fx, A_REORDER2, src);
+    /* The 0x Exchange Proxy's fallback (Solidity 0.6): `bytes memory` of
+     * msg.data at 0x80 (its length, the copy, a zero word past the copy's
+     * end), the implementation of its first 4 bytes from a mapping (slot
+     * keccak(selector, 0)), and `impl.delegatecall(msg.data)`: another
+     * copy at the free-memory pointer, zero past its end. */
+    static const char *selproxy =
+        "PUSH1 0x80 PUSH1 0x40 MSTORE\n"
+        "CALLDATASIZE PUSH1 0x80 MSTORE\n"
+        "CALLDATASIZE PUSH1 0x00 PUSH1 0xa0 CALLDATACOPY\n"
+        "%s CALLDATASIZE PUSH1 0xa0 ADD MSTORE\n"
+        "PUSH1 0x1f NOT PUSH1 0x1f CALLDATASIZE ADD AND PUSH1 0xa0 ADD PUSH1 0x40 MSTORE\n"
+        "PUSH1 0xa0 MLOAD PUSH4 0xffffffff PUSH1 0xe0 SHL AND\n"
+        "PUSH1 0x00 MSTORE PUSH1 0x00 PUSH1 0x20 MSTORE PUSH1 0x40 PUSH1 0x00 KECCAK256 SLOAD\n"
+        "PUSH1 0x40 MLOAD CALLDATASIZE PUSH1 0x00 DUP3 CALLDATACOPY\n"
+        "PUSH1 0x00 CALLDATASIZE DUP3 ADD MSTORE\n"
+        "PUSH1 0x00 PUSH1 0x00 CALLDATASIZE DUP4 DUP6 GAS DELEGATECALL POP STOP\n";
+    snprintf(src, sizeof src, selproxy, "PUSH1 0x00");
+    put_contract(fx, A_SELPROXY, src);
+    snprintf(src, sizeof src, selproxy, "GAS");
+    put_contract(fx, A_SELPROXY_BAD, src);
+    snprintf(src, sizeof src,
+             "PUSH1 0x20 PUSH1 0x00 MSTORE PUSH1 0x01 PUSH1 0x20 MSTORE\n"
+             "PUSH20 0xaa000000000000000000000000000000000000%02x PUSH1 0x40 MSTORE PUSH1 0x60 PUSH1 0x00 "
+             "RETURN\n",
+             A_TARGET);
+    put_contract(fx, A_RETARR, src);
+    /* Solidity's abi.decode(data, (address[])) of a call's whole return
+     * data copied at 0x80: the array's offset o (the data's first word),
+     * its length n at 0x80 + o (both required below 2^32, as the
+     * decoder does; n in a disjunction with an end check), a new array at the free-memory pointer moved past
+     * it by 0x20 + 32n; then f(caller) on A_TWOSEL (selector 7) encoded
+     * there. */
+    snprintf(
+        src, sizeof src,
+        "PUSH1 0x80 PUSH1 0x40 MSTORE\n"
+        "PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00\n"
+        "  PUSH20 0xaa000000000000000000000000000000000000%02x GAS STATICCALL POP\n"
+        "RETURNDATASIZE PUSH1 0x00 PUSH1 0x80 RETURNDATACOPY\n"
+        "PUSH1 0x1f NOT PUSH1 0x1f RETURNDATASIZE ADD AND PUSH1 0x80 ADD PUSH1 0x40 MSTORE\n"
+        "PUSH1 0x80 MLOAD DUP1 PUSH5 0x0100000000 LT @fail JUMPI\n"
+        "PUSH1 0x80 ADD MLOAD DUP1 PUSH5 0x0100000000 LT RETURNDATASIZE PUSH1 0x00 GT OR @fail JUMPI\n"
+        "PUSH1 0x40 MLOAD DUP2 DUP2 MSTORE SWAP1 PUSH1 0x05 SHL ADD PUSH1 0x20 ADD PUSH1 0x40 MSTORE\n"
+        "PUSH1 0x40 MLOAD PUSH4 0x00000007 PUSH1 0xe0 SHL DUP2 MSTORE CALLER DUP2 PUSH1 0x04 ADD MSTORE POP\n"
+        "PUSH1 0x00 PUSH1 0x00 PUSH1 0x24 PUSH1 0x40 MLOAD PUSH1 0x00\n"
+        "  PUSH20 0xaa000000000000000000000000000000000000%02x GAS CALL POP STOP\n"
+        "fail: PUSH1 0x00 DUP1 REVERT\n",
+        A_RETARR, A_TWOSEL);
+    put_contract(fx, A_DECODE, src);
+    put_contract(fx, A_SELIMPL,
+                 "PUSH1 0x04 CALLDATALOAD DUP1 EXTCODESIZE ISZERO @fail JUMPI\n"
+                 "PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 PUSH1 0x00 DUP6 GAS CALL POP STOP\n"
+                 "fail: PUSH1 0x00 DUP1 REVERT\n");
     seer_address t = addr(A_TARGET), t2 = addr(A_TARGET2);
     u256 zero = U256_ZERO, tw = word_of(&t), t2w = word_of(&t2);
     put_slot(fx, A_VAULT, &zero, &tw);
@@ -213,6 +270,13 @@ static void fx_init(world_fx *fx)
     /* A_NESTED: m2[A_TARGET] = A_TARGET2 */
     u256 two = u256_from_u64(2), s2 = map_slot(&tw, &two);
     put_slot(fx, A_NESTED, &s2, &t2w);
+    /* A_SELPROXY*: impls[0x00000001] = A_SELIMPL */
+    seer_address si = addr(A_SELIMPL);
+    u256 sel1 = u256_from_u64(1), siw = word_of(&si), simpl;
+    u256_shl_bits(&sel1, &sel1, 224);
+    simpl = map_slot(&sel1, &zero);
+    put_slot(fx, A_SELPROXY, &simpl, &siw);
+    put_slot(fx, A_SELPROXY_BAD, &simpl, &siw);
     seer_address al = addr(A_ALICE);
     seer_account user = {.exists = true, .balance = u256_from_u64(1000000000000000000ULL)};
     ck_assert_int_eq(seer_memstore_set_account(fx->ms, &al, &user), 0);
@@ -502,6 +566,64 @@ START_TEST(test_array_length_bound)
 }
 END_TEST
 
+/* A_SELPROXY reads its selector from a copy of msg.data in memory, the
+ * zero word Solidity stores past the copy's end over the word's tail
+ * when the calldata is short: the word is the calldata's first (a word
+ * read inside the copy, no further than its end, holds the copy's bytes
+ * then zeros). Its DELEGATECALL passes a copy of msg.data at the
+ * free-memory pointer (a symbolic base), zero past its end: the
+ * implementation gets the whole calldata, its argument's code is asked
+ * for and called. Before, the selector word and the call target were
+ * not derivable. Over anything but zero past the copy (A_SELPROXY_BAD)
+ * the word stays unknown. */
+START_TEST(test_msg_data_copy)
+{
+    world_fx fx;
+    fx_init(&fx);
+    uint8_t cd[4 + 32];
+    seer_address t = addr(A_TARGET);
+    u256 tw = word_of(&t), five = u256_from_u64(5), zero = U256_ZERO, sel1 = u256_from_u64(1);
+    u256_shl_bits(&sel1, &sel1, 224);
+    u256 simpl = map_slot(&sel1, &zero);
+    seer_tx tx;
+    seer_prediction p;
+    predict_resolved(&fx, &tx, &p, A_ALICE, A_SELPROXY, cd, calldata(cd, 0x00000001, &tw, 1), 0);
+    ck_assert_uint_eq(p.nall_slots, 0);
+    ck_assert(has(&p, A_SELPROXY, SEER_KEY_STORAGE, &simpl, false));
+    ck_assert(has(&p, A_TARGET, SEER_KEY_CODE, NULL, false));
+    ck_assert(has(&p, A_TARGET, SEER_KEY_STORAGE, &five, true));
+    check_done(&fx, &tx, &p, true);
+    mk_tx(&tx, A_ALICE, A_SELPROXY_BAD, cd, calldata(cd, 0x00000001, &tw, 1), 1);
+    predict(&fx, &p, &tx);
+    ck_assert(p.unknown);
+    check_done(&fx, &tx, &p, true);
+    fx_free(&fx);
+}
+END_TEST
+
+/* A_DECODE decodes a dynamic array from a call's return data: its
+ * length is the data's word at the offset the first word gives (an
+ * AN_RETDATA node at an offset that is not a constant), the decoder's
+ * bounds on offset and length (conditions over return data) hold on the
+ * path, so the free-memory pointer moved past the new array is known and
+ * the next call's selector evaluates: A_TWOSEL's entry point 7 alone
+ * (before: its whole code, whose other slot is not derivable). */
+START_TEST(test_decode_dynamic_return)
+{
+    world_fx fx;
+    fx_init(&fx);
+    uint8_t cd[4];
+    u256 seven = u256_from_u64(7);
+    seer_tx tx;
+    seer_prediction p;
+    predict_resolved(&fx, &tx, &p, A_ALICE, A_DECODE, cd, calldata(cd, 0x00000001, NULL, 0), 0);
+    ck_assert_uint_eq(p.nall_slots, 0);
+    ck_assert(has(&p, A_TWOSEL, SEER_KEY_STORAGE, &seven, true));
+    check_done(&fx, &tx, &p, true);
+    fx_free(&fx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("analyzer_calls");
@@ -524,6 +646,8 @@ int main(void)
     tcase_add_test(t, test_packed_keccak_tail);
     tcase_add_test(t, test_selector_bytes_known);
     tcase_add_test(t, test_array_length_bound);
+    tcase_add_test(t, test_msg_data_copy);
+    tcase_add_test(t, test_decode_dynamic_return);
     suite_add_tcase(s, t);
     return test_run_suite(s);
 }
