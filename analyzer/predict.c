@@ -1347,31 +1347,21 @@ static int taint_add(scratch *sc, const tacc *r, bool any)
  * pair instead of hashing the writes (most recorded frames log a few). */
 #define TACC_SCAN 64
 
-/* tacc_conflicts for few pairs: the same answer and taint, in the same
- * order (each read, its slot before its address). */
-static int tacc_conflicts_scan(scratch *sc, uint32_t r0, uint32_t w0, bool taint)
+/* Whether read r meets a write logged from w0 on: by comparing each
+ * write (cap 0) or through the writes' hash table of cap slots. */
+static bool tacc_hit(const scratch *sc, const tacc *r, int any, uint32_t w0, uint32_t cap)
 {
-    int found = 0;
-    for (uint32_t i = r0; i < sc->ntr; i++) {
-        const tacc *r = &sc->tr[i];
-        for (int any = 0; any < 2; any++) {
-            bool hit = false;
-            for (uint32_t j = w0; j < sc->ntw && !hit; j++)
-                hit = tacc_meets(sc, &sc->tw[j], r, any);
-            if (!hit)
-                continue;
-            found = 1;
-            if (!taint)
-                return 1;
-            if (taint_has(sc, &r->addr, &r->slot, any))
-                break;
-            int rc = taint_add(sc, r, any);
-            if (rc < 0)
-                return rc;
-            break;
-        }
+    if (!cap) {
+        for (uint32_t j = w0; j < sc->ntw; j++)
+            if (tacc_meets(sc, &sc->tw[j], r, any))
+                return true;
+        return false;
     }
-    return found;
+    for (uint32_t j = (uint32_t)tacc_hash(&r->addr, &r->slot, any) & (cap - 1); sc->tab[j];
+         j = (j + 1) & (cap - 1))
+        if (tacc_meets(sc, &sc->tw[sc->tab[j] - 1], r, any))
+            return true;
+    return false;
 }
 
 /* Whether a read logged from r0 on meets a write logged from w0 on by a
@@ -1379,7 +1369,8 @@ static int tacc_conflicts_scan(scratch *sc, uint32_t r0, uint32_t w0, bool taint
  * call the reader made (a frame's reads that evaluate come before its
  * calls: after one they are unknown), or the reader's own when that frame
  * repeats. With taint, the read's slot (every slot of its address, for an
- * all-slots write) joins the taint. 1: a conflict, 0: none, or
+ * all-slots write) joins the taint, in the same order either way (each
+ * read, its slot before its address). 1: a conflict, 0: none, or
  * SEER_ENOMEM. */
 static int tacc_conflicts(scratch *sc, uint32_t r0, uint32_t w0, bool taint)
 {
@@ -1388,36 +1379,32 @@ static int tacc_conflicts(scratch *sc, uint32_t r0, uint32_t w0, bool taint)
     uint32_t nw = sc->ntw - w0;
     if (nw == 0 || sc->ntr == r0)
         return 0;
-    if ((uint64_t)nw * (sc->ntr - r0) <= TACC_SCAN)
-        return tacc_conflicts_scan(sc, r0, w0, taint);
-    uint32_t cap = 16;
-    while (cap < 2 * nw)
-        cap *= 2;
-    if (cap > sc->tabcap) {
-        uint32_t *q = realloc(sc->tab, (size_t)cap * sizeof *q);
-        if (!q)
-            return seer_err(SEER_ENOMEM, "prediction: storage log");
-        sc->tab = q;
-        sc->tabcap = cap;
-    }
-    memset(sc->tab, 0, (size_t)cap * sizeof *sc->tab);
-    for (uint32_t i = w0; i < sc->ntw; i++) {
-        const tacc *w = &sc->tw[i];
-        uint32_t j = (uint32_t)tacc_hash(&w->addr, &w->slot, w->any) & (cap - 1);
-        while (sc->tab[j])
-            j = (j + 1) & (cap - 1);
-        sc->tab[j] = i + 1;
+    uint32_t cap = 0;
+    if ((uint64_t)nw * (sc->ntr - r0) > TACC_SCAN) {
+        cap = 16;
+        while (cap < 2 * nw)
+            cap *= 2;
+        if (cap > sc->tabcap) {
+            uint32_t *q = realloc(sc->tab, (size_t)cap * sizeof *q);
+            if (!q)
+                return seer_err(SEER_ENOMEM, "prediction: storage log");
+            sc->tab = q;
+            sc->tabcap = cap;
+        }
+        memset(sc->tab, 0, (size_t)cap * sizeof *sc->tab);
+        for (uint32_t i = w0; i < sc->ntw; i++) {
+            const tacc *w = &sc->tw[i];
+            uint32_t j = (uint32_t)tacc_hash(&w->addr, &w->slot, w->any) & (cap - 1);
+            while (sc->tab[j])
+                j = (j + 1) & (cap - 1);
+            sc->tab[j] = i + 1;
+        }
     }
     int found = 0;
     for (uint32_t i = r0; i < sc->ntr; i++) {
         const tacc *r = &sc->tr[i];
         for (int any = 0; any < 2; any++) {
-            bool hit = false;
-            for (uint32_t j = (uint32_t)tacc_hash(&r->addr, &r->slot, any) & (cap - 1); sc->tab[j] && !hit;
-                 j = (j + 1) & (cap - 1)) {
-                hit = tacc_meets(sc, &sc->tw[sc->tab[j] - 1], r, any);
-            }
-            if (!hit)
+            if (!tacc_hit(sc, r, any, w0, cap))
                 continue;
             found = 1;
             if (!taint)
