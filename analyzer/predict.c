@@ -23,39 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Big-endian 64-bit words (u256.c's converters go byte by byte: these are
- * on every key and argument word of an instantiation). */
-static inline uint64_t be64_load(const uint8_t *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    x = __builtin_bswap64(x);
-#endif
-    return x;
-}
-
-static inline void be64_store(uint8_t *p, uint64_t x)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    x = __builtin_bswap64(x);
-#endif
-    memcpy(p, &x, 8);
-}
-
-/* u256_to_be32 / u256_from_be32. */
-static inline void be32_put(uint8_t out[32], const u256 *v)
-{
-    for (int i = 0; i < 4; i++)
-        be64_store(out + 8 * i, v->w[3 - i]);
-}
-
-static inline void be32_get(u256 *v, const uint8_t in[32])
-{
-    for (int i = 0; i < 4; i++)
-        v->w[3 - i] = be64_load(in + 8 * i);
-}
-
 /* The summary cache: keyed by (code hash, selector), -1 for a summary of
  * every entry point. Bounded by CACHE_MAX_ENTRIES summaries and
  * CACHE_MAX_BYTES of summary memory, least recently used first out. A
@@ -1466,7 +1433,7 @@ static inline void key_make(seer_key *key, const seer_address *addr, seer_key_fi
     memcpy(key->addr, addr->bytes, 20);
     key->field = (uint8_t)f;
     if (slot)
-        be32_put(key->slot, slot);
+        u256_to_be32(key->slot, slot);
 }
 
 static int pred_add(scratch *sc, seer_prediction *p, const seer_address *addr, seer_key_field f,
@@ -1542,8 +1509,8 @@ static inline int pkey_order(const seer_pred_key *a, const seer_pred_key *b)
         memcpy(&u, x + 8 * i, 8);
         memcpy(&v, y + 8 * i, 8);
         if (u != v) {
-            u = be64_load(x + 8 * i);
-            v = be64_load(y + 8 * i);
+            u = u256_load_be64(x + 8 * i);
+            v = u256_load_be64(y + 8 * i);
             return u < v ? -1 : 1;
         }
     }
@@ -1838,7 +1805,7 @@ static int level_cd(level *lv, size_t n)
 static bool addr_of(seer_address *out, const u256 *v)
 {
     uint8_t be[32];
-    be32_put(be, v);
+    u256_to_be32(be, v);
     memcpy(out->bytes, be + 12, 20);
     return true;
 }
@@ -1848,7 +1815,7 @@ static u256 addr_word(const seer_address *a)
     uint8_t be[32] = {0};
     memcpy(be + 12, a->bytes, 20);
     u256 v;
-    be32_get(&v, be);
+    u256_from_be32(&v, be);
     return v;
 }
 
@@ -1883,7 +1850,7 @@ static bool eval_calldata(const frame_in *f, const u256 *off, u256 *v)
     bool ok = true;
     if (u256_fits_u64(off) && off->w[0] <= f->cd_len && f->cd_len - off->w[0] >= 32 &&
         (!f->cd_known || !memchr(f->cd_known + off->w[0], 0, 32))) {
-        be32_get(v, f->cd + off->w[0]); /* the whole word is there and known */
+        u256_from_be32(v, f->cd + off->w[0]); /* the whole word is there and known */
         return true;
     }
     if (!u256_fits_u64(off) || off->w[0] > ((uint64_t)1 << 40)) {
@@ -1902,7 +1869,7 @@ static bool eval_calldata(const frame_in *f, const u256 *off, u256 *v)
         }
     }
     if (ok)
-        be32_get(v, w);
+        u256_from_be32(v, w);
     return ok;
 }
 
@@ -1915,12 +1882,12 @@ __attribute__((noinline)) static bool eval_keccak(evalctx *e, const an_node *n, 
         u256 w;
         ok = eval(e, e->s->args[n->a + i], &w, mt2);
         if (ok)
-            be32_put(buf + 32 * i, &w);
+            u256_to_be32(buf + 32 * i, &w);
     }
     if (ok) {
         uint8_t h[32];
         keccak_cached(e->pc->sc, h, buf, n->c <= 32 * (size_t)n->b ? n->c : 32 * (size_t)n->b);
-        be32_get(v, h);
+        u256_from_be32(v, h);
     }
     return ok;
 }
@@ -2102,7 +2069,7 @@ static void eval_bytes(evalctx *e, uint32_t id, uint8_t val[32], uint8_t known[3
     memset(val, 0, 32);
     memset(known, 0, 32);
     if (eval(e, id, &w, &t2)) {
-        be32_put(val, &w);
+        u256_to_be32(val, &w);
         memset(known, 1, 32);
         return;
     }
@@ -2110,7 +2077,7 @@ static void eval_bytes(evalctx *e, uint32_t id, uint8_t val[32], uint8_t known[3
         return;
     if (n->op == SEER_OP_AND && e->s->nodes[n->a].kind == AN_CONST) {
         uint8_t m[32];
-        be32_put(m, &e->s->nodes[n->a].k);
+        u256_to_be32(m, &e->s->nodes[n->a].k);
         for (int k = 0; k < 32; k++)
             if (!m[k]) {
                 val[k] = 0;
@@ -2146,7 +2113,7 @@ static int eval_args(evalctx *e, const an_call *c, level *next, size_t *len, boo
             u256 w;
             bool wt2 = false;
             if (eval(e, e->s->args[c->args + i], &w, &wt2)) {
-                be32_put(next->cd + 32 * i, &w);
+                u256_to_be32(next->cd + 32 * i, &w);
                 memset(next->known + 32 * i, 1, 32);
             } else {
                 /* some bytes may still be known: the selector (frame_selector) */

@@ -607,50 +607,6 @@ unsigned u256_byte_len(const u256 *a)
 
 /* ---- conversion ---- */
 
-/* One load or store and a byte swap on little-endian hosts (the byte
- * loops compiled to 8 loads or stores and shifts: the memstore converts
- * every storage key it is asked for). */
-static inline uint64_t load_be64(const uint8_t *p)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return __builtin_bswap64(v);
-#else
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-#endif
-}
-
-static inline void store_be64(uint8_t *p, uint64_t v)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    v = __builtin_bswap64(v);
-    memcpy(p, &v, 8);
-#else
-    for (int i = 7; i >= 0; i--) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
-    }
-#endif
-}
-
-void u256_to_be32(uint8_t out[32], const u256 *a)
-{
-    for (int i = 0; i < 4; i++)
-        store_be64(out + 8 * i, a->w[3 - i]);
-}
-
-void u256_from_be32(u256 *r, const uint8_t in[32])
-{
-    uint64_t t[4];
-    for (int i = 0; i < 4; i++)
-        t[3 - i] = load_be64(in + 8 * i);
-    memcpy(r->w, t, sizeof t);
-}
-
 void u256_from_be(u256 *r, const uint8_t *in, size_t len)
 {
     uint8_t buf[32] = {0};

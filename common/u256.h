@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct u256 {
     uint64_t w[4];
@@ -224,9 +225,41 @@ unsigned u256_byte_len(const u256 *a);
 unsigned u256_bit_len(const u256 *a);
 
 /* Conversion. */
+/** A big-endian 64-bit word: one load or store, and a byte swap on
+ *  little-endian hosts (the state stores and the analyzer convert every
+ *  storage key and argument word, so these are inline). */
+static inline uint64_t u256_load_be64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+static inline void u256_store_be64(uint8_t *p, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    memcpy(p, &v, 8);
+}
+
 /** Big-endian 32 bytes. */
-void u256_to_be32(uint8_t out[32], const u256 *a);
-void u256_from_be32(u256 *r, const uint8_t in[32]);
+static inline void u256_to_be32(uint8_t out[32], const u256 *a)
+{
+    for (int i = 0; i < 4; i++)
+        u256_store_be64(out + 8 * i, a->w[3 - i]);
+}
+
+static inline void u256_from_be32(u256 *r, const uint8_t in[32])
+{
+    uint64_t t[4];
+    for (int i = 0; i < 4; i++)
+        t[3 - i] = u256_load_be64(in + 8 * i);
+    memcpy(r->w, t, sizeof t);
+}
 /** Big-endian bytes of any length <= 32 (leading bytes are the high ones;
  *  shorter input is zero-extended on the left). len > 32 keeps the LAST
  *  32 bytes. */
