@@ -3535,7 +3535,7 @@ static int an_instantiate(pctx *pc, cache_ent *ce, const frame_in *f, seer_pred_
                 }
                 rc = guard_templates(&e, g);
             }
-            for (uint32_t j = ce->kf_start[k], jn = rc == 0 ? ce->kf_start[k + 1] : j; j < jn && pc->err == 0;
+            for (uint32_t j = ce->kf_start[k], jn = ce->kf_start[k + 1]; j < jn && rc == 0 && pc->err == 0;
                  j++) {
                 uint32_t c = ce->kf[j];
                 if (mark[c] == ep || !guard_may_hold(&e, c))
